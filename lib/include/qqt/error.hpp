@@ -1,0 +1,41 @@
+// Exceptions by blame (DEVELOPERS.md habit 4). The library throws; only apps/ prints and exits.
+//
+//   InputError      the user's input broke a documented rule (YAML, CSV, budget, flag)  -> exit 2
+//   NumericalError  a valid input led to a numerical failure (non-finite result, no convergence) -> exit 1
+//   InternalError   a broken invariant: a bug in qqt                                  -> exit 1
+//
+// Messages are one line and say where (file:line:col or the option/key) and which rule was broken.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace qqt {
+
+/// Bad input: the message names the file/line/column or option/key and the rule broken.
+class InputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A valid input whose evaluation failed numerically (overflow to inf, NaN, an optimiser failure).
+class NumericalError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A broken invariant inside qqt: always a bug to report.
+class InternalError : public std::logic_error {
+ public:
+  using std::logic_error::logic_error;
+};
+
+/// Process exit codes (README "Exit codes").
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitFailure = 1,     ///< internal or numerical failure
+  kExitBadInput = 2,    ///< bad input or usage
+  kExitRegression = 3,  ///< a regression/quality check failed (plan --expect)
+};
+
+}  // namespace qqt

@@ -1,0 +1,108 @@
+// The QQT scaling law (Goyal et al., CVPR 2024, arXiv 2404.07177), exactly as ../shared/spec/law.md
+// specifies it: the utility law (paper Eq. 1-3, Theorem 1, App. G), the effective-data law
+// (App. F.3) and the compute-agnostic power law. docs/law.md explains the math.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace qqt {
+
+/// Which law predicts the error (YAML key `law`).
+enum class LawKind {
+  utility,         ///< the paper's law: utility decays with repetition (spec §2). Default.
+  effective_data,  ///< effective-data form of App. F.3 (spec §3)
+  power,           ///< y = (a n / N0)^b + d, no repetition effect (spec §4)
+};
+
+/// Where the irreducible error d enters the utility law (YAML key `irreducible`).
+enum class Irreducible {
+  outside,  ///< y = R(n) + d (paper Eq. 3). Default.
+  inside,   ///< y = ((a n1'/N0)^b0 + d) * prod(...) (the released reference code)
+};
+
+const char* to_string(LawKind law);
+const char* to_string(Irreducible irreducible);
+
+/// One quality bucket of the raw pool, as fitted.
+struct Pool {
+  std::string name;            ///< unique, non-empty label
+  double size_samples = 0.0;   ///< S_i: unique samples in the bucket, the size b and tau were fitted at; > 0
+  double b = 0.0;              ///< utility exponent; < 0 (more negative = more useful data)
+  double tau_passes = 0.0;     ///< tau_i: utility half-life in passes over this pool alone; > 0
+  std::optional<double> share; ///< fraction of the raw pool this bucket is, in (0, 1]; labels only
+};
+
+/// Parameters shared by all pools.
+struct LawParams {
+  LawKind law = LawKind::utility;
+  Irreducible irreducible = Irreducible::outside;  ///< used by the utility law only
+  double a = 0.0;              ///< sample-count scale; > 0
+  double d = 0.0;              ///< irreducible error; >= 0
+  double normalizer = 1e5;     ///< N0 in samples; > 0 (the reference's fitted a assume 1e5)
+  double tau_scaling = 1.0;    ///< kappa: tau_hat_i = tau_i (U / S_i)^kappa; >= 0 (0 turns it off)
+};
+
+/// A fitted pool configuration: everything the law needs, plus the metric's name for reports.
+struct Model {
+  LawParams params;
+  std::vector<Pool> pools;     ///< best quality first
+  std::string metric = "error";///< label of the predicted quantity, e.g. "ImageNet zero-shot error"
+};
+
+/// How the n training samples are drawn from the pools (spec §1). Both vectors are in pool order.
+struct Strategy {
+  std::vector<double> fractions;  ///< f_i in [0, 1]: kept fraction of pool i; 0 leaves it out
+  std::vector<double> weights;    ///< w_i >= 0 summing to 1; empty = uniform over kept data (w_i = u_i / U)
+};
+
+/// Throws InputError unless `model` satisfies every rule of spec §1 (names the field and value).
+void validate(const Model& model);
+
+/// A strategy prepared for repeated evaluation at many budgets (tables of the repetition sums
+/// are built once and reused). Construction validates the strategy against the model and throws
+/// InputError naming the rule broken. Evaluation is const but fills caches: one Mixture must not
+/// be used from two threads at once (make one per thread; they are cheap).
+class Mixture {
+ public:
+  Mixture(const Model& model, const Strategy& strategy);
+  ~Mixture();
+  Mixture(Mixture&&) noexcept;
+  Mixture& operator=(Mixture&&) noexcept;
+  Mixture(const Mixture&) = delete;
+  Mixture& operator=(const Mixture&) = delete;
+
+  /// Predicted error y(n) after n_samples > 0 samples seen. Throws InputError for n <= 0 or NaN,
+  /// NumericalError if the result is not finite. Never increases with n.
+  double error(double n_samples) const;
+
+  /// U: unique samples in the mix (sum of f_i S_i over used pools).
+  double unique_samples() const { return unique_samples_; }
+
+  /// Passes over the kept data after n samples: n / U.
+  double passes(double n_samples) const { return n_samples / unique_samples_; }
+
+  /// Fractions in pool order, as given (0 for unused pools).
+  const std::vector<double>& fractions() const { return fractions_; }
+  /// Resolved sampling weights in pool order (uniform over kept data when none were given).
+  const std::vector<double>& weights() const { return weights_; }
+
+ private:
+  struct Term;
+  double utility_error(double n) const;
+  double effective_data_error(double n) const;
+  double power_error(double n) const;
+
+  LawParams params_;
+  std::vector<double> fractions_;
+  std::vector<double> weights_;
+  double unique_samples_ = 0.0;
+  std::vector<std::unique_ptr<Term>> terms_;  // one per used pool
+};
+
+/// One-shot convenience: Mixture(model, strategy).error(n_samples).
+double predict_error(const Model& model, const Strategy& strategy, double n_samples);
+
+}  // namespace qqt

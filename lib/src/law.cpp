@@ -1,0 +1,255 @@
+// The QQT law of ../shared/spec/law.md. Symbols follow the spec: S_i pool size, f_i kept fraction,
+// w_i sampling weight, u_i = f_i S_i, U = sum u_i, tau_hat_i = tau_i (U/S_i)^kappa,
+// delta_i = 0.5^(1/tau_hat_i), P_i = u_i / w_i (mix samples per pass over pool i).
+#include "qqt/law.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <set>
+
+#include "qqt/error.hpp"
+#include "repetition_sum.hpp"
+
+namespace qqt {
+
+const char* to_string(LawKind law) {
+  switch (law) {
+    case LawKind::utility: return "utility";
+    case LawKind::effective_data: return "effective-data";
+    case LawKind::power: return "power";
+  }
+  throw InternalError("unknown LawKind");
+}
+
+const char* to_string(Irreducible irreducible) {
+  switch (irreducible) {
+    case Irreducible::outside: return "outside";
+    case Irreducible::inside: return "inside";
+  }
+  throw InternalError("unknown Irreducible");
+}
+
+namespace {
+
+bool finite(double x) { return std::isfinite(x); }
+
+[[noreturn]] void bad(const std::string& message) { throw InputError(message); }
+
+}  // namespace
+
+void validate(const Model& model) {
+  const LawParams& p = model.params;
+  if (!finite(p.a) || !(p.a > 0)) bad(fmt::format("a must be a finite number > 0, got {}", p.a));
+  if (!finite(p.d) || !(p.d >= 0)) bad(fmt::format("d must be a finite number >= 0, got {}", p.d));
+  if (!finite(p.normalizer) || !(p.normalizer > 0)) {
+    bad(fmt::format("normalizer must be a finite number > 0, got {}", p.normalizer));
+  }
+  if (!finite(p.tau_scaling) || !(p.tau_scaling >= 0)) {
+    bad(fmt::format("tau_scaling must be a finite number >= 0, got {}", p.tau_scaling));
+  }
+  if (model.pools.empty()) bad("pools must list at least one pool");
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < model.pools.size(); ++i) {
+    const Pool& pool = model.pools[i];
+    const std::string where = fmt::format("pools[{}]", i);
+    if (pool.name.empty()) bad(fmt::format("{}.name must not be empty", where));
+    if (!names.insert(pool.name).second) bad(fmt::format("{}.name '{}' is a duplicate", where, pool.name));
+    if (!finite(pool.size_samples) || !(pool.size_samples > 0)) {
+      bad(fmt::format("{}.size must be a finite number > 0, got {}", where, pool.size_samples));
+    }
+    if (!finite(pool.b) || !(pool.b < 0)) bad(fmt::format("{}.b must be negative, got {}", where, pool.b));
+    if (!finite(pool.tau_passes) || !(pool.tau_passes > 0)) {
+      bad(fmt::format("{}.tau must be a finite number > 0, got {}", where, pool.tau_passes));
+    }
+    if (pool.share && (!finite(*pool.share) || !(*pool.share > 0) || !(*pool.share <= 1))) {
+      bad(fmt::format("{}.share must be in (0, 1], got {}", where, *pool.share));
+    }
+  }
+}
+
+// One used pool of the mix.
+struct Mixture::Term {
+  double weight;       // w_i
+  double b;            // b_i
+  double period;       // P_i = u_i / w_i, in mix samples
+  double lambda;       // ln 2 / tau_hat_i, so delta_i^k = exp(-lambda k)
+  detail::RepetitionSum sum;
+
+  Term(double w, double b_, double p, double l) : weight(w), b(b_), period(p), lambda(l), sum(l) {}
+};
+
+Mixture::~Mixture() = default;
+Mixture::Mixture(Mixture&&) noexcept = default;
+Mixture& Mixture::operator=(Mixture&&) noexcept = default;
+
+Mixture::Mixture(const Model& model, const Strategy& strategy) : params_(model.params) {
+  const std::size_t m = model.pools.size();
+  if (m == 0) bad("the model has no pools");
+  fractions_ = strategy.fractions.empty() ? std::vector<double>(m, 1.0) : strategy.fractions;
+  if (fractions_.size() != m) {
+    bad(fmt::format("fractions: expected {} values (one per pool), got {}", m, fractions_.size()));
+  }
+  for (std::size_t i = 0; i < m; ++i) {
+    if (!finite(fractions_[i]) || fractions_[i] < 0 || fractions_[i] > 1) {
+      bad(fmt::format("fractions[{}] ({}) must be in [0, 1], got {}", i, model.pools[i].name, fractions_[i]));
+    }
+  }
+  std::vector<double> kept(m);
+  double kept_total = 0.0;
+  for (std::size_t i = 0; i < m; ++i) {
+    kept[i] = fractions_[i] * model.pools[i].size_samples;
+    kept_total += kept[i];
+  }
+  if (!(kept_total > 0)) bad("the strategy keeps no data: every kept fraction is 0");
+
+  if (strategy.weights.empty()) {
+    weights_.resize(m);
+    for (std::size_t i = 0; i < m; ++i) weights_[i] = kept[i] / kept_total;
+  } else {
+    if (strategy.weights.size() != m) {
+      bad(fmt::format("weights: expected {} values (one per pool), got {}", m, strategy.weights.size()));
+    }
+    double total = 0.0;
+    for (std::size_t i = 0; i < m; ++i) {
+      const double w = strategy.weights[i];
+      if (!finite(w) || w < 0) {
+        bad(fmt::format("weights[{}] ({}) must be a finite number >= 0, got {}", i, model.pools[i].name, w));
+      }
+      if (w > 0 && kept[i] == 0) {
+        bad(fmt::format("weights[{}] ({}) is {} but the pool keeps no data (fraction 0)", i, model.pools[i].name, w));
+      }
+      total += w;
+    }
+    if (!(std::abs(total - 1.0) <= 1e-6)) bad(fmt::format("weights must sum to 1, got {}", total));
+    weights_ = strategy.weights;
+    for (double& w : weights_) w /= total;
+  }
+
+  unique_samples_ = 0.0;
+  for (std::size_t i = 0; i < m; ++i) {
+    if (weights_[i] > 0) unique_samples_ += kept[i];
+  }
+  for (std::size_t i = 0; i < m; ++i) {
+    if (!(weights_[i] > 0)) {
+      fractions_[i] = 0.0;  // a pool drawn with weight 0 is not used (spec §1)
+      continue;
+    }
+    const Pool& pool = model.pools[i];
+    const double tau_hat = pool.tau_passes * std::pow(unique_samples_ / pool.size_samples, params_.tau_scaling);
+    if (!finite(tau_hat) || !(tau_hat > 0)) {
+      throw NumericalError(fmt::format("tau_hat of pool '{}' is not a finite positive number ({})", pool.name, tau_hat));
+    }
+    terms_.push_back(std::make_unique<Term>(weights_[i], pool.b, kept[i] / weights_[i],
+                                            std::numbers::ln2 / tau_hat));
+  }
+}
+
+double Mixture::error(double n) const {
+  if (!(n > 0) || !finite(n)) bad(fmt::format("budget must be a finite number > 0, got {}", n));
+  double y = 0.0;
+  switch (params_.law) {
+    case LawKind::utility: y = utility_error(n); break;
+    case LawKind::effective_data: y = effective_data_error(n); break;
+    case LawKind::power: y = power_error(n); break;
+  }
+  if (!finite(y)) {
+    throw NumericalError(fmt::format("the predicted error at budget {} is not finite ({})", n, y));
+  }
+  return y;
+}
+
+// Spec §5: ln R(n) = sum_i w_i b_i G_i(n) with
+//   G_i(n) = ln(a min(P_i, n) / N0) + sum_{k=1..floor(n/P_i)} delta_i^k ln(min(k+1, n/P_i) / k).
+// We split G_i = L1 + H_i with L1 = ln(a n1' / N0), n1' = min(min_i P_i, n), so that the first
+// factor (a n1'/N0)^beta_0 can sit inside or outside the irreducible term.
+double Mixture::utility_error(double n) const {
+  double first_break = n;
+  for (const auto& t : terms_) first_break = std::min(first_break, t->period);
+  const double l1 = std::log(params_.a * first_break / params_.normalizer);
+  double beta0 = 0.0;
+  double rest = 0.0;  // sum_i w_i b_i H_i(n)
+  for (const auto& t : terms_) {
+    beta0 += t->weight * t->b;
+    double h = std::log(std::min(t->period, n) / first_break);
+    const double passes = n / t->period;
+    const double whole = std::floor(passes);
+    if (whole >= 1.0) {
+      // completed passes 1..K-1 in full, then the partial pass K up to n/P
+      h += t->sum.prefix(whole - 1.0) + std::exp(-t->lambda * whole) * std::log1p((passes - whole) / whole);
+    }
+    rest += t->weight * t->b * h;
+  }
+  if (params_.irreducible == Irreducible::inside) {
+    return (std::exp(beta0 * l1) + params_.d) * std::exp(rest);
+  }
+  return std::exp(beta0 * l1 + rest) + params_.d;
+}
+
+// Spec §3: segments between the merged breakpoints k P_i; on each, q_i = w_i delta_i^k_i,
+//   beta_s = sum q_i b_i / sum q_i,  E_s = E_{s-1} + a (n_{s+1} - n_s)/N0 sum q_i,
+//   y = (a n1'/N0)^beta_0 prod_s (E_s/E_{s-1})^beta_s + d.
+// The walk stops early once what the remaining passes could still add to E (a geometric bound)
+// is below 1e-17 of E: the curve is flat to double precision from there.
+double Mixture::effective_data_error(double n) const {
+  const std::size_t p = terms_.size();
+  double first_break = n;
+  double beta0 = 0.0;
+  for (const auto& t : terms_) {
+    first_break = std::min(first_break, t->period);
+    beta0 += t->weight * t->b;
+  }
+  const double scale = params_.a / params_.normalizer;
+  double log_y = beta0 * std::log(scale * first_break);
+  double e_prev = scale * first_break;
+  std::vector<double> passes_done(p, 0.0);
+  std::vector<double> next_break(p);
+  std::vector<double> tail_factor(p);  // w_i P_i / (1 - delta_i): bound on the rest of pool i's E
+  for (std::size_t i = 0; i < p; ++i) {
+    next_break[i] = terms_[i]->period;
+    tail_factor[i] = terms_[i]->lambda > 0
+                         ? terms_[i]->weight * terms_[i]->period / -std::expm1(-terms_[i]->lambda)
+                         : std::numeric_limits<double>::infinity();
+  }
+  double m = first_break;
+  while (m < n) {
+    for (std::size_t i = 0; i < p; ++i) {
+      while (next_break[i] <= m) {
+        passes_done[i] += 1.0;
+        next_break[i] = (passes_done[i] + 1.0) * terms_[i]->period;
+      }
+    }
+    double m_next = n;
+    double q_sum = 0.0;
+    double qb_sum = 0.0;
+    double remaining = 0.0;
+    for (std::size_t i = 0; i < p; ++i) {
+      m_next = std::min(m_next, next_break[i]);
+      const double q = terms_[i]->weight * std::exp(-terms_[i]->lambda * passes_done[i]);
+      q_sum += q;
+      qb_sum += q * terms_[i]->b;
+      remaining += std::exp(-terms_[i]->lambda * passes_done[i]) * tail_factor[i];
+    }
+    if (q_sum == 0.0 || scale * remaining <= 1e-17 * e_prev) break;
+    const double increment = scale * (m_next - m) * q_sum;
+    log_y += (qb_sum / q_sum) * std::log1p(increment / e_prev);
+    e_prev += increment;
+    m = m_next;
+  }
+  return std::exp(log_y) + params_.d;
+}
+
+// Spec §4: y = (a n / N0)^b + d with b = sum w_i b_i; repetition is ignored.
+double Mixture::power_error(double n) const {
+  double b = 0.0;
+  for (const auto& t : terms_) b += t->weight * t->b;
+  return std::exp(b * std::log(params_.a * n / params_.normalizer)) + params_.d;
+}
+
+double predict_error(const Model& model, const Strategy& strategy, double n_samples) {
+  return Mixture(model, strategy).error(n_samples);
+}
+
+}  // namespace qqt

@@ -1,0 +1,166 @@
+#include "repetition_sum.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cmath>
+#include <limits>
+
+#include "qqt/error.hpp"
+
+namespace qqt::detail {
+namespace {
+
+constexpr double kEuler = 0.57721566490153286061;
+// exp(-x) underflows to 0 in double for x above about 745.13.
+constexpr double kExpUnderflow = 746.0;
+// The tail is dropped once it is below this fraction of the sum.
+constexpr double kTailTolerance = 1e-17;
+
+}  // namespace
+
+double expint(int n, double x) {
+  constexpr int kMaxIterations = 100000;
+  constexpr double kEps = std::numeric_limits<double>::epsilon() / 2;
+  constexpr double kTiny = 1e-300;
+  if (n < 1 || !(x >= 0.0) || (x == 0.0 && n == 1)) {
+    throw InternalError(fmt::format("expint: E_{}({}) is outside its domain", n, x));
+  }
+  const int nm1 = n - 1;
+  if (x == 0.0) return 1.0 / nm1;
+  if (x > kExpUnderflow) return 0.0;
+  if (x > 1.0) {  // modified Lentz continued fraction
+    double b = x + n;
+    double c = 1.0 / kTiny;
+    double d = 1.0 / b;
+    double h = d;
+    for (int i = 1; i <= kMaxIterations; ++i) {
+      const double an = -static_cast<double>(i) * (nm1 + i);
+      b += 2.0;
+      d = 1.0 / (an * d + b);
+      c = b + an / c;
+      const double del = c * d;
+      h *= del;
+      if (std::abs(del - 1.0) <= kEps) return h * std::exp(-x);
+    }
+  } else {  // power series
+    double ans = nm1 != 0 ? 1.0 / nm1 : -std::log(x) - kEuler;
+    double fact = 1.0;
+    for (int i = 1; i <= kMaxIterations; ++i) {
+      fact *= -x / i;
+      double del = 0.0;
+      if (i != nm1) {
+        del = -fact / (i - nm1);
+      } else {
+        double psi = -kEuler;
+        for (int ii = 1; ii <= nm1; ++ii) psi += 1.0 / ii;
+        del = fact * (-std::log(x) + psi);
+      }
+      ans += del;
+      if (std::abs(del) <= std::abs(ans) * kEps) return ans;
+    }
+  }
+  throw NumericalError(fmt::format("expint: E_{}({}) did not converge", n, x));
+}
+
+double repetition_term(double lambda, double x) { return std::exp(-lambda * x) * std::log1p(1.0 / x); }
+
+namespace {
+
+// d^m/dx^m of f(x) = exp(-lambda x) ln(1 + 1/x), by Leibniz' rule:
+//   h = exp(-lambda x):  h^(q) = (-lambda)^q h
+//   g = ln(1 + 1/x):     g^(r) = (-1)^(r-1) (r-1)! [ (x+1)^-r - x^-r ],  r >= 1
+double term_derivative(double lambda, double x, int m) {
+  const double h = std::exp(-lambda * x);
+  if (h == 0.0) return 0.0;
+  double total = 0.0;
+  double binom = 1.0;       // C(m, r)
+  double factorial = 1.0;   // (r-1)!
+  for (int r = 0; r <= m; ++r) {
+    double g = 0.0;
+    if (r == 0) {
+      g = std::log1p(1.0 / x);
+    } else {
+      if (r > 1) factorial *= (r - 1);
+      // (x+1)^-r - x^-r = x^-r expm1(-r log1p(1/x)), without cancellation
+      const double diff = std::pow(x, -r) * std::expm1(-r * std::log1p(1.0 / x));
+      g = ((r - 1) % 2 == 0 ? 1.0 : -1.0) * factorial * diff;
+    }
+    const int q = m - r;
+    const double hq = std::pow(-lambda, q) * h;
+    total += binom * hq * g;
+    binom = binom * (m - r) / (r + 1);
+  }
+  return total;
+}
+
+// int_a^b exp(-lambda x) ln(1 + 1/x) dx for a >= 512, through ln(1+1/x) = sum_j (-1)^(j+1) / (j x^j)
+// (the terms past j = 6 are below 1e-19 of the first) and
+//   int_a^b exp(-lambda x) x^-j dx = a^(1-j) E_j(lambda a) - b^(1-j) E_j(lambda b).
+double tail_integral(double lambda, double a, double b) {
+  constexpr int kTerms = 6;
+  double total = 0.0;
+  for (int j = kTerms; j >= 1; --j) {  // smallest first
+    double piece = 0.0;
+    if (lambda == 0.0) {
+      piece = j == 1 ? std::log(b / a) : (std::pow(a, 1 - j) - std::pow(b, 1 - j)) / (j - 1);
+    } else {
+      piece = std::pow(a, 1 - j) * expint(j, lambda * a) - std::pow(b, 1 - j) * expint(j, lambda * b);
+    }
+    total += ((j % 2 == 1) ? 1.0 : -1.0) / j * piece;
+  }
+  return total;
+}
+
+}  // namespace
+
+double euler_maclaurin_sum(double lambda, double a, double b) {
+  // B_{2j} / (2j)! for j = 1..4
+  static constexpr std::array<double, 4> kBernoulli = {1.0 / 12, -1.0 / 720, 1.0 / 30240, -1.0 / 1209600};
+  if (lambda * a > kExpUnderflow) return 0.0;
+  double total = tail_integral(lambda, a, b) + 0.5 * (repetition_term(lambda, a) + repetition_term(lambda, b));
+  for (std::size_t j = 0; j < kBernoulli.size(); ++j) {
+    const int order = 2 * static_cast<int>(j) + 1;
+    total += kBernoulli[j] * (term_derivative(lambda, b, order) - term_derivative(lambda, a, order));
+  }
+  return total;
+}
+
+RepetitionSum::RepetitionSum(double lambda) : lambda_(lambda), table_{0.0} {
+  if (!(lambda >= 0.0) || !std::isfinite(lambda)) {
+    throw InternalError(fmt::format("RepetitionSum: lambda must be finite and >= 0, got {}", lambda));
+  }
+}
+
+void RepetitionSum::grow_to(int m) const {
+  // 1 / (1 - delta): the geometric factor bounding the tail sum_{j>k} delta^j ln(1+1/j).
+  const double inv_one_minus_delta = lambda_ > 0.0 ? -1.0 / std::expm1(-lambda_) : 0.0;
+  while (!converged_ && static_cast<int>(table_.size()) <= m) {
+    const int k = static_cast<int>(table_.size());
+    const double term = repetition_term(lambda_, k);
+    // Neumaier compensated summation keeps the table exact to about 1 ulp of C(k).
+    const double t = sum_ + term;
+    compensation_ += std::abs(sum_) >= std::abs(term) ? (sum_ - t) + term : (term - t) + sum_;
+    sum_ = t;
+    table_.push_back(sum_ + compensation_);
+    if (lambda_ > 0.0) {
+      const double next = k + 1.0;
+      const double tail_bound = std::exp(-lambda_ * next) * std::log1p(1.0 / next) * inv_one_minus_delta;
+      if (tail_bound <= kTailTolerance * table_.back()) converged_ = true;
+    }
+  }
+}
+
+double RepetitionSum::prefix(double m) const {
+  if (m < 1.0) return 0.0;
+  if (m <= kTableCap) {
+    const int mi = static_cast<int>(m);
+    grow_to(mi);
+    return converged_ && mi >= static_cast<int>(table_.size()) ? table_.back() : table_[mi];
+  }
+  grow_to(kTableCap);
+  if (converged_) return table_.back();
+  return table_[kTableCap] + euler_maclaurin_sum(lambda_, kTableCap + 1.0, m);
+}
+
+}  // namespace qqt::detail

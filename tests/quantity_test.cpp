@@ -1,0 +1,54 @@
+#include "qqt/quantity.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "qqt/error.hpp"
+
+using qqt::InputError;
+using qqt::parse_count;
+
+TEST_CASE("sample counts accept suffixes, scientific and plain forms", "[quantity]") {
+  CHECK(parse_count("12.8M", "x") == 12.8e6);
+  CHECK(parse_count("1.28e7", "x") == 12.8e6);
+  CHECK(parse_count("12800000", "x") == 12.8e6);
+  CHECK(parse_count("640m", "x") == 640e6);
+  CHECK(parse_count("2B", "x") == 2e9);
+  CHECK(parse_count("2g", "x") == 2e9);
+  CHECK(parse_count("1.5T", "x") == 1.5e12);
+  CHECK(parse_count("3k", "x") == 3000);
+  CHECK(parse_count(" 7 ", "x") == 7);
+}
+
+TEST_CASE("bad sample counts are one-line errors naming the source and rule", "[quantity][errors]") {
+  CHECK_THROWS_WITH(parse_count("", "--budget"), Catch::StartsWith("--budget: '' is empty"));
+  CHECK_THROWS_WITH(parse_count("12X", "--budget"), Catch::Contains("is not a sample count"));
+  CHECK_THROWS_WITH(parse_count("M", "--budget"), Catch::Contains("is not a sample count"));
+  CHECK_THROWS_WITH(parse_count("1e999", "--budget"), Catch::Contains("is not finite"));
+  CHECK_THROWS_WITH(parse_count("nan", "--budget"), Catch::Contains("is not finite"));
+  CHECK_THROWS_WITH(parse_count("inf", "--budget"), Catch::Contains("is not finite"));
+  CHECK_THROWS_WITH(parse_count("-5M", "--budget"), Catch::Contains("must be greater than 0"));
+  CHECK_THROWS_WITH(parse_count("0", "--budget"), Catch::Contains("must be greater than 0"));
+  CHECK_THROWS_WITH(parse_count("2e18", "--budget"), Catch::Contains("exceeds the largest supported count"));
+  CHECK_THROWS_WITH(parse_count("1.2.3M", "--budget"), Catch::Contains("is not a sample count"));
+  CHECK_THROWS_WITH(parse_count("0x10", "--budget"), Catch::Contains("is not a sample count"));
+}
+
+TEST_CASE("budget lists and log-spaced ranges", "[quantity]") {
+  CHECK(qqt::parse_count_list("32M,64M, 1.28e8", "--budget") == std::vector<double>{32e6, 64e6, 128e6});
+  CHECK_THROWS_WITH(qqt::parse_count_list("32M,,64M", "--budget"), Catch::Contains("--budget item 2"));
+  const auto r = qqt::parse_count_range("1M:100M:3", "--budgets");
+  CHECK(r == std::vector<double>{1e6, 1e7, 1e8});  // 10x apart, rounded to whole samples
+  CHECK(qqt::parse_count_range("5M:5M:1", "--budgets") == std::vector<double>{5e6});
+  CHECK_THROWS_WITH(qqt::parse_count_range("1M:100M", "--budgets"), Catch::Contains("FROM:TO:N"));
+  CHECK_THROWS_WITH(qqt::parse_count_range("1M:100M:0", "--budgets"), Catch::Contains("whole number from 1"));
+  CHECK_THROWS_WITH(qqt::parse_count_range("1M:100M:2.5", "--budgets"), Catch::Contains("whole number from 1"));
+  CHECK_THROWS_WITH(qqt::parse_count_range("100M:1M:3", "--budgets"), Catch::Contains("FROM must not exceed TO"));
+}
+
+TEST_CASE("counts format with suffixes for people", "[quantity]") {
+  CHECK(qqt::format_count(640e6) == "640M");
+  CHECK(qqt::format_count(12.8e6) == "12.8M");
+  CHECK(qqt::format_count(1.5e9) == "1.5B");
+  CHECK(qqt::format_count(2e12) == "2T");
+  CHECK(qqt::format_count(999) == "999");
+}
