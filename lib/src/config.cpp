@@ -1,0 +1,256 @@
+#include "qqt/config.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <cmath>
+#include <fstream>
+#include <iostream>
+#include <limits>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "qqt/error.hpp"
+#include "qqt/quantity.hpp"
+
+namespace qqt {
+namespace detail {
+extern const std::string_view kDefaultConfigName;
+extern const std::string_view kDefaultConfigText;
+}  // namespace detail
+
+std::string_view default_config_name() { return detail::kDefaultConfigName; }
+std::string_view default_config_text() { return detail::kDefaultConfigText; }
+
+Config default_config() {
+  return load_config_text(default_config_text(), fmt::format("built-in:{}", default_config_name()));
+}
+
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {
+  auto distance = [](std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      std::size_t diagonal = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        const std::size_t up = row[j];
+        const char ca = static_cast<char>(std::tolower(static_cast<unsigned char>(a[i - 1])));
+        const char cb = static_cast<char>(std::tolower(static_cast<unsigned char>(b[j - 1])));
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (ca == cb ? 0 : 1)});
+        diagonal = up;
+      }
+    }
+    return row[b.size()];
+  };
+  std::string best;
+  std::size_t best_distance = std::numeric_limits<std::size_t>::max();
+  for (const auto& c : candidates) {
+    const std::size_t dist = distance(word, c);
+    if (dist < best_distance) {
+      best_distance = dist;
+      best = c;
+    }
+  }
+  const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
+  return best_distance <= limit ? best : std::string();
+}
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Reads one YAML document strictly. Every error names source:line:col, the key path and the rule.
+class Reader {
+ public:
+  Reader(std::string source, const ConfigOptions& options) : source_(std::move(source)), options_(options) {}
+
+  Config read(std::string_view text) {
+    YAML::Node root;
+    try {
+      root = YAML::Load(std::string(text));
+    } catch (const YAML::ParserException& e) {
+      throw InputError(fmt::format("{}:{}:{}: YAML syntax error: {}", source_, e.mark.line + 1, e.mark.column + 1, e.msg));
+    }
+    if (!root || root.IsNull()) {
+      throw InputError(fmt::format("{}: the config is empty; expected a map with keys a, d and pools (docs/config.md)", source_));
+    }
+    if (!root.IsMap()) fail(root, "the config", "must be a map of keys (law, a, d, pools, ...)");
+    static const std::vector<std::string> kKeys = {"law", "irreducible", "tau_scaling", "normalizer", "a", "d", "metric", "pools"};
+    check_keys(root, "", kKeys);
+
+    Config config;
+    config.source = source_;
+    Model& m = config.model;
+    LawParams& p = m.params;
+    if (const auto n = root["law"]) {
+      const std::string law = choice(n, "law", {"utility", "effective-data", "power"});
+      p.law = law == "utility" ? LawKind::utility : law == "power" ? LawKind::power : LawKind::effective_data;
+    }
+    if (const auto n = root["irreducible"]) {
+      p.irreducible = choice(n, "irreducible", {"outside", "inside"}) == "inside" ? Irreducible::inside : Irreducible::outside;
+    }
+    if (const auto n = root["tau_scaling"]) p.tau_scaling = number(n, "tau_scaling", Rule::non_negative);
+    if (const auto n = root["normalizer"]) p.normalizer = number(n, "normalizer", Rule::positive);
+    p.a = optional_number(root, "a", "a", Rule::positive);
+    p.d = optional_number(root, "d", "d", Rule::non_negative);
+    if (const auto n = root["metric"]) m.metric = string(n, "metric");
+
+    const YAML::Node pools = root["pools"];
+    if (!pools) fail_at(root, "pools", "is missing; list the quality buckets, best first (docs/config.md)");
+    if (!pools.IsSequence()) fail(pools, "pools", "must be a list of pools");
+    if (pools.size() == 0) fail(pools, "pools", "must list at least one pool");
+    std::map<std::string, std::size_t> seen;
+    static const std::vector<std::string> kPoolKeys = {"name", "size", "b", "tau", "share"};
+    for (std::size_t i = 0; i < pools.size(); ++i) {
+      const YAML::Node node = pools[i];
+      const std::string path = fmt::format("pools[{}]", i);
+      if (!node.IsMap()) fail(node, path, "must be a map with keys name, size, b, tau (and optional share)");
+      check_keys(node, path + ".", kPoolKeys);
+      Pool pool;
+      if (!node["name"]) fail_at(node, path + ".name", "is missing");
+      pool.name = string(node["name"], path + ".name");
+      if (pool.name.empty()) fail(node["name"], path + ".name", "must not be empty");
+      if (const auto [it, inserted] = seen.emplace(pool.name, i); !inserted) {
+        fail(node["name"], path + ".name", fmt::format("'{}' repeats the name of pools[{}]", pool.name, it->second));
+      }
+      if (!node["size"]) fail_at(node, path + ".size", "is missing");
+      pool.size_samples = count(node["size"], path + ".size");
+      pool.b = optional_number(node, "b", path + ".b", Rule::negative);
+      pool.tau_passes = optional_number(node, "tau", path + ".tau", Rule::positive);
+      if (const auto n = node["share"]) pool.share = number(n, path + ".share", Rule::unit_interval);
+      m.pools.push_back(std::move(pool));
+    }
+    return config;
+  }
+
+ private:
+  enum class Rule { any, positive, non_negative, negative, unit_interval };
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& path, const std::string& rule) const {
+    const YAML::Mark mark = node.Mark();
+    throw InputError(fmt::format("{}:{}:{}: {} {}", source_, mark.line + 1, mark.column + 1, path, rule));
+  }
+  // For a key that is absent: point at the map that should hold it.
+  [[noreturn]] void fail_at(const YAML::Node& parent, const std::string& path, const std::string& rule) const {
+    fail(parent, path, rule);
+  }
+
+  void check_keys(const YAML::Node& map, const std::string& prefix, const std::vector<std::string>& allowed) const {
+    std::set<std::string> seen;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      const YAML::Node key = it->first;
+      if (!key.IsScalar()) fail(key, prefix.empty() ? "a key" : prefix + "<key>", "must be a plain string");
+      const std::string name = key.Scalar();
+      if (!seen.insert(name).second) fail(key, prefix + name, "is given twice");
+      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+        const std::string hint = closest_match(name, allowed);
+        fail(key, prefix + name,
+             hint.empty() ? fmt::format("is not a known key (known: {})", fmt::join(allowed, ", "))
+                          : fmt::format("is not a known key (did you mean '{}'?)", hint));
+      }
+    }
+  }
+
+  std::string scalar(const YAML::Node& node, const std::string& path, const char* expected) const {
+    if (!node.IsScalar()) fail(node, path, fmt::format("must be {}, got a {}", expected, node.IsMap() ? "map" : node.IsSequence() ? "list" : "null"));
+    return node.Scalar();
+  }
+
+  std::string string(const YAML::Node& node, const std::string& path) const { return scalar(node, path, "a string"); }
+
+  std::string choice(const YAML::Node& node, const std::string& path, const std::vector<std::string>& options) const {
+    const std::string value = scalar(node, path, "a string");
+    if (std::find(options.begin(), options.end(), value) != options.end()) return value;
+    const std::string hint = closest_match(value, options);
+    fail(node, path, fmt::format("must be one of {}, got '{}'{}", fmt::join(options, ", "), value,
+                                 hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+  }
+
+  double number(const YAML::Node& node, const std::string& path, Rule rule) const {
+    const std::string text = scalar(node, path, "a number");
+    double value = 0.0;
+    const char* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value, std::chars_format::general);
+    static const std::set<std::string> kNonFinite = {".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf"};
+    if (kNonFinite.count(text) || (ec == std::errc() && ptr == end && !std::isfinite(value)) || ec == std::errc::result_out_of_range) {
+      fail(node, path, fmt::format("must be a finite number, got {}", text));
+    }
+    if (text.empty() || ec != std::errc() || ptr != end) fail(node, path, fmt::format("must be a number, got '{}'", text));
+    switch (rule) {
+      case Rule::any: break;
+      case Rule::positive:
+        if (!(value > 0)) fail(node, path, fmt::format("must be positive, got {}", text));
+        break;
+      case Rule::non_negative:
+        if (!(value >= 0)) fail(node, path, fmt::format("must be zero or positive, got {}", text));
+        break;
+      case Rule::negative:
+        if (!(value < 0)) fail(node, path, fmt::format("must be negative, got {}", text));
+        break;
+      case Rule::unit_interval:
+        if (!(value > 0 && value <= 1)) fail(node, path, fmt::format("must be in (0, 1], got {}", text));
+        break;
+    }
+    return value;
+  }
+
+  double optional_number(const YAML::Node& map, const char* key, const std::string& path, Rule rule) const {
+    const YAML::Node node = map[key];
+    if (node) return number(node, path, rule);
+    if (!options_.allow_missing_parameters) fail_at(map, path, "is missing");
+    return kNaN;
+  }
+
+  double count(const YAML::Node& node, const std::string& path) const {
+    const std::string text = scalar(node, path, "a sample count such as 12.8M");
+    try {
+      return parse_count(text, path);
+    } catch (const InputError& e) {
+      const YAML::Mark mark = node.Mark();
+      throw InputError(fmt::format("{}:{}:{}: {}", source_, mark.line + 1, mark.column + 1, e.what()));
+    }
+  }
+
+  std::string source_;
+  ConfigOptions options_;
+};
+
+}  // namespace
+
+Config load_config_text(std::string_view text, const std::string& source, const ConfigOptions& options) {
+  Config config = Reader(source, options).read(text);
+  if (!options.allow_missing_parameters) {
+    try {
+      validate(config.model);
+    } catch (const InputError& e) {
+      throw InputError(fmt::format("{}: {}", source, e.what()));
+    }
+  }
+  return config;
+}
+
+Config load_config_file(const std::string& path, const ConfigOptions& options) {
+  std::stringstream buffer;
+  std::string source = path;
+  if (path == "-") {
+    source = "<stdin>";
+    buffer << std::cin.rdbuf();
+  } else {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw InputError(fmt::format("{}: is a directory, not a config file", path));
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(fmt::format("{}: cannot open the config file: {}", path, std::strerror(errno)));
+    buffer << in.rdbuf();
+    if (in.bad()) throw InputError(fmt::format("{}: cannot read the config file", path));
+  }
+  return load_config_text(buffer.str(), source, options);
+}
+
+}  // namespace qqt

@@ -1,0 +1,154 @@
+// config.cpp <-> config_test.cpp: the YAML loader accepts docs/config.md and names every violation.
+#include "qqt/config.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "qqt/error.hpp"
+
+using namespace qqt;
+
+namespace {
+
+const std::string kGood = R"(law: utility
+irreducible: inside
+a: 0.025
+d: 0.1
+metric: ImageNet zero-shot error
+pools:
+  - name: top10
+    size: 12.8M
+    b: -0.16
+    tau: 6.7273
+    share: 0.1
+  - {name: top20, size: 1.28e7, b: -0.125, tau: 8.5455}
+)";
+
+// Replaces the first occurrence of `from` in kGood.
+std::string edited(const std::string& from, const std::string& to) {
+  std::string s = kGood;
+  const auto pos = s.find(from);
+  REQUIRE(pos != std::string::npos);
+  s.replace(pos, from.size(), to);
+  return s;
+}
+
+std::string error_of(const std::string& text) {
+  try {
+    load_config_text(text, "pools.yaml");
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST_CASE("a valid config loads every key", "[config]") {
+  const Config c = load_config_text(kGood, "pools.yaml");
+  CHECK(c.source == "pools.yaml");
+  CHECK(c.model.params.law == LawKind::utility);
+  CHECK(c.model.params.irreducible == Irreducible::inside);
+  CHECK(c.model.params.a == 0.025);
+  CHECK(c.model.params.d == 0.1);
+  CHECK(c.model.params.normalizer == 1e5);
+  CHECK(c.model.params.tau_scaling == 1.0);
+  CHECK(c.model.metric == "ImageNet zero-shot error");
+  REQUIRE(c.model.pools.size() == 2);
+  CHECK(c.model.pools[0].name == "top10");
+  CHECK(c.model.pools[0].size_samples == 12.8e6);
+  CHECK(c.model.pools[1].size_samples == 12.8e6);
+  CHECK(c.model.pools[0].b == -0.16);
+  CHECK(c.model.pools[1].tau_passes == 8.5455);
+  CHECK(c.model.pools[0].share == 0.1);
+  CHECK_FALSE(c.model.pools[1].share.has_value());
+}
+
+TEST_CASE("the built-in default is the reference's T-MARS ImageNet fit", "[config]") {
+  const Config c = default_config();
+  CHECK(c.source == "built-in:datacomp-medium-tmars-imagenet.yaml");
+  CHECK(c.model.params.irreducible == Irreducible::inside);
+  CHECK(c.model.params.a == 0.025);
+  CHECK(c.model.params.d == 0.1);
+  CHECK(c.model.params.normalizer == 1e5);
+  REQUIRE(c.model.pools.size() == 4);
+  const double b[] = {-0.16, -0.125, -0.10, -0.085};
+  const double tau[] = {6.7273, 8.5455, 5.2727, 2.2727};
+  for (int i = 0; i < 4; ++i) {
+    CHECK(c.model.pools[i].size_samples == 12.8e6);
+    CHECK(c.model.pools[i].share == 0.1);
+    CHECK(c.model.pools[i].b == b[i]);
+    CHECK(c.model.pools[i].tau_passes == tau[i]);
+  }
+  CHECK(c.model.pools[1].name == "top 10-20%");
+}
+
+TEST_CASE("the shipped configs load from disk", "[config]") {
+  const Config e = load_config_file(std::string(QQT_SOURCE_DIR) + "/configs/datacomp-medium-tmars-imagenet-effective-data.yaml");
+  CHECK(e.model.params.law == LawKind::effective_data);
+  CHECK(e.model.params.a == 0.022);
+  CHECK(e.model.pools[3].b == -0.09758);
+  CHECK(e.model.pools[3].tau_passes == 1.4545);
+}
+
+TEST_CASE("bad configs are one-line errors with file:line:col, key path and rule", "[config][errors]") {
+  // The issue's own example: a non-negative b at line 7 column 8 of pools.yaml.
+  const std::string b_bad = "a: 0.025\nd: 0.1\npools:\n  - {name: x, size: 1M, b: -0.1, tau: 2}\n  - {name: y, size: 1M, b: -0.1, tau: 2}\n  - name: z\n    b:   0.12\n    size: 1M\n    tau: 2\n";
+  CHECK(error_of(b_bad) == "pools.yaml:7:10: pools[2].b must be negative, got 0.12");
+  CHECK(error_of(edited("b: -0.16", "b: 0")) == "pools.yaml:9:8: pools[0].b must be negative, got 0");
+  CHECK(error_of(edited("tau: 6.7273", "tau: -1")) == "pools.yaml:10:10: pools[0].tau must be positive, got -1");
+  CHECK(error_of(edited("tau: 6.7273", "tau: 0")) == "pools.yaml:10:10: pools[0].tau must be positive, got 0");
+  CHECK(error_of(edited("size: 12.8M", "size: 0")) == "pools.yaml:8:11: pools[0].size: '0' must be greater than 0");
+  CHECK(error_of(edited("size: 12.8M", "size: 12.8Q")).rfind("pools.yaml:8:11: pools[0].size: '12.8Q' is not a sample count", 0) == 0);
+  CHECK(error_of(edited("a: 0.025", "a: .nan")) == "pools.yaml:3:4: a must be a finite number, got .nan");
+  CHECK(error_of(edited("d: 0.1", "d: .inf")) == "pools.yaml:4:4: d must be a finite number, got .inf");
+  CHECK(error_of(edited("a: 0.025", "a: 1e999")) == "pools.yaml:3:4: a must be a finite number, got 1e999");
+  CHECK(error_of(edited("a: 0.025", "a: fast")) == "pools.yaml:3:4: a must be a number, got 'fast'");
+  CHECK(error_of(edited("a: 0.025", "a: [1, 2]")) == "pools.yaml:3:4: a must be a number, got a list");
+  CHECK(error_of(edited("a: 0.025", "a: -1")) == "pools.yaml:3:4: a must be positive, got -1");
+  CHECK(error_of(edited("d: 0.1", "d: -0.1")) == "pools.yaml:4:4: d must be zero or positive, got -0.1");
+  CHECK(error_of(edited("share: 0.1", "share: 1.5")) == "pools.yaml:11:12: pools[0].share must be in (0, 1], got 1.5");
+  CHECK(error_of(edited("irreducible: inside", "irreducible: insde")) ==
+        "pools.yaml:2:14: irreducible must be one of outside, inside, got 'insde' (did you mean 'inside'?)");
+  CHECK(error_of(edited("law: utility", "law: utilty")) ==
+        "pools.yaml:1:6: law must be one of utility, effective-data, power, got 'utilty' (did you mean 'utility'?)");
+}
+
+TEST_CASE("unknown, missing, duplicate and misplaced keys", "[config][errors]") {
+  CHECK(error_of(edited("metric:", "metrik:")) == "pools.yaml:5:1: metrik is not a known key (did you mean 'metric'?)");
+  CHECK(error_of(edited("tau: 6.7273", "tua: 6.7273")) == "pools.yaml:10:5: pools[0].tua is not a known key (did you mean 'tau'?)");
+  CHECK(error_of(edited("metric:", "zzzzzz:")).find("is not a known key (known: law, irreducible") != std::string::npos);
+  CHECK(error_of(edited("a: 0.025\n", "")) == "pools.yaml:1:1: a is missing");
+  CHECK(error_of(edited("    b: -0.16\n", "")) == "pools.yaml:7:5: pools[0].b is missing");
+  CHECK(error_of(edited("d: 0.1\n", "d: 0.1\nd: 0.2\n")) == "pools.yaml:5:1: d is given twice");
+  CHECK(error_of(edited("name: top20", "name: top10")) == "pools.yaml:12:12: pools[1].name 'top10' repeats the name of pools[0]");
+  CHECK(error_of(edited("name: top20", "name: ''")) == "pools.yaml:12:12: pools[1].name must not be empty");
+  CHECK(error_of("a: 0.025\nd: 0.1\npools: []\n") == "pools.yaml:3:8: pools must list at least one pool");
+  CHECK(error_of("a: 0.025\nd: 0.1\n") == "pools.yaml:1:1: pools is missing; list the quality buckets, best first (docs/config.md)");
+  CHECK(error_of("a: 0.025\nd: 0.1\npools: 3\n") == "pools.yaml:3:8: pools must be a list of pools");
+  CHECK(error_of("a: 0.025\nd: 0.1\npools: [3]\n").rfind("pools.yaml:3:9: pools[0] must be a map", 0) == 0);
+  CHECK(error_of("") == "pools.yaml: the config is empty; expected a map with keys a, d and pools (docs/config.md)");
+  CHECK(error_of("- 1\n- 2\n").rfind("pools.yaml:1:1: the config must be a map", 0) == 0);
+  CHECK(error_of("a: [1, 2\n").rfind("pools.yaml:", 0) == 0);
+  CHECK(error_of("a: [1, 2\n").find("YAML syntax error") != std::string::npos);
+}
+
+TEST_CASE("missing parameters are allowed when fitting", "[config]") {
+  ConfigOptions options;
+  options.allow_missing_parameters = true;
+  const Config c = load_config_text("pools:\n  - {name: x, size: 1M}\n", "start.yaml", options);
+  CHECK(std::isnan(c.model.params.a));
+  CHECK(std::isnan(c.model.pools[0].b));
+  CHECK(c.model.pools[0].size_samples == 1e6);
+}
+
+TEST_CASE("config files: unreadable paths are input errors", "[config][errors]") {
+  CHECK_THROWS_WITH(load_config_file("/nonexistent/pools.yaml"), Catch::StartsWith("/nonexistent/pools.yaml: cannot open the config file"));
+  CHECK_THROWS_WITH(load_config_file("/tmp"), "/tmp: is a directory, not a config file");
+}
+
+TEST_CASE("did you mean", "[config]") {
+  CHECK(closest_match("pool", {"pools", "law"}) == "pools");
+  CHECK(closest_match("TAU", {"tau", "b"}) == "tau");
+  CHECK(closest_match("xylophone", {"tau", "b"}).empty());
+}
