@@ -1,0 +1,202 @@
+// qqt: the command-line front end. It only turns arguments into options, calls the library,
+// prints and chooses the exit code (0 ok, 1 internal/numerical failure, 2 bad input, 3 regression).
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <optional>
+#include <string>
+
+#include "qqt/config.hpp"
+#include "qqt/error.hpp"
+#include "qqt/output.hpp"
+#include "qqt/plan.hpp"
+#include "qqt/quantity.hpp"
+#include "qqt/regression.hpp"
+
+namespace {
+
+constexpr const char* kExamples = R"(Examples:
+  qqt plan --budget 640M                       best top-k filter level at 640M samples seen
+  qqt plan --budget 32M,64M,128M,640M          several budgets, with the crossovers between them
+  qqt plan --budgets 1M:100B:50 --format csv   50 log-spaced budgets as CSV
+  qqt plan --config pools.yaml --budget 1B --format json --output plan.json
+  qqt plan --budget 640M --expect plan.json    exit 3 if the plan changed (CI regression check)
+  qqt predict --fractions 1,1,0.5 --weights 0.5,0.3,0.2 --budget 128M
+
+Exit codes: 0 ok, 1 internal or numerical failure, 2 bad input or usage, 3 regression found.
+Without --config the built-in default is used (DataComp medium, T-MARS buckets, ImageNet).
+Docs: README.md, docs/config.md, docs/output.md, docs/law.md.)";
+
+// Options shared by the commands that evaluate budgets.
+struct CommonArgs {
+  std::string config_path;   // empty = built-in default
+  std::string budget_list;   // --budget
+  std::string budget_range;  // --budgets
+  std::string format = "table";
+  std::string output_path;   // empty = stdout
+};
+
+void add_common(CLI::App* cmd, CommonArgs& args) {
+  cmd->add_option("-c,--config", args.config_path, "Pool configuration YAML ('-' reads stdin); default: the built-in T-MARS config");
+  cmd->add_option("-b,--budget", args.budget_list, "Budgets in samples seen, comma separated: 32M,640M,1.28e9 (suffixes K M B/G T)");
+  cmd->add_option("--budgets", args.budget_range, "FROM:TO:N: N log-spaced budgets from FROM to TO, e.g. 1M:100B:50");
+  cmd->add_option("-f,--format", args.format, "Output format: table, json or csv")->capture_default_str();
+  cmd->add_option("-o,--output", args.output_path, "Write the output to FILE atomically (default: stdout)");
+}
+
+qqt::Config load(const CommonArgs& args) {
+  if (args.config_path.empty()) {
+    spdlog::info("using the built-in config {}", qqt::default_config_name());
+    return qqt::default_config();
+  }
+  return qqt::load_config_file(args.config_path);
+}
+
+std::vector<double> budgets_of(const CommonArgs& args) {
+  if (!args.budget_list.empty() && !args.budget_range.empty()) {
+    throw qqt::InputError("give either --budget or --budgets, not both");
+  }
+  if (!args.budget_range.empty()) return qqt::parse_count_range(args.budget_range, "--budgets");
+  if (!args.budget_list.empty()) return qqt::parse_count_list(args.budget_list, "--budget");
+  throw qqt::InputError("no budget given: use --budget LIST (e.g. --budget 640M) or --budgets FROM:TO:N");
+}
+
+std::vector<double> doubles_of(const std::string& text, const char* what) {
+  std::vector<double> out;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', start);
+    const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    char* end = nullptr;
+    const double v = std::strtod(item.c_str(), &end);
+    if (item.empty() || end != item.c_str() + item.size() || !std::isfinite(v)) {
+      throw qqt::InputError(fmt::format("{}: '{}' is not a finite number (item {} of '{}')", what, item, out.size() + 1, text));
+    }
+    out.push_back(v);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+bool color_for_stdout() {
+  const char* no_color = std::getenv("NO_COLOR");
+  return ::isatty(STDOUT_FILENO) && !(no_color && *no_color);
+}
+
+void emit(const CommonArgs& args, const std::string& text) {
+  if (args.output_path.empty() || args.output_path == "-") {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+  } else {
+    qqt::write_file_atomically(args.output_path, text);
+    spdlog::info("wrote {}", args.output_path);
+  }
+}
+
+qqt::RenderOptions render_options(const CommonArgs& args) {
+  qqt::RenderOptions r;
+  r.color = (args.output_path.empty() || args.output_path == "-") && color_for_stdout();
+  return r;
+}
+
+int run(int argc, char** argv) {
+  CLI::App app{"qqt: plan data filtering for a compute budget with the quality-quantity trade-off scaling law\n"
+               "(Goyal et al., CVPR 2024, \"Scaling Laws for Data Filtering\")."};
+  app.set_version_flag("--version", std::string("qqt ") + QQT_VERSION);
+  app.footer(kExamples);
+  app.require_subcommand(1);
+  int verbosity = 0;
+  bool quiet = false;
+  app.add_flag("-v,--verbose", verbosity, "More log output on stderr (-v info, -vv debug)");
+  app.add_flag("-q,--quiet", quiet, "Only errors on stderr");
+
+  CommonArgs plan_args;
+  std::string expect_path;
+  double tolerance = qqt::RegressionOptions{}.tolerance_rel;
+  CLI::App* plan_cmd = app.add_subcommand("plan", "Best filter level (top-k buckets) for each compute budget, with crossovers");
+  add_common(plan_cmd, plan_args);
+  plan_cmd->add_option("--expect", expect_path, "Baseline JSON from an earlier 'plan --format json': exit 3 if the best strategy or its error changed");
+  plan_cmd->add_option("--tolerance", tolerance, "Relative change of a best error that --expect accepts")->capture_default_str();
+  plan_cmd->footer(kExamples);
+
+  CommonArgs predict_args;
+  std::string fractions_text, weights_text;
+  CLI::App* predict_cmd = app.add_subcommand("predict", "Predicted error of one explicit strategy at each budget");
+  add_common(predict_cmd, predict_args);
+  predict_cmd->add_option("--fractions", fractions_text, "Kept fraction of each pool in [0,1], pool order (default: all 1)");
+  predict_cmd->add_option("--weights", weights_text, "Sampling weight of each pool, pool order, summing to 1 (default: uniform over kept data)");
+  predict_cmd->footer(kExamples);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    fmt::print(stderr, "qqt: error: {}\nRun 'qqt --help' for usage.\n", e.what());
+    return qqt::kExitBadInput;
+  }
+
+  spdlog::set_default_logger(spdlog::stderr_logger_st("qqt"));
+  spdlog::set_pattern("qqt: %l: %v");
+  spdlog::set_level(quiet ? spdlog::level::err : verbosity >= 2 ? spdlog::level::debug : verbosity == 1 ? spdlog::level::info : spdlog::level::warn);
+
+  if (plan_cmd->parsed()) {
+    const auto format = qqt::parse_format(plan_args.format, "--format");
+    qqt::PlanOptions options;
+    options.budgets_samples = budgets_of(plan_args);
+    qqt::RegressionOptions regression;
+    regression.tolerance_rel = tolerance;
+    qqt::validate(regression);
+    const qqt::Config config = load(plan_args);
+    const auto result = qqt::plan(config.model, qqt::topk_strategies(config.model), options);
+    spdlog::info("{} budgets x {} levels, {} crossovers", result.budgets.size(), config.model.pools.size(), result.crossovers.size());
+    emit(plan_args, qqt::render_plan(config, result, format, render_options(plan_args)));
+    if (!expect_path.empty()) {
+      const auto report = qqt::compare_with_baseline(result, expect_path, regression);
+      for (const auto& line : report.findings) fmt::print(stderr, "qqt: regression: {}\n", line);
+      if (!report.ok()) return qqt::kExitRegression;
+      spdlog::info("no regression against {} ({} budgets compared)", expect_path, report.budgets_compared);
+    }
+    return qqt::kExitOk;
+  }
+  if (predict_cmd->parsed()) {
+    const auto format = qqt::parse_format(predict_args.format, "--format");
+    const auto budgets = budgets_of(predict_args);
+    const qqt::Config config = load(predict_args);
+    qqt::Strategy strategy;
+    if (!fractions_text.empty()) strategy.fractions = doubles_of(fractions_text, "--fractions");
+    if (!weights_text.empty()) strategy.weights = doubles_of(weights_text, "--weights");
+    const qqt::Mixture mixture(config.model, strategy);
+    const auto predictions = qqt::predict(config.model, strategy, budgets);
+    emit(predict_args, qqt::render_predictions(config, mixture, predictions, format, render_options(predict_args)));
+    return qqt::kExitOk;
+  }
+  throw qqt::InternalError("no subcommand ran");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const qqt::InputError& e) {
+    fmt::print(stderr, "qqt: error: {}\n", e.what());
+    return qqt::kExitBadInput;
+  } catch (const qqt::NumericalError& e) {
+    fmt::print(stderr, "qqt: numerical failure: {}\n", e.what());
+    return qqt::kExitFailure;
+  } catch (const qqt::InternalError& e) {
+    fmt::print(stderr, "qqt: internal error (please report): {}\n", e.what());
+    return qqt::kExitFailure;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "qqt: internal error (please report): {}\n", e.what());
+    return qqt::kExitFailure;
+  }
+}

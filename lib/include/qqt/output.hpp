@@ -1,0 +1,51 @@
+// Rendering results as aligned tables, JSON (docs/output.md, "schema": 1) and CSV, and writing
+// files atomically. Numbers in JSON and CSV are the shortest text that round-trips exactly
+// (fmt's "{}"), so output is byte-identical for the same input.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "qqt/config.hpp"
+#include "qqt/plan.hpp"
+
+namespace qqt {
+
+enum class Format { table, json, csv };
+
+/// "table" | "json" | "csv"; throws InputError naming `what` otherwise.
+Format parse_format(std::string_view text, std::string_view what);
+
+struct RenderOptions {
+  bool color = false;  ///< ANSI colour in tables (the app enables it only on a TTY without NO_COLOR)
+};
+
+/// One strategy's predicted error at one budget (`qqt predict`).
+struct Prediction {
+  double budget_samples = 0.0;
+  double error = 0.0;
+  double accuracy = 0.0;        ///< 1 - error
+  double passes = 0.0;          ///< budget / unique samples
+  double unique_samples = 0.0;
+};
+
+/// Evaluates one strategy at each budget (budgets validated as in PlanOptions).
+std::vector<Prediction> predict(const Model& model, const Strategy& strategy, const std::vector<double>& budgets_samples);
+
+std::string render_plan(const Config& config, const PlanResult& plan, Format format, const RenderOptions& options = {});
+std::string render_predictions(const Config& config, const Mixture& mixture, const std::vector<Prediction>& predictions,
+                               Format format, const RenderOptions& options = {});
+
+/// The shortest decimal text that parses back to exactly `x` (fmt "{}"). Throws InternalError
+/// for NaN or inf, which must never reach the output.
+std::string exact_number(double x);
+
+/// JSON string literal with quotes and escapes.
+std::string json_string(std::string_view s);
+
+/// Writes `content` to `path` through a temporary file in the same folder and a rename, so the
+/// path holds either its old content or all of the new. Throws InputError if it cannot.
+void write_file_atomically(const std::string& path, std::string_view content);
+
+}  // namespace qqt

@@ -1,0 +1,347 @@
+#include "qqt/output.hpp"
+
+#include <fcntl.h>
+#include <fmt/color.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+
+#include "qqt/error.hpp"
+#include "qqt/quantity.hpp"
+
+namespace qqt {
+
+Format parse_format(std::string_view text, std::string_view what) {
+  if (text == "table") return Format::table;
+  if (text == "json") return Format::json;
+  if (text == "csv") return Format::csv;
+  throw InputError(fmt::format("{}: '{}' is not a format; use table, json or csv", what, text));
+}
+
+std::vector<Prediction> predict(const Model& model, const Strategy& strategy, const std::vector<double>& budgets_samples) {
+  PlanOptions check;
+  check.budgets_samples = budgets_samples;
+  validate(check);
+  const Mixture mix(model, strategy);
+  std::vector<Prediction> out;
+  out.reserve(budgets_samples.size());
+  for (double n : budgets_samples) {
+    const double y = mix.error(n);
+    out.push_back({n, y, 1.0 - y, mix.passes(n), mix.unique_samples()});
+  }
+  return out;
+}
+
+std::string exact_number(double x) {
+  if (!std::isfinite(x)) throw InternalError(fmt::format("a non-finite number ({}) reached the output", x));
+  return fmt::format("{}", x);
+}
+
+std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (ch) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += fmt::format("\\u{:04x}", c);
+        } else {
+          out += ch;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+namespace {
+
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (const char ch : s) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+template <typename T, typename F>
+std::string join(const std::vector<T>& items, std::string_view sep, F&& f) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += sep;
+    out += f(items[i]);
+  }
+  return out;
+}
+
+std::string json_numbers(const std::vector<double>& v) { return "[" + join(v, ",", exact_number) + "]"; }
+std::string json_strings(const std::vector<std::string>& v) {
+  return "[" + join(v, ",", [](const std::string& s) { return json_string(s); }) + "]";
+}
+
+std::string json_config(const Config& config) {
+  const Model& m = config.model;
+  std::string pools = join(m.pools, ",", [](const Pool& p) {
+    std::string s = fmt::format("{{\"name\":{},\"size\":{},\"b\":{},\"tau\":{}", json_string(p.name), exact_number(p.size_samples),
+                                exact_number(p.b), exact_number(p.tau_passes));
+    if (p.share) s += fmt::format(",\"share\":{}", exact_number(*p.share));
+    return s + "}";
+  });
+  return fmt::format("\"config\":{{\"source\":{},\"metric\":{},\"pools\":[{}]}}", json_string(config.source),
+                     json_string(m.metric), pools);
+}
+
+std::string json_law(const LawParams& p) {
+  return fmt::format("\"law\":{{\"law\":{},\"irreducible\":{},\"a\":{},\"d\":{},\"normalizer\":{},\"tau_scaling\":{}}}",
+                     json_string(to_string(p.law)), json_string(to_string(p.irreducible)), exact_number(p.a),
+                     exact_number(p.d), exact_number(p.normalizer), exact_number(p.tau_scaling));
+}
+
+std::string json_candidate(const Candidate& c) {
+  return fmt::format(
+      "{{\"strategy\":{},\"label\":{},\"pools\":{},\"fractions\":{},\"weights\":{},\"unique_samples\":{},"
+      "\"passes\":{},\"error\":{},\"accuracy\":{},\"pareto\":{}}}",
+      json_string(c.strategy), json_string(c.label), json_strings(c.pools), json_numbers(c.fractions),
+      json_numbers(c.weights), exact_number(c.unique_samples), exact_number(c.passes), exact_number(c.error),
+      exact_number(c.accuracy), c.pareto ? "true" : "false");
+}
+
+// A left-aligned text table: the first row is the header; columns are padded to their widest cell.
+class TextTable {
+ public:
+  void row(std::vector<std::string> cells, bool highlight = false) {
+    rows_.push_back(std::move(cells));
+    highlight_.push_back(highlight);
+  }
+  std::string render(bool color) const {
+    std::vector<std::size_t> width;
+    for (const auto& r : rows_) {
+      width.resize(std::max(width.size(), r.size()), 0);
+      for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], display_width(r[i]));
+    }
+    std::string out;
+    for (std::size_t r = 0; r < rows_.size(); ++r) {
+      std::string line;
+      for (std::size_t i = 0; i < rows_[r].size(); ++i) {
+        line += rows_[r][i];
+        if (i + 1 < rows_[r].size()) line += std::string(width[i] - display_width(rows_[r][i]) + 2, ' ');
+      }
+      if (color && r == 0) {
+        line = fmt::format(fmt::emphasis::bold, "{}", line);
+      } else if (color && highlight_[r]) {
+        line = fmt::format(fg(fmt::terminal_color::green), "{}", line);
+      }
+      out += line + "\n";
+    }
+    return out;
+  }
+
+ private:
+  // UTF-8 aware width: count code points, not bytes.
+  static std::size_t display_width(const std::string& s) {
+    return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  }
+  std::vector<std::vector<std::string>> rows_;
+  std::vector<bool> highlight_;
+};
+
+std::string header_line(const Config& config) {
+  const LawParams& p = config.model.params;
+  return fmt::format("config: {} ({} law{}), metric: {}\n", config.source, to_string(p.law),
+                     p.law == LawKind::utility ? fmt::format(", irreducible {}", to_string(p.irreducible)) : "",
+                     config.model.metric);
+}
+
+std::string percent(double x) { return fmt::format("{:.2f}", 100.0 * x); }
+
+std::string plan_table(const Config& config, const PlanResult& plan, const RenderOptions& options) {
+  std::string out = header_line(config);
+  TextTable summary;
+  summary.row({"budget", "best", "label", "error", "acc %", "passes", "unique", "runner-up", "margin", "pareto"});
+  for (const auto& b : plan.budgets) {
+    const Candidate& best = b.best_candidate();
+    std::vector<std::string> pareto;
+    for (const auto& c : b.candidates) {
+      if (c.pareto) pareto.push_back(c.strategy);
+    }
+    summary.row({format_count(b.budget_samples), best.strategy, best.label, fmt::format("{:.6f}", best.error),
+                 percent(best.accuracy), fmt::format("{:.4g}", best.passes), format_count(best.unique_samples),
+                 b.runner_up ? b.candidates[*b.runner_up].strategy : "-",
+                 b.runner_up ? fmt::format("{:.6f}", b.margin) : "-", fmt::format("{}", fmt::join(pareto, ","))});
+  }
+  out += "\n" + summary.render(options.color);
+
+  // Every level at every budget: accuracy %, * = best, ~ = not Pareto-optimal.
+  if (!plan.budgets.empty() && plan.budgets.front().candidates.size() > 1) {
+    TextTable levels;
+    std::vector<std::string> head{"budget"};
+    for (const auto& c : plan.budgets.front().candidates) head.push_back(c.strategy);
+    levels.row(head);
+    for (const auto& b : plan.budgets) {
+      std::vector<std::string> r{format_count(b.budget_samples)};
+      for (std::size_t i = 0; i < b.candidates.size(); ++i) {
+        const auto& c = b.candidates[i];
+        r.push_back(percent(c.accuracy) + (i == b.best ? "*" : c.pareto ? "" : "~"));
+      }
+      levels.row(r);
+    }
+    out += "\naccuracy % by level (* best, ~ not Pareto-optimal in unique samples vs error):\n";
+    out += levels.render(options.color);
+  }
+  out += "\n";
+  if (plan.crossovers.empty()) {
+    out += "crossovers: none in the budget span\n";
+  } else {
+    out += "crossovers (the best level changes):\n";
+    TextTable cross;
+    for (const auto& x : plan.crossovers) {
+      cross.row({"  " + format_count(x.budget_samples, 6), x.from, "->", x.to});
+    }
+    out += cross.render(false);
+  }
+  return out;
+}
+
+std::string plan_json(const Config& config, const PlanResult& plan) {
+  std::string out = "{\"schema\":1," + json_config(config) + "," + json_law(config.model.params) + ",\"budgets\":[";
+  for (std::size_t i = 0; i < plan.budgets.size(); ++i) {
+    const BudgetPlan& b = plan.budgets[i];
+    if (i) out += ",";
+    out += fmt::format("{{\"budget\":{},\"best\":{},\"runner_up\":{},\"margin\":{},\"candidates\":[", exact_number(b.budget_samples),
+                       json_candidate(b.best_candidate()),
+                       b.runner_up ? json_string(b.candidates[*b.runner_up].strategy) : "null",
+                       b.runner_up ? exact_number(b.margin) : "null");
+    out += join(b.candidates, ",", json_candidate) + "]}";
+  }
+  out += "],\"crossovers\":[";
+  out += join(plan.crossovers, ",", [](const Crossover& x) {
+    return fmt::format("{{\"budget\":{},\"from\":{},\"to\":{}}}", exact_number(x.budget_samples), json_string(x.from), json_string(x.to));
+  });
+  return out + "]}\n";
+}
+
+std::string plan_csv(const PlanResult& plan) {
+  std::string out = "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best\n";
+  for (const auto& b : plan.budgets) {
+    for (std::size_t i = 0; i < b.candidates.size(); ++i) {
+      const Candidate& c = b.candidates[i];
+      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", exact_number(b.budget_samples), csv_field(c.strategy),
+                         csv_field(c.label), csv_field(fmt::format("{}", fmt::join(c.pools, ";"))),
+                         join(c.fractions, ";", exact_number), join(c.weights, ";", exact_number),
+                         exact_number(c.unique_samples), exact_number(c.passes), exact_number(c.error),
+                         exact_number(c.accuracy), c.pareto ? "true" : "false", i == b.best ? "true" : "false");
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string render_plan(const Config& config, const PlanResult& plan, Format format, const RenderOptions& options) {
+  switch (format) {
+    case Format::table: return plan_table(config, plan, options);
+    case Format::json: return plan_json(config, plan);
+    case Format::csv: return plan_csv(plan);
+  }
+  throw InternalError("render_plan: unknown format");
+}
+
+std::string render_predictions(const Config& config, const Mixture& mixture, const std::vector<Prediction>& predictions,
+                               Format format, const RenderOptions& options) {
+  switch (format) {
+    case Format::table: {
+      std::string out = header_line(config);
+      out += fmt::format("strategy: fractions {}, weights {}\n\n", join(mixture.fractions(), ",", [](double x) { return fmt::format("{:.4g}", x); }),
+                         join(mixture.weights(), ",", [](double x) { return fmt::format("{:.4g}", x); }));
+      TextTable t;
+      t.row({"budget", "error", "acc %", "passes", "unique"});
+      for (const auto& p : predictions) {
+        t.row({format_count(p.budget_samples), fmt::format("{:.6f}", p.error), percent(p.accuracy),
+               fmt::format("{:.4g}", p.passes), format_count(p.unique_samples)});
+      }
+      return out + t.render(options.color);
+    }
+    case Format::json: {
+      std::string out = "{\"schema\":1," + json_config(config) + "," + json_law(config.model.params) +
+                        fmt::format(",\"fractions\":{},\"weights\":{},\"unique_samples\":{},\"predictions\":[",
+                                    json_numbers(mixture.fractions()), json_numbers(mixture.weights()),
+                                    exact_number(mixture.unique_samples()));
+      out += join(predictions, ",", [](const Prediction& p) {
+        return fmt::format("{{\"budget\":{},\"error\":{},\"accuracy\":{},\"passes\":{}}}", exact_number(p.budget_samples),
+                           exact_number(p.error), exact_number(p.accuracy), exact_number(p.passes));
+      });
+      return out + "]}\n";
+    }
+    case Format::csv: {
+      std::string out = "budget,error,accuracy,passes,unique_samples\n";
+      for (const auto& p : predictions) {
+        out += fmt::format("{},{},{},{},{}\n", exact_number(p.budget_samples), exact_number(p.error),
+                           exact_number(p.accuracy), exact_number(p.passes), exact_number(p.unique_samples));
+      }
+      return out;
+    }
+  }
+  throw InternalError("render_predictions: unknown format");
+}
+
+void write_file_atomically(const std::string& path, std::string_view content) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) throw InputError(fmt::format("{}: is a directory; --output needs a file path", path));
+  const fs::path target(path);
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::string temp = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
+  const int fd = ::mkstemp(temp.data());
+  if (fd < 0) throw InputError(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
+  auto fail = [&](const char* what) {
+    const int err = errno;
+    ::close(fd);
+    ::unlink(temp.c_str());
+    throw InputError(fmt::format("{}: cannot {}: {}", path, what, std::strerror(err)));
+  };
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("write");
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  // Keep the mode of a file being replaced; a new file gets 0666 less the umask, as open() would.
+  struct stat existing {};
+  mode_t mode = 0;
+  if (::stat(path.c_str(), &existing) == 0) {
+    mode = existing.st_mode & 07777;
+  } else {
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    mode = 0666 & ~mask;
+  }
+  if (::fchmod(fd, mode) != 0) fail("set permissions");
+  if (::fsync(fd) != 0) fail("flush");
+  if (::close(fd) != 0) {
+    const int err = errno;
+    ::unlink(temp.c_str());
+    throw InputError(fmt::format("{}: cannot close: {}", path, std::strerror(err)));
+  }
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(temp.c_str());
+    throw InputError(fmt::format("{}: cannot rename into place: {}", path, std::strerror(err)));
+  }
+}
+
+}  // namespace qqt

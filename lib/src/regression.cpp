@@ -1,0 +1,105 @@
+#include "qqt/regression.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <filesystem>
+#include <map>
+
+#include "qqt/error.hpp"
+#include "qqt/quantity.hpp"
+
+namespace qqt {
+
+void validate(const RegressionOptions& options) {
+  if (!(options.tolerance_rel >= 0 && options.tolerance_rel <= 1)) {
+    throw InputError(fmt::format("--tolerance must be in [0, 1], got {}", options.tolerance_rel));
+  }
+}
+
+namespace {
+
+struct BaselineEntry {
+  std::string strategy;
+  double error;
+};
+
+[[noreturn]] void bad_baseline(const std::string& path, const YAML::Node& node, const std::string& what) {
+  const YAML::Mark m = node.Mark();
+  throw InputError(fmt::format("{}:{}:{}: {}", path, m.line + 1, m.column + 1, what));
+}
+
+double baseline_number(const std::string& path, const YAML::Node& node, const std::string& key) {
+  if (!node || !node.IsScalar()) bad_baseline(path, node, fmt::format("{} must be a number", key));
+  try {
+    const double v = node.as<double>();
+    if (!std::isfinite(v)) bad_baseline(path, node, fmt::format("{} must be finite", key));
+    return v;
+  } catch (const YAML::Exception&) {
+    bad_baseline(path, node, fmt::format("{} must be a number, got '{}'", key, node.Scalar()));
+  }
+}
+
+std::map<double, BaselineEntry> read_baseline(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw InputError(fmt::format("{}: is a directory, not a baseline file", path));
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    throw InputError(fmt::format("{}: cannot open the baseline file", path));
+  } catch (const YAML::ParserException& e) {
+    throw InputError(fmt::format("{}:{}:{}: not valid JSON: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
+  if (!root.IsMap()) throw InputError(fmt::format("{}: a baseline must be the JSON output of qqt plan --format json", path));
+  if (!root["schema"] || !root["schema"].IsScalar() || root["schema"].Scalar() != "1") {
+    throw InputError(fmt::format("{}: schema must be 1 (qqt plan --format json output)", path));
+  }
+  const YAML::Node budgets = root["budgets"];
+  if (!budgets || !budgets.IsSequence()) bad_baseline(path, root, "budgets must be a list");
+  std::map<double, BaselineEntry> out;
+  for (std::size_t i = 0; i < budgets.size(); ++i) {
+    const YAML::Node b = budgets[i];
+    const std::string where = fmt::format("budgets[{}]", i);
+    if (!b.IsMap()) bad_baseline(path, b, where + " must be an object");
+    const double budget = baseline_number(path, b["budget"], where + ".budget");
+    const YAML::Node best = b["best"];
+    if (!best || !best.IsMap()) bad_baseline(path, b, where + ".best must be an object");
+    const YAML::Node strategy = best["strategy"];
+    if (!strategy || !strategy.IsScalar()) bad_baseline(path, best, where + ".best.strategy must be a string");
+    out[budget] = {strategy.Scalar(), baseline_number(path, best["error"], where + ".best.error")};
+  }
+  return out;
+}
+
+}  // namespace
+
+RegressionReport compare_with_baseline(const PlanResult& plan, const std::string& baseline_path, const RegressionOptions& options) {
+  validate(options);
+  const auto baseline = read_baseline(baseline_path);
+  RegressionReport report;
+  for (const auto& b : plan.budgets) {
+    const std::string name = fmt::format("budget {} ({})", format_count(b.budget_samples), b.budget_samples);
+    const auto it = baseline.find(b.budget_samples);
+    if (it == baseline.end()) {
+      report.findings.push_back(fmt::format("{}: not in the baseline", name));
+      continue;
+    }
+    ++report.budgets_compared;
+    const Candidate& best = b.best_candidate();
+    if (best.strategy != it->second.strategy) {
+      report.findings.push_back(fmt::format("{}: best strategy changed from {} to {}", name, it->second.strategy, best.strategy));
+      continue;
+    }
+    const double old_error = it->second.error;
+    const double change = old_error == 0 ? std::abs(best.error) : std::abs(best.error - old_error) / std::abs(old_error);
+    if (change > options.tolerance_rel) {
+      report.findings.push_back(fmt::format("{}: error of {} moved from {} to {} (relative change {:.3g} > tolerance {:g})", name,
+                                            best.strategy, old_error, best.error, change, options.tolerance_rel));
+    }
+  }
+  return report;
+}
+
+}  // namespace qqt
