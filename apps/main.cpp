@@ -28,10 +28,12 @@ constexpr const char* kExamples = R"(Examples:
   qqt plan --config pools.yaml --budget 1B --format json --output plan.json
   qqt plan --budget 640M --expect plan.json    exit 3 if the plan changed (CI regression check)
   qqt predict --fractions 1,1,0.5 --weights 0.5,0.3,0.2 --budget 128M
+                                               pools 1-2 whole, half of pool 3, the rest left out
 
 Exit codes: 0 ok, 1 internal or numerical failure, 2 bad input or usage, 3 regression found.
 Without --config the built-in default is used (DataComp medium, T-MARS buckets, ImageNet).
-Docs: README.md, docs/config.md, docs/output.md, docs/law.md.)";
+Docs: README.md, docs/config.md, docs/output.md, docs/law.md.
+)";
 
 // Options shared by the commands that evaluate budgets.
 struct CommonArgs {
@@ -43,11 +45,11 @@ struct CommonArgs {
 };
 
 void add_common(CLI::App* cmd, CommonArgs& args) {
-  cmd->add_option("-c,--config", args.config_path, "Pool configuration YAML ('-' reads stdin); default: the built-in T-MARS config");
-  cmd->add_option("-b,--budget", args.budget_list, "Budgets in samples seen, comma separated: 32M,640M,1.28e9 (suffixes K M B/G T)");
-  cmd->add_option("--budgets", args.budget_range, "FROM:TO:N: N log-spaced budgets from FROM to TO, e.g. 1M:100B:50");
-  cmd->add_option("-f,--format", args.format, "Output format: table, json or csv")->capture_default_str();
-  cmd->add_option("-o,--output", args.output_path, "Write the output to FILE atomically (default: stdout)");
+  cmd->add_option("-c,--config", args.config_path, "Pool configuration YAML ('-' reads stdin); default: the built-in T-MARS config")->type_name("FILE");
+  cmd->add_option("-b,--budget", args.budget_list, "Budgets in samples seen, comma separated: 32M,640M,1.28e9 (suffixes K M B/G T)")->type_name("LIST");
+  cmd->add_option("--budgets", args.budget_range, "N log-spaced budgets from FROM to TO, e.g. 1M:100B:50")->type_name("FROM:TO:N");
+  cmd->add_option("-f,--format", args.format, "Output format: table, json or csv")->capture_default_str()->type_name("FORMAT");
+  cmd->add_option("-o,--output", args.output_path, "Write the output to FILE atomically (default: stdout)")->type_name("FILE");
 }
 
 qqt::Config load(const CommonArgs& args) {
@@ -83,6 +85,15 @@ std::vector<double> doubles_of(const std::string& text, const char* what) {
     start = comma + 1;
   }
   return out;
+}
+
+// A per-pool list from the command line: shorter than the pool list means the pools past it get 0.
+std::vector<double> per_pool(std::vector<double> values, const qqt::Model& model, const char* what) {
+  if (values.size() > model.pools.size()) {
+    throw qqt::InputError(fmt::format("{}: {} values given but the config has {} pools", what, values.size(), model.pools.size()));
+  }
+  values.resize(model.pools.size(), 0.0);
+  return values;
 }
 
 bool color_for_stdout() {
@@ -122,16 +133,16 @@ int run(int argc, char** argv) {
   double tolerance = qqt::RegressionOptions{}.tolerance_rel;
   CLI::App* plan_cmd = app.add_subcommand("plan", "Best filter level (top-k buckets) for each compute budget, with crossovers");
   add_common(plan_cmd, plan_args);
-  plan_cmd->add_option("--expect", expect_path, "Baseline JSON from an earlier 'plan --format json': exit 3 if the best strategy or its error changed");
-  plan_cmd->add_option("--tolerance", tolerance, "Relative change of a best error that --expect accepts")->capture_default_str();
+  plan_cmd->add_option("--expect", expect_path, "Baseline JSON from an earlier 'plan --format json': exit 3 if the best strategy or its error changed")->type_name("FILE");
+  plan_cmd->add_option("--tolerance", tolerance, "Relative change of a best error that --expect accepts")->capture_default_str()->type_name("REL");
   plan_cmd->footer(kExamples);
 
   CommonArgs predict_args;
   std::string fractions_text, weights_text;
   CLI::App* predict_cmd = app.add_subcommand("predict", "Predicted error of one explicit strategy at each budget");
   add_common(predict_cmd, predict_args);
-  predict_cmd->add_option("--fractions", fractions_text, "Kept fraction of each pool in [0,1], pool order (default: all 1)");
-  predict_cmd->add_option("--weights", weights_text, "Sampling weight of each pool, pool order, summing to 1 (default: uniform over kept data)");
+  predict_cmd->add_option("--fractions", fractions_text, "Kept fraction of each pool in [0,1], pool order; pools past the list are left out (default: all 1)")->type_name("LIST");
+  predict_cmd->add_option("--weights", weights_text, "Sampling weight of each pool, pool order, summing to 1; pools past the list get 0 (default: uniform over kept data)")->type_name("LIST");
   predict_cmd->footer(kExamples);
 
   try {
@@ -139,7 +150,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::Success& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    fmt::print(stderr, "qqt: error: {}\nRun 'qqt --help' for usage.\n", e.what());
+    fmt::print(stderr, "qqt: error: {} (see qqt --help)\n", e.what());
     return qqt::kExitBadInput;
   }
 
@@ -171,8 +182,8 @@ int run(int argc, char** argv) {
     const auto budgets = budgets_of(predict_args);
     const qqt::Config config = load(predict_args);
     qqt::Strategy strategy;
-    if (!fractions_text.empty()) strategy.fractions = doubles_of(fractions_text, "--fractions");
-    if (!weights_text.empty()) strategy.weights = doubles_of(weights_text, "--weights");
+    if (!fractions_text.empty()) strategy.fractions = per_pool(doubles_of(fractions_text, "--fractions"), config.model, "--fractions");
+    if (!weights_text.empty()) strategy.weights = per_pool(doubles_of(weights_text, "--weights"), config.model, "--weights");
     const qqt::Mixture mixture(config.model, strategy);
     const auto predictions = qqt::predict(config.model, strategy, budgets);
     emit(predict_args, qqt::render_predictions(config, mixture, predictions, format, render_options(predict_args)));

@@ -30,8 +30,10 @@ struct BaselineEntry {
   throw InputError(fmt::format("{}:{}:{}: {}", path, m.line + 1, m.column + 1, what));
 }
 
-double baseline_number(const std::string& path, const YAML::Node& node, const std::string& key) {
-  if (!node || !node.IsScalar()) bad_baseline(path, node, fmt::format("{} must be a number", key));
+double baseline_number(const std::string& path, const YAML::Node& parent, const char* field, const std::string& key) {
+  const YAML::Node node = parent[field];
+  if (!node) bad_baseline(path, parent, fmt::format("{} must be a number, but it is missing", key));
+  if (!node.IsScalar()) bad_baseline(path, node, fmt::format("{} must be a number", key));
   try {
     const double v = node.as<double>();
     if (!std::isfinite(v)) bad_baseline(path, node, fmt::format("{} must be finite", key));
@@ -63,12 +65,12 @@ std::map<double, BaselineEntry> read_baseline(const std::string& path) {
     const YAML::Node b = budgets[i];
     const std::string where = fmt::format("budgets[{}]", i);
     if (!b.IsMap()) bad_baseline(path, b, where + " must be an object");
-    const double budget = baseline_number(path, b["budget"], where + ".budget");
+    const double budget = baseline_number(path, b, "budget", where + ".budget");
     const YAML::Node best = b["best"];
     if (!best || !best.IsMap()) bad_baseline(path, b, where + ".best must be an object");
     const YAML::Node strategy = best["strategy"];
     if (!strategy || !strategy.IsScalar()) bad_baseline(path, best, where + ".best.strategy must be a string");
-    out[budget] = {strategy.Scalar(), baseline_number(path, best["error"], where + ".best.error")};
+    out[budget] = {strategy.Scalar(), baseline_number(path, best, "error", where + ".best.error")};
   }
   return out;
 }

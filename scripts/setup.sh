@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what qqt needs from Debian packages (only if missing), then configures and builds it in
+# build/ (or $QQT_BUILD_DIR). Build output goes to stderr so that stdout stays clean for qqt.
+# Usage: scripts/setup.sh            (sourced by scripts/qqt and scripts/test.sh)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build_dir="${QQT_BUILD_DIR:-$root/build}"
+
+packages=(cmake g++ ninja-build pkg-config libcli11-dev libeigen3-dev libnlopt-dev libnlopt-cxx-dev
+          libfmt-dev libspdlog-dev catch2 libyaml-cpp-dev)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "qqt setup: installing ${missing[*]}" >&2
+  sudo_cmd=()
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "qqt setup: need root or sudo to install: ${missing[*]}" >&2; exit 2; }
+    sudo_cmd=(sudo)
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq >&2
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+if [[ ! -f "$build_dir/CMakeCache.txt" ]]; then
+  if ! cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DQQT_WERROR="${QQT_WERROR:-ON}" \
+      ${QQT_CMAKE_ARGS:-} >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "qqt setup: cmake configure failed" >&2
+    exit 1
+  fi
+fi
+if ! cmake --build "$build_dir" -j "$(nproc)" >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "qqt setup: build failed" >&2
+  exit 1
+fi

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# End-to-end tests of the qqt command line: outputs, exit codes and one-line errors.
+# Usage: cli_test.sh PATH/TO/qqt PROJECT_SOURCE_DIR
+set -uo pipefail
+qqt="$1"
+src="$2"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+
+# run CODE ARGS...: runs qqt, stores stdout/stderr in $tmp/out and $tmp/err, checks the exit code.
+run() {
+  local want="$1"; shift
+  "$qqt" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+  local got=$?
+  if [[ $got -eq $want ]]; then ok; else bad "qqt $* exited $got, want $want; stderr: $(head -3 "$tmp/err")"; fi
+}
+has() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2': $(head -5 "$1")"; fi; }
+one_line_error() {  # stderr is exactly one line starting with "qqt: error: " and containing $1
+  local lines; lines=$(wc -l <"$tmp/err")
+  if [[ $lines -eq 1 ]] && grep -qF -- "qqt: error: " "$tmp/err" && grep -qF -- "$1" "$tmp/err"; then ok
+  else bad "want one error line with '$1', got: $(cat "$tmp/err")"; fi
+}
+
+# --- the reference table (issue: predicted accuracy for top 10/20/30/40 %)
+run 0 plan --budget 32M,64M,128M,640M
+has "$tmp/out" "32M     top-1  top 10%"
+has "$tmp/out" "640M    top-2  top 20%"
+has "$tmp/out" "18.25*  15.84~  13.42~  11.68~"
+has "$tmp/out" "31.18   38.55*  37.56~  35.14~"
+has "$tmp/out" "top-1  ->  top-2"
+if grep -q $'\x1b' "$tmp/out"; then bad "colour codes in piped output"; else ok; fi
+cp "$tmp/out" "$tmp/first"
+run 0 plan --budget 32M,64M,128M,640M
+if cmp -s "$tmp/out" "$tmp/first"; then ok; else bad "two runs differ"; fi
+
+# --- help, version, usage errors
+run 0 --version
+has "$tmp/out" "qqt 0.1.0"
+run 0 --help
+has "$tmp/out" "Examples:"
+has "$tmp/out" "Exit codes: 0 ok"
+run 0 plan --help
+has "$tmp/out" "--budgets"
+has "$tmp/out" "--expect"
+run 2
+has "$tmp/err" "qqt: error:"
+run 2 plan --budget 1M --frobnicate
+has "$tmp/err" "qqt: error:"
+run 2 plan
+one_line_error "no budget given"
+run 2 plan --budget 1M --budgets 1M:1B:3
+one_line_error "either --budget or --budgets"
+run 2 plan --budget 12X
+one_line_error "--budget item 1: '12X' is not a sample count"
+run 2 plan --budget -5M
+has "$tmp/err" "qqt: error:"
+run 2 plan --budgets 1B:1M:3
+one_line_error "FROM must not exceed TO"
+run 2 plan --budget 1M --format xml
+one_line_error "--format: 'xml' is not a format"
+run 2 plan --budget 1M --tolerance -1
+one_line_error "--tolerance must be in [0, 1]"
+
+# --- configs: file, stdin, bad files
+run 0 plan --config "$src/configs/datacomp-medium-tmars-imagenet-effective-data.yaml" --budget 640M
+has "$tmp/out" "effective-data law"
+"$qqt" plan --config - --budget 32M,640M <"$src/configs/datacomp-medium-tmars-imagenet.yaml" >"$tmp/stdin" 2>&1 && ok || bad "config from stdin"
+has "$tmp/stdin" "config: <stdin>"
+has "$tmp/stdin" "31.18   38.55*  37.56~  35.14~"
+printf 'a: 0.025\nd: 0.1\npools:\n  - {name: x, size: 1M, b: -0.1, tau: 2}\n  - {name: y, size: 1M, b: -0.1, tau: 2}\n  - name: z\n    b: 0.12\n    size: 1M\n    tau: 2\n' >"$tmp/pools.yaml"
+run 2 plan --config "$tmp/pools.yaml" --budget 1M
+one_line_error "pools.yaml:7:8: pools[2].b must be negative, got 0.12"
+printf 'a: 0.025\nd: 0.1\npool:\n  - {name: x, size: 1M, b: -0.1, tau: 2}\n' >"$tmp/typo.yaml"
+run 2 plan --config "$tmp/typo.yaml" --budget 1M
+one_line_error "typo.yaml:3:1: pool is not a known key (did you mean 'pools'?)"
+run 2 plan --config "$tmp/missing.yaml" --budget 1M
+one_line_error "missing.yaml: cannot open the config file"
+run 2 plan --config "$tmp" --budget 1M
+one_line_error "is a directory"
+
+# --- numerical failure: a valid config whose error overflows double at this budget -> exit 1
+printf 'a: 1e-300\nd: 0\npools:\n  - {name: x, size: 1M, b: -5, tau: 2}\n' >"$tmp/overflow.yaml"
+run 1 plan --config "$tmp/overflow.yaml" --budget 1
+has "$tmp/err" "qqt: numerical failure:"
+
+# --- formats and files
+run 0 plan --budget 32M,640M --format json
+has "$tmp/out" '{"schema":1,'
+has "$tmp/out" '"crossovers":[{"budget":'
+cp "$tmp/out" "$tmp/baseline.json"
+run 0 plan --budget 32M,640M --format json --output "$tmp/plan.json"
+if cmp -s "$tmp/plan.json" "$tmp/baseline.json"; then ok; else bad "--output differs from stdout"; fi
+if [[ ! -s "$tmp/out" ]]; then ok; else bad "--output also printed to stdout"; fi
+run 0 plan --budgets 1M:100B:10 --format csv
+if [[ $(wc -l <"$tmp/out") -eq 41 ]]; then ok; else bad "csv rows: $(wc -l <"$tmp/out"), want 41"; fi
+has "$tmp/out" "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best"
+run 2 plan --budget 1M --output "$tmp"
+one_line_error "is a directory"
+run 2 plan --budget 1M --output "$tmp/no/such/dir/plan.json"
+one_line_error "cannot write"
+if [[ ! -e "$tmp/no" ]]; then ok; else bad "partial output left"; fi
+
+# --- regression check
+run 0 plan --budget 32M,640M --expect "$tmp/baseline.json"
+sed 's/b: -0.125/b: -0.13/' "$src/configs/datacomp-medium-tmars-imagenet.yaml" >"$tmp/changed.yaml"
+run 3 plan --config "$tmp/changed.yaml" --budget 32M,640M --expect "$tmp/baseline.json"
+has "$tmp/err" "qqt: regression: budget 640M (640000000): error of top-2 moved from"
+run 0 plan --config "$tmp/changed.yaml" --budget 32M,640M --expect "$tmp/baseline.json" --tolerance 0.1
+sed 's/b: -0.10,/b: -0.3,/' "$src/configs/datacomp-medium-tmars-imagenet.yaml" >"$tmp/flipped.yaml"
+run 3 plan --config "$tmp/flipped.yaml" --budget 32M,640M --expect "$tmp/baseline.json"
+has "$tmp/err" "best strategy changed from top-2 to top-3"
+run 2 plan --budget 32M --expect "$tmp/missing.json"
+one_line_error "cannot open the baseline file"
+
+# --- predict
+run 0 predict --fractions 1,1,0.5,0 --weights 0.5,0.3,0.2,0 --budget 128M --format csv
+has "$tmp/out" "budget,error,accuracy,passes,unique_samples"
+has "$tmp/out" "128000000,"
+run 0 predict --budget 640M --format json
+has "$tmp/out" '"predictions":[{"budget":640000000,"error":'
+run 2 predict --weights 0.5,0.6,0,0 --budget 1M
+one_line_error "weights must sum to 1"
+run 2 predict --fractions 1,x --budget 1M
+one_line_error "--fractions: 'x' is not a finite number"
+run 2 predict --fractions 1,1,1,1,1 --budget 1M
+one_line_error "--fractions: 5 values given but the config has 4 pools"
+# Shorter lists leave the pools past them out: 1,1,0.5 == 1,1,0.5,0.
+run 0 predict --fractions 1,1,0.5 --weights 0.5,0.3,0.2 --budget 128M --format csv
+cp "$tmp/out" "$tmp/short.csv"
+run 0 predict --fractions 1,1,0.5,0 --weights 0.5,0.3,0.2,0 --budget 128M --format csv
+if cmp -s "$tmp/out" "$tmp/short.csv"; then ok; else bad "short lists differ from padded ones"; fi
+
+echo "cli: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
