@@ -69,10 +69,10 @@ TEST_CASE("plan JSON parses back to the same plan", "[output]") {
     const YAML::Node got = b["candidates"][i];
     CHECK(got["error"].as<double>() == want.error);  // exact: shortest round-trip text
     CHECK(got["accuracy"].as<double>() == want.accuracy);
-    CHECK(got["unique_samples"].as<double>() == want.unique_samples);
+    CHECK(got["unique_samples"].as<double>() == want.unique_samples());
     CHECK(got["pareto"].as<bool>() == want.pareto);
-    CHECK(got["fractions"].as<std::vector<double>>() == want.fractions);
-    CHECK(got["weights"].as<std::vector<double>>() == want.weights);
+    CHECK(got["fractions"].as<std::vector<double>>() == want.info->fractions);
+    CHECK(got["weights"].as<std::vector<double>>() == want.info->weights);
   }
   REQUIRE(root["crossovers"].size() == 1);
   CHECK(root["crossovers"][0]["from"].as<std::string>() == "top-1");

@@ -11,6 +11,17 @@
 using namespace qqt;
 using qqt::test::rel_diff;
 
+namespace {
+Candidate candidate(double unique, double error) {
+  auto info = std::make_shared<StrategyInfo>();
+  info->unique_samples = unique;
+  Candidate c;
+  c.info = info;
+  c.error = error;
+  return c;
+}
+}  // namespace
+
 TEST_CASE("the default config reproduces the reference planner (estimate_best_pool.py)", "[plan]") {
   // Accuracy % printed by the reference code for top 10/20/30/40% (issue "qqt plan", point 3).
   const Config c = default_config();
@@ -25,34 +36,31 @@ TEST_CASE("the default config reproduces the reference planner (estimate_best_po
     CHECK(std::abs(100 * r.budgets[0].candidates[k].accuracy - at_32m[k]) <= qqt::test::kTableAbsTol);
     CHECK(std::abs(100 * r.budgets[1].candidates[k].accuracy - at_640m[k]) <= qqt::test::kTableAbsTol);
   }
-  CHECK(r.budgets[0].best_candidate().strategy == "top-1");
-  CHECK(r.budgets[0].best_candidate().label == "top 10%");
-  CHECK(r.budgets[1].best_candidate().strategy == "top-2");
-  CHECK(r.budgets[1].best_candidate().label == "top 20%");
+  CHECK(r.budgets[0].best_candidate().strategy() == "top-1");
+  CHECK(r.budgets[0].best_candidate().label() == "top 10%");
+  CHECK(r.budgets[1].best_candidate().strategy() == "top-2");
+  CHECK(r.budgets[1].best_candidate().label() == "top 20%");
   // Runner-up at 640M is top-3 (37.56% vs 38.55%).
   REQUIRE(r.budgets[1].runner_up);
   CHECK(*r.budgets[1].runner_up == 2);
   CHECK(std::abs(100 * r.budgets[1].margin - (38.55 - 37.56)) <= 2 * qqt::test::kTableAbsTol);
   // Passes and unique samples: top-2 keeps 25.6M, 640M samples are 25 passes.
-  CHECK(r.budgets[1].candidates[1].unique_samples == 25.6e6);
+  CHECK(r.budgets[1].candidates[1].unique_samples() == 25.6e6);
   CHECK(rel_diff(r.budgets[1].candidates[1].passes, 25.0) <= 1e-15);
-  CHECK(r.budgets[1].candidates[1].weights == std::vector<double>{0.5, 0.5, 0, 0});
-  CHECK(r.budgets[1].candidates[1].pools == std::vector<std::string>{"top 0-10%", "top 10-20%"});
+  CHECK(r.budgets[1].candidates[1].info->weights == std::vector<double>{0.5, 0.5, 0, 0});
+  CHECK(r.budgets[1].candidates[1].info->pools == std::vector<std::string>{"top 0-10%", "top 10-20%"});
 }
 
 TEST_CASE("Pareto marks: minimal in (unique samples, error)", "[plan]") {
   // Hand-made candidates: unique 1, 2, 3, 4 with errors 0.5, 0.4, 0.45, 0.3.
-  std::vector<Candidate> c(4);
-  const double unique[] = {1, 2, 3, 4}, error[] = {0.5, 0.4, 0.45, 0.3};
-  for (int i = 0; i < 4; ++i) { c[i].unique_samples = unique[i]; c[i].error = error[i]; }
+  std::vector<Candidate> c{candidate(1, 0.5), candidate(2, 0.4), candidate(3, 0.45), candidate(4, 0.3)};
   mark_pareto(c);
   CHECK(c[0].pareto);
   CHECK(c[1].pareto);
   CHECK_FALSE(c[2].pareto);  // top-2 keeps less and has a lower error
   CHECK(c[3].pareto);
   // Equal errors: the smaller pool dominates.
-  std::vector<Candidate> t(2);
-  t[0].unique_samples = 1; t[1].unique_samples = 2; t[0].error = t[1].error = 0.2;
+  std::vector<Candidate> t{candidate(1, 0.2), candidate(2, 0.2)};
   mark_pareto(t);
   CHECK(t[0].pareto);
   CHECK_FALSE(t[1].pareto);

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/color.h>
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -113,8 +114,8 @@ std::string json_candidate(const Candidate& c) {
   return fmt::format(
       "{{\"strategy\":{},\"label\":{},\"pools\":{},\"fractions\":{},\"weights\":{},\"unique_samples\":{},"
       "\"passes\":{},\"error\":{},\"accuracy\":{},\"pareto\":{}}}",
-      json_string(c.strategy), json_string(c.label), json_strings(c.pools), json_numbers(c.fractions),
-      json_numbers(c.weights), exact_number(c.unique_samples), exact_number(c.passes), exact_number(c.error),
+      json_string(c.info->id), json_string(c.info->label), json_strings(c.info->pools), json_numbers(c.info->fractions),
+      json_numbers(c.info->weights), exact_number(c.info->unique_samples), exact_number(c.passes), exact_number(c.error),
       exact_number(c.accuracy), c.pareto ? "true" : "false");
 }
 
@@ -174,11 +175,11 @@ std::string plan_table(const Config& config, const PlanResult& plan, const Rende
     const Candidate& best = b.best_candidate();
     std::vector<std::string> pareto;
     for (const auto& c : b.candidates) {
-      if (c.pareto) pareto.push_back(c.strategy);
+      if (c.pareto) pareto.push_back(c.strategy());
     }
-    summary.row({format_count(b.budget_samples), best.strategy, best.label, fmt::format("{:.6f}", best.error),
-                 percent(best.accuracy), fmt::format("{:.4g}", best.passes), format_count(best.unique_samples),
-                 b.runner_up ? b.candidates[*b.runner_up].strategy : "-",
+    summary.row({format_count(b.budget_samples), best.strategy(), best.label(), fmt::format("{:.6f}", best.error),
+                 percent(best.accuracy), fmt::format("{:.4g}", best.passes), format_count(best.unique_samples()),
+                 b.runner_up ? b.candidates[*b.runner_up].strategy() : "-",
                  b.runner_up ? fmt::format("{:.6f}", b.margin) : "-", fmt::format("{}", fmt::join(pareto, ","))});
   }
   out += "\n" + summary.render(options.color);
@@ -187,7 +188,7 @@ std::string plan_table(const Config& config, const PlanResult& plan, const Rende
   if (!plan.budgets.empty() && plan.budgets.front().candidates.size() > 1) {
     TextTable levels;
     std::vector<std::string> head{"budget"};
-    for (const auto& c : plan.budgets.front().candidates) head.push_back(c.strategy);
+    for (const auto& c : plan.budgets.front().candidates) head.push_back(c.strategy());
     levels.row(head);
     for (const auto& b : plan.budgets) {
       std::vector<std::string> r{format_count(b.budget_samples)};
@@ -221,7 +222,7 @@ std::string plan_json(const Config& config, const PlanResult& plan) {
     if (i) out += ",";
     out += fmt::format("{{\"budget\":{},\"best\":{},\"runner_up\":{},\"margin\":{},\"candidates\":[", exact_number(b.budget_samples),
                        json_candidate(b.best_candidate()),
-                       b.runner_up ? json_string(b.candidates[*b.runner_up].strategy) : "null",
+                       b.runner_up ? json_string(b.candidates[*b.runner_up].strategy()) : "null",
                        b.runner_up ? exact_number(b.margin) : "null");
     out += join(b.candidates, ",", json_candidate) + "]}";
   }
@@ -233,18 +234,34 @@ std::string plan_json(const Config& config, const PlanResult& plan) {
 }
 
 std::string plan_csv(const PlanResult& plan) {
-  std::string out = "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best\n";
+  // The hot path of large sweeps: format straight into one buffer, and format the columns that only
+  // depend on the strategy (label, pools, fractions, weights, unique samples) once per strategy.
+  fmt::memory_buffer out;
+  fmt::format_to(fmt::appender(out), "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best\n");
+  std::vector<const StrategyInfo*> cached_for;
+  std::vector<std::string> cached;
   for (const auto& b : plan.budgets) {
+    if (cached.size() < b.candidates.size()) {
+      cached.resize(b.candidates.size());
+      cached_for.resize(b.candidates.size(), nullptr);
+    }
     for (std::size_t i = 0; i < b.candidates.size(); ++i) {
       const Candidate& c = b.candidates[i];
-      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", exact_number(b.budget_samples), csv_field(c.strategy),
-                         csv_field(c.label), csv_field(fmt::format("{}", fmt::join(c.pools, ";"))),
-                         join(c.fractions, ";", exact_number), join(c.weights, ";", exact_number),
-                         exact_number(c.unique_samples), exact_number(c.passes), exact_number(c.error),
-                         exact_number(c.accuracy), c.pareto ? "true" : "false", i == b.best ? "true" : "false");
+      const StrategyInfo& s = *c.info;
+      if (cached_for[i] != &s) {
+        cached[i] = fmt::format("{},{},{},{},{},{}", csv_field(s.id), csv_field(s.label),
+                                csv_field(fmt::format("{}", fmt::join(s.pools, ";"))), join(s.fractions, ";", exact_number),
+                                join(s.weights, ";", exact_number), exact_number(s.unique_samples));
+        cached_for[i] = &s;
+      }
+      for (double x : {b.budget_samples, c.passes, c.error, c.accuracy}) {
+        if (!std::isfinite(x)) exact_number(x);  // throws: NaN and inf never reach the output
+      }
+      fmt::format_to(fmt::appender(out), FMT_COMPILE("{},{},{},{},{},{},{}\n"), b.budget_samples, cached[i], c.passes, c.error,
+                     c.accuracy, c.pareto ? "true" : "false", i == b.best ? "true" : "false");
     }
   }
-  return out;
+  return fmt::to_string(out);
 }
 
 }  // namespace

@@ -54,18 +54,18 @@ void mark_pareto(std::vector<Candidate>& candidates) {
   std::vector<std::size_t> order(candidates.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    if (candidates[a].unique_samples != candidates[b].unique_samples) return candidates[a].unique_samples < candidates[b].unique_samples;
+    if (candidates[a].unique_samples() != candidates[b].unique_samples()) return candidates[a].unique_samples() < candidates[b].unique_samples();
     return candidates[a].error < candidates[b].error;
   });
   double best_error = std::numeric_limits<double>::infinity();
   double best_unique = -1.0;
   for (std::size_t idx : order) {
     Candidate& c = candidates[idx];
-    const bool dominated = best_error < c.error || (best_error == c.error && best_unique < c.unique_samples);
+    const bool dominated = best_error < c.error || (best_error == c.error && best_unique < c.unique_samples());
     c.pareto = !dominated;
     if (c.error < best_error) {
       best_error = c.error;
-      best_unique = c.unique_samples;
+      best_unique = c.unique_samples();
     }
   }
 }
@@ -140,15 +140,16 @@ PlanResult plan(const Model& model, const std::vector<NamedStrategy>& strategies
   // What does not depend on the budget.
   std::vector<Candidate> templates(strategies.size());
   for (std::size_t i = 0; i < strategies.size(); ++i) {
-    Candidate& c = templates[i];
-    c.strategy = strategies[i].id;
-    c.label = strategies[i].label;
-    c.fractions = mixtures[i].fractions();
-    c.weights = mixtures[i].weights();
+    auto info = std::make_shared<StrategyInfo>();
+    info->id = strategies[i].id;
+    info->label = strategies[i].label;
+    info->fractions = mixtures[i].fractions();
+    info->weights = mixtures[i].weights();
     for (std::size_t p = 0; p < model.pools.size(); ++p) {
-      if (c.weights[p] > 0) c.pools.push_back(model.pools[p].name);
+      if (info->weights[p] > 0) info->pools.push_back(model.pools[p].name);
     }
-    c.unique_samples = mixtures[i].unique_samples();
+    info->unique_samples = mixtures[i].unique_samples();
+    templates[i].info = std::move(info);
   }
 
   PlanResult result;

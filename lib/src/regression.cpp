@@ -90,15 +90,15 @@ RegressionReport compare_with_baseline(const PlanResult& plan, const std::string
     }
     ++report.budgets_compared;
     const Candidate& best = b.best_candidate();
-    if (best.strategy != it->second.strategy) {
-      report.findings.push_back(fmt::format("{}: best strategy changed from {} to {}", name, it->second.strategy, best.strategy));
+    if (best.strategy() != it->second.strategy) {
+      report.findings.push_back(fmt::format("{}: best strategy changed from {} to {}", name, it->second.strategy, best.strategy()));
       continue;
     }
     const double old_error = it->second.error;
     const double change = old_error == 0 ? std::abs(best.error) : std::abs(best.error - old_error) / std::abs(old_error);
     if (change > options.tolerance_rel) {
       report.findings.push_back(fmt::format("{}: error of {} moved from {} to {} (relative change {:.3g} > tolerance {:g})", name,
-                                            best.strategy, old_error, best.error, change, options.tolerance_rel));
+                                            best.strategy(), old_error, best.error, change, options.tolerance_rel));
     }
   }
   return report;

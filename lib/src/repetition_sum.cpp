@@ -73,57 +73,81 @@ namespace {
 double term_derivative(double lambda, double x, int m) {
   const double h = std::exp(-lambda * x);
   if (h == 0.0) return 0.0;
-  double total = 0.0;
-  double binom = 1.0;       // C(m, r)
+  const double inv_x = 1.0 / x;
+  const double log_ratio = std::log1p(inv_x);  // ln(1 + 1/x)
+  // g^(r) for r = 0..m, built up with running powers instead of pow().
+  double g[16];
+  g[0] = log_ratio;
+  double inv_x_pow = 1.0;   // x^-r
   double factorial = 1.0;   // (r-1)!
-  for (int r = 0; r <= m; ++r) {
-    double g = 0.0;
-    if (r == 0) {
-      g = std::log1p(1.0 / x);
-    } else {
-      if (r > 1) factorial *= (r - 1);
-      // (x+1)^-r - x^-r = x^-r expm1(-r log1p(1/x)), without cancellation
-      const double diff = std::pow(x, -r) * std::expm1(-r * std::log1p(1.0 / x));
-      g = ((r - 1) % 2 == 0 ? 1.0 : -1.0) * factorial * diff;
-    }
-    const int q = m - r;
-    const double hq = std::pow(-lambda, q) * h;
-    total += binom * hq * g;
-    binom = binom * (m - r) / (r + 1);
+  for (int r = 1; r <= m; ++r) {
+    inv_x_pow *= inv_x;
+    if (r > 1) factorial *= (r - 1);
+    // (x+1)^-r - x^-r = x^-r expm1(-r ln(1 + 1/x)), without cancellation
+    g[r] = ((r - 1) % 2 == 0 ? 1.0 : -1.0) * factorial * inv_x_pow * std::expm1(-r * log_ratio);
+  }
+  double total = 0.0;
+  double binom = 1.0;  // C(m, r)
+  double minus_lambda_pow = 1.0;  // (-lambda)^(m-r), from r = m down
+  for (int r = m; r >= 0; --r) {
+    total += binom * minus_lambda_pow * g[r];
+    minus_lambda_pow *= -lambda;
+    binom = binom * r / (m - r + 1);
+  }
+  return total * h;
+}
+
+// int_x^inf exp(-lambda x) ln(1 + 1/x) dx for x >= 512, through ln(1+1/x) = sum_j (-1)^(j+1) / (j x^j)
+// (the terms past j = 6 are below 1e-19 of the first) and
+//   int_x^inf exp(-lambda t) t^-j dt = x^(1-j) E_j(lambda x).
+// With lambda = 0 the j = 1 term diverges; callers then use the difference form below.
+double upper_integral(double lambda, double x) {
+  constexpr int kTerms = 6;
+  double total = 0.0;
+  for (int j = kTerms; j >= 1; --j) {  // smallest first
+    total += ((j % 2 == 1) ? 1.0 : -1.0) / j * std::pow(x, 1 - j) * expint(j, lambda * x);
   }
   return total;
 }
 
-// int_a^b exp(-lambda x) ln(1 + 1/x) dx for a >= 512, through ln(1+1/x) = sum_j (-1)^(j+1) / (j x^j)
-// (the terms past j = 6 are below 1e-19 of the first) and
-//   int_a^b exp(-lambda x) x^-j dx = a^(1-j) E_j(lambda a) - b^(1-j) E_j(lambda b).
-double tail_integral(double lambda, double a, double b) {
+// int_a^b of the same integrand when lambda = 0: ln(b/a) and (a^(1-j) - b^(1-j)) / (j - 1).
+double plain_integral(double a, double b) {
   constexpr int kTerms = 6;
   double total = 0.0;
-  for (int j = kTerms; j >= 1; --j) {  // smallest first
-    double piece = 0.0;
-    if (lambda == 0.0) {
-      piece = j == 1 ? std::log(b / a) : (std::pow(a, 1 - j) - std::pow(b, 1 - j)) / (j - 1);
-    } else {
-      piece = std::pow(a, 1 - j) * expint(j, lambda * a) - std::pow(b, 1 - j) * expint(j, lambda * b);
-    }
+  for (int j = kTerms; j >= 1; --j) {
+    const double piece = j == 1 ? std::log(b / a) : (std::pow(a, 1 - j) - std::pow(b, 1 - j)) / (j - 1);
     total += ((j % 2 == 1) ? 1.0 : -1.0) / j * piece;
+  }
+  return total;
+}
+
+// B_{2j} / (2j)! for j = 1..4
+constexpr std::array<double, 4> kBernoulli = {1.0 / 12, -1.0 / 720, 1.0 / 30240, -1.0 / 1209600};
+
+// f(x)/2 + sum_j B_2j/(2j)! f^(2j-1)(x): the end correction of Euler-Maclaurin at x.
+double end_correction(double lambda, double x) {
+  double total = 0.5 * repetition_term(lambda, x);
+  for (std::size_t j = 0; j < kBernoulli.size(); ++j) {
+    total += kBernoulli[j] * term_derivative(lambda, x, 2 * static_cast<int>(j) + 1);
   }
   return total;
 }
 
 }  // namespace
 
+double em_upper_end(double lambda, double x) {
+  if (lambda * x > kExpUnderflow) return 0.0;
+  return -upper_integral(lambda, x) + end_correction(lambda, x);
+}
+
+// sum_{k=a..b} f(k) = int_a^b f + (f(a) + f(b))/2 + sum_j B_2j/(2j)! (f^(2j-1)(b) - f^(2j-1)(a)) + R,
+// with R below 1e-20 of the sum for a >= 512 (the derivatives shrink like (lambda + 2j/a)^(2j)).
 double euler_maclaurin_sum(double lambda, double a, double b) {
-  // B_{2j} / (2j)! for j = 1..4
-  static constexpr std::array<double, 4> kBernoulli = {1.0 / 12, -1.0 / 720, 1.0 / 30240, -1.0 / 1209600};
   if (lambda * a > kExpUnderflow) return 0.0;
-  double total = tail_integral(lambda, a, b) + 0.5 * (repetition_term(lambda, a) + repetition_term(lambda, b));
-  for (std::size_t j = 0; j < kBernoulli.size(); ++j) {
-    const int order = 2 * static_cast<int>(j) + 1;
-    total += kBernoulli[j] * (term_derivative(lambda, b, order) - term_derivative(lambda, a, order));
+  if (lambda == 0.0) {
+    return plain_integral(a, b) + end_correction(0.0, b) - end_correction(0.0, a) + repetition_term(0.0, a);
   }
-  return total;
+  return em_upper_end(lambda, b) - em_upper_end(lambda, a) + repetition_term(lambda, a);
 }
 
 RepetitionSum::RepetitionSum(double lambda) : lambda_(lambda), table_{0.0} {
@@ -160,7 +184,18 @@ double RepetitionSum::prefix(double m) const {
   }
   grow_to(kTableCap);
   if (converged_) return table_.back();
-  return table_[kTableCap] + euler_maclaurin_sum(lambda_, kTableCap + 1.0, m);
+  constexpr double a = kTableCap + 1.0;
+  if (lambda_ == 0.0) return table_[kTableCap] + euler_maclaurin_sum(0.0, a, m);
+  if (!tail_base_known_) {  // the lower end of the tail is the same for every m: compute it once
+    tail_base_ = table_[kTableCap] + repetition_term(lambda_, a) - em_upper_end(lambda_, a);
+    tail_base_known_ = true;
+  }
+  // tail_base_ is C(infinity); past the point where the rest is below 1e-17 of it, that is C(m).
+  const double next = m + 1.0;
+  if (std::exp(-lambda_ * next) * std::log1p(1.0 / next) / -std::expm1(-lambda_) <= kTailTolerance * tail_base_) {
+    return tail_base_;
+  }
+  return tail_base_ + em_upper_end(lambda_, m);
 }
 
 }  // namespace qqt::detail

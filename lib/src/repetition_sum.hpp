@@ -22,6 +22,11 @@ double repetition_term(double lambda, double x);
 /// sum_{k=a..b} f(k) for integers 1 <= a <= b by Euler-Maclaurin (accurate for a >= 512).
 double euler_maclaurin_sum(double lambda, double a, double b);
 
+/// The two ends of the Euler-Maclaurin sum, so that a fixed lower end can be computed once:
+/// euler_maclaurin_sum(l, a, b) = em_upper_end(l, b) - em_upper_end(l, a) + f(a), where
+/// em_upper_end(l, x) = -int_x^inf f + f(x)/2 + sum_j B_2j/(2j)! f^(2j-1)(x).
+double em_upper_end(double lambda, double x);
+
 class RepetitionSum {
  public:
   /// Largest table size; beyond it the Euler-Maclaurin tail takes over.
@@ -42,6 +47,8 @@ class RepetitionSum {
   mutable double sum_ = 0.0;           // Neumaier running sum and its compensation
   mutable double compensation_ = 0.0;
   mutable bool converged_ = false;     // table_.back() is C(infinity) to 1e-17 relative
+  mutable double tail_base_ = 0.0;     // C(kTableCap) + f(kTableCap+1) - em_upper_end(kTableCap+1), once known
+  mutable bool tail_base_known_ = false;
 };
 
 }  // namespace qqt::detail

@@ -2,6 +2,7 @@
 // set in (unique samples kept, predicted error), and find the budgets where the best level changes.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,18 +21,27 @@ struct NamedStrategy {
 /// The paper's filter levels top-1 ... top-m: pools 1..k whole (f = 1), uniform over kept data.
 std::vector<NamedStrategy> topk_strategies(const Model& model);
 
-/// One strategy evaluated at one budget.
-struct Candidate {
-  std::string strategy;              ///< NamedStrategy::id
-  std::string label;                 ///< NamedStrategy::label
+/// What a strategy is, whatever the budget: shared by its candidates at every budget.
+struct StrategyInfo {
+  std::string id;                    ///< NamedStrategy::id, e.g. "top-2"
+  std::string label;                 ///< NamedStrategy::label, e.g. "top 20%"
   std::vector<std::string> pools;    ///< names of the pools used, in pool order
   std::vector<double> fractions;     ///< kept fraction per pool, pool order (0 = unused)
   std::vector<double> weights;       ///< sampling weight per pool, pool order (sum 1)
   double unique_samples = 0.0;       ///< U: unique samples kept
+};
+
+/// One strategy evaluated at one budget.
+struct Candidate {
+  std::shared_ptr<const StrategyInfo> info;  ///< never null in a PlanResult
   double passes = 0.0;               ///< budget / U: passes over the kept data
   double error = 0.0;                ///< predicted error y(budget)
   double accuracy = 0.0;             ///< 1 - error
   bool pareto = false;               ///< no other candidate keeps <= samples with <= error (one strictly)
+
+  const std::string& strategy() const { return info->id; }
+  const std::string& label() const { return info->label; }
+  double unique_samples() const { return info->unique_samples; }
 };
 
 /// Everything the planner says about one budget.
