@@ -168,6 +168,7 @@ int run(int argc, char** argv) {
     const qqt::Config config = load(plan_args);
     const auto result = qqt::plan(config.model, qqt::topk_strategies(config.model), options);
     spdlog::info("{} budgets x {} levels, {} crossovers", result.budgets.size(), config.model.pools.size(), result.crossovers.size());
+    for (const auto& w : result.warnings) spdlog::warn("{}", w);
     emit(plan_args, qqt::render_plan(config, result, format, render_options(plan_args)));
     if (!expect_path.empty()) {
       const auto report = qqt::compare_with_baseline(result, expect_path, regression);

@@ -102,6 +102,17 @@ TEST_CASE("crossovers are where two curves are equal, to 1e-6 relative", "[plan]
   CHECK(plan(c.model, strategies, o).crossovers.empty());
 }
 
+TEST_CASE("budgets below the law's range are flagged", "[plan]") {
+  // Default: a = 0.025, N0 = 1e5, so a n / N0 < 1 below 4M samples and every error exceeds 1 + d.
+  const Config c = default_config();
+  PlanOptions o;
+  o.budgets_samples = {1e6, 640e6};
+  const PlanResult r = plan(c.model, topk_strategies(c.model), o);
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(r.warnings[0].rfind("budget 1M: every strategy predicts an error of 1 or more", 0) == 0);
+  CHECK(r.warnings[0].find("N0/a = 4M samples") != std::string::npos);
+}
+
 TEST_CASE("labels come from shares, else pool names", "[plan]") {
   Model m;
   m.params.a = 0.025;

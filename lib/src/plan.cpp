@@ -173,6 +173,13 @@ PlanResult plan(const Model& model, const std::vector<NamedStrategy>& strategies
     }
     if (bp.runner_up) bp.margin = bp.candidates[*bp.runner_up].error - bp.candidates[bp.best].error;
     mark_pareto(bp.candidates);
+    if (bp.best_candidate().error >= 1.0) {
+      // (a n / N0)^b >= 1 while a n < N0: the law's power term has not started to fall yet.
+      result.warnings.push_back(fmt::format(
+          "budget {}: every strategy predicts an error of 1 or more ({:.4g} at best); the law is not meaningful "
+          "below about N0/a = {} samples",
+          format_count(n), bp.best_candidate().error, format_count(model.params.normalizer / model.params.a)));
+    }
     result.budgets.push_back(std::move(bp));
   }
   const auto [lo, hi] = std::minmax_element(options.budgets_samples.begin(), options.budgets_samples.end());

@@ -83,6 +83,9 @@ void validate(const PlanOptions& options);
 struct PlanResult {
   std::vector<BudgetPlan> budgets;
   std::vector<Crossover> crossovers;  ///< ascending in budget
+  /// Things the user should know about the result (e.g. budgets where the law predicts an error
+  /// of 1 or more, below its useful range). The app logs them as warnings on stderr.
+  std::vector<std::string> warnings;
 };
 
 /// Evaluates `strategies` (at least one) at every budget of `options`.
