@@ -111,6 +111,10 @@ void emit(const CommonArgs& args, const std::string& text) {
   }
 }
 
+void check_output(const CommonArgs& args) {
+  if (!args.output_path.empty() && args.output_path != "-") qqt::check_writable(args.output_path);
+}
+
 qqt::RenderOptions render_options(const CommonArgs& args) {
   qqt::RenderOptions r;
   r.color = (args.output_path.empty() || args.output_path == "-") && color_for_stdout();
@@ -160,6 +164,7 @@ int run(int argc, char** argv) {
 
   if (plan_cmd->parsed()) {
     const auto format = qqt::parse_format(plan_args.format, "--format");
+    check_output(plan_args);
     qqt::PlanOptions options;
     options.budgets_samples = budgets_of(plan_args);
     qqt::RegressionOptions regression;
@@ -180,6 +185,7 @@ int run(int argc, char** argv) {
   }
   if (predict_cmd->parsed()) {
     const auto format = qqt::parse_format(predict_args.format, "--format");
+    check_output(predict_args);
     const auto budgets = budgets_of(predict_args);
     const qqt::Config config = load(predict_args);
     qqt::Strategy strategy;

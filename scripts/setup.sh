@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs what qqt needs from Debian packages (only if missing), then configures and builds it in
 # build/ (or $QQT_BUILD_DIR). Build output goes to stderr so that stdout stays clean for qqt.
-# Usage: scripts/setup.sh            (sourced by scripts/qqt and scripts/test.sh)
+# Usage: scripts/setup.sh   (called by scripts/qqt, test.sh, bench.sh and fuzz.sh)
+# Environment: QQT_BUILD_DIR (default build/), QQT_WERROR (default ON), QQT_CMAKE_ARGS (extra cmake
+# arguments for a new build directory), QQT_EXTRA_PACKAGES (more Debian packages), QQT_SKIP_BUILD=1
+# (install only).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${QQT_BUILD_DIR:-$root/build}"
 
 packages=(cmake g++ ninja-build pkg-config libcli11-dev libeigen3-dev libnlopt-dev libnlopt-cxx-dev
-          libfmt-dev libspdlog-dev catch2 libyaml-cpp-dev)
+          libfmt-dev libspdlog-dev catch2 libyaml-cpp-dev ${QQT_EXTRA_PACKAGES:-})
 
 missing=()
 for p in "${packages[@]}"; do
@@ -25,6 +28,8 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" apt-get update -qq >&2
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
+
+[[ -n "${QQT_SKIP_BUILD:-}" ]] && exit 0
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT

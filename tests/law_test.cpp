@@ -253,3 +253,46 @@ TEST_CASE("strategy validation names the rule", "[law][errors]") {
   m.pools[1].b = 0.1;
   CHECK_THROWS_WITH(validate(m), Catch::Contains("pools[1].b must be negative, got 0.1"));
 }
+
+TEST_CASE("effective-data law in bounded time: closed form for one pool at 1e18 samples", "[law][effective]") {
+  // One pool: beta is b on every segment, so y = E^b + d with E = a/N0 * P * sum_k delta^k, a
+  // geometric series: E = a P / N0 / (1 - delta) once delta^K has vanished (K = 1e12 passes).
+  Model m = one_pool_model(1e6, -0.12, 1e4, 0.025, 0.1);
+  m.params.law = LawKind::effective_data;
+  const double delta = std::pow(0.5, 1.0 / 1e4);
+  const double e = 0.025 * 1e6 / 1e5 / (1 - delta);
+  CHECK(rel_diff(predict_error(m, {}, 1e18), std::pow(e, -0.12) + 0.1) <= 1e-11);
+  // Past the bound (tau_hat = 1e6 on 1e12 passes) it stops with a clear numerical error, not a hang.
+  m.pools[0].tau_passes = 1e6;
+  CHECK_THROWS_WITH(predict_error(m, {}, 1e18), Catch::Contains("effective-data law: budget 1e+18 needs more than"));
+}
+
+TEST_CASE("effective-data law: a tiny pool next to a large one matches the full segment walk", "[law][effective]") {
+  // The implementation retires a pool once its remaining passes are negligible; the reference
+  // below walks every merged breakpoint of spec §3 in long double.
+  Model m = one_pool_model(1e3, -0.2, 2.0, 0.05, 0.05);
+  m.params.law = LawKind::effective_data;
+  m.pools.push_back({"big", 1e7, -0.1, 5.0, std::nullopt});
+  const Strategy s{{1, 1}, {0.3, 0.7}};
+  const double n = 2e9;
+  const long double w[2] = {0.3L, 0.7L}, b[2] = {-0.2L, -0.1L};
+  const long double period[2] = {1e3L / 0.3L, 1e7L / 0.7L};
+  const long double tau_hat[2] = {2.0L * (1e3L + 1e7L) / 1e3L, 5.0L * (1e3L + 1e7L) / 1e7L};
+  const long double scale = 0.05L / 1e5L;
+  long double k[2] = {0, 0}, next[2] = {period[0], period[1]};
+  long double pos = period[0];
+  long double e = scale * pos;
+  long double log_y = (w[0] * b[0] + w[1] * b[1]) * std::log(e);
+  while (pos < n) {
+    for (int i = 0; i < 2; ++i) if (next[i] <= pos) { k[i] += 1; next[i] = (k[i] + 1) * period[i]; }
+    long double q[2], qs = 0, qb = 0;
+    for (int i = 0; i < 2; ++i) { q[i] = w[i] * std::pow(0.5L, k[i] / tau_hat[i]); qs += q[i]; qb += q[i] * b[i]; }
+    if (qs == 0) break;
+    const long double nxt = std::min<long double>(std::min(next[0], next[1]), n);
+    const long double inc = scale * (nxt - pos) * qs;
+    log_y += qb / qs * std::log1p(inc / e);
+    e += inc;
+    pos = nxt;
+  }
+  CHECK(rel_diff(predict_error(m, s, n), (double)(std::exp(log_y) + 0.05L)) <= 1e-12);
+}

@@ -1,6 +1,7 @@
 #include "qqt/quantity.hpp"
 
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "qqt/error.hpp"
 
@@ -39,6 +40,14 @@ TEST_CASE("budget lists and log-spaced ranges", "[quantity]") {
   const auto r = qqt::parse_count_range("1M:100M:3", "--budgets");
   CHECK(r == std::vector<double>{1e6, 1e7, 1e8});  // 10x apart, rounded to whole samples
   CHECK(qqt::parse_count_range("5M:5M:1", "--budgets") == std::vector<double>{5e6});
+  // Found by fuzzing: points closer than one sample are not rounded (rounding made 1.1:5:50 descend).
+  const auto tight = qqt::parse_count_range("1.1:5:50", "--budgets");
+  REQUIRE(tight.size() == 50);
+  CHECK(tight.front() == 1.1);
+  CHECK(tight.back() == 5);
+  for (std::size_t i = 1; i < tight.size(); ++i) CHECK(tight[i] > tight[i - 1]);
+  const auto wide = qqt::parse_count_range("1M:2M:5", "--budgets");
+  for (double b : wide) CHECK(b == std::round(b));
   CHECK_THROWS_WITH(qqt::parse_count_range("1M:100M", "--budgets"), Catch::Contains("FROM:TO:N"));
   CHECK_THROWS_WITH(qqt::parse_count_range("1M:100M:0", "--budgets"), Catch::Contains("whole number from 1"));
   CHECK_THROWS_WITH(qqt::parse_count_range("1M:100M:2.5", "--budgets"), Catch::Contains("whole number from 1"));

@@ -213,26 +213,57 @@ double Mixture::effective_data_error(double n) const {
                          ? terms_[i]->weight * terms_[i]->period / -std::expm1(-terms_[i]->lambda)
                          : std::numeric_limits<double>::infinity();
   }
+  // Bounded time (spec §5): walking more segments and passes than this (well under a second) is refused.
+  constexpr double kMaxWalk = 2e7;
+  constexpr double kFlat = 1e-17;    // stop: all remaining passes add less than this to E, relatively
+  constexpr double kRetire = 1e-18;  // drop one pool: its remaining passes are below this
+  std::vector<char> retired(p, 0);
+  std::vector<double> q(p, 0.0), rest(p, 0.0);
+  double walked = 0.0;
   double m = first_break;
   while (m < n) {
+    walked += 1.0;
+    if (walked > kMaxWalk) {
+      double min_lambda = terms_.front()->lambda;
+      for (const auto& t : terms_) min_lambda = std::min(min_lambda, t->lambda);
+      throw NumericalError(fmt::format(
+          "effective-data law: budget {} needs more than {:g} pass segments before the repetition decay flattens the "
+          "curve (tau_hat up to {:.3g} passes); use a smaller budget or tau, or the utility law",
+          n, kMaxWalk, std::numbers::ln2 / min_lambda));
+    }
     for (std::size_t i = 0; i < p; ++i) {
-      while (next_break[i] <= m) {
+      if (retired[i]) continue;
+      while (next_break[i] <= m) {  // at most a step or two: m only moves to the next breakpoint
         passes_done[i] += 1.0;
         next_break[i] = (passes_done[i] + 1.0) * terms_[i]->period;
+        walked += 1.0;
       }
     }
-    double m_next = n;
     double q_sum = 0.0;
     double qb_sum = 0.0;
     double remaining = 0.0;
     for (std::size_t i = 0; i < p; ++i) {
-      m_next = std::min(m_next, next_break[i]);
-      const double q = terms_[i]->weight * std::exp(-terms_[i]->lambda * passes_done[i]);
-      q_sum += q;
-      qb_sum += q * terms_[i]->b;
-      remaining += std::exp(-terms_[i]->lambda * passes_done[i]) * tail_factor[i];
+      if (retired[i]) continue;
+      const double decay = std::exp(-terms_[i]->lambda * passes_done[i]);
+      q[i] = terms_[i]->weight * decay;
+      rest[i] = decay * tail_factor[i];
+      q_sum += q[i];
+      remaining += rest[i];
     }
-    if (q_sum == 0.0 || scale * remaining <= 1e-17 * e_prev) break;
+    if (q_sum == 0.0 || scale * remaining <= kFlat * e_prev) break;
+    // A pool whose remaining passes can change neither E nor beta by 1e-18 is retired: its
+    // breakpoints no longer matter (otherwise a tiny pool would make the walk take its every pass).
+    double m_next = n;
+    for (std::size_t i = 0; i < p; ++i) {
+      if (retired[i]) continue;
+      if (scale * rest[i] <= kRetire * e_prev && q[i] <= kRetire * q_sum) {
+        retired[i] = 1;
+        q_sum -= q[i];
+        continue;
+      }
+      qb_sum += q[i] * terms_[i]->b;
+      m_next = std::min(m_next, next_break[i]);
+    }
     const double increment = scale * (m_next - m) * q_sum;
     log_y += (qb_sum / q_sum) * std::log1p(increment / e_prev);
     e_prev += increment;

@@ -313,6 +313,19 @@ std::string render_predictions(const Config& config, const Mixture& mixture, con
   throw InternalError("render_predictions: unknown format");
 }
 
+void check_writable(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) throw InputError(fmt::format("{}: is a directory; --output needs a file path", path));
+  const fs::path target(path);
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::string probe = (dir / ("." + target.filename().string() + ".probe.XXXXXX")).string();
+  const int fd = ::mkstemp(probe.data());
+  if (fd < 0) throw InputError(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
+  ::close(fd);
+  ::unlink(probe.c_str());
+}
+
 void write_file_atomically(const std::string& path, std::string_view content) {
   namespace fs = std::filesystem;
   std::error_code ec;

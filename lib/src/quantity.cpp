@@ -99,9 +99,13 @@ std::vector<double> parse_count_range(std::string_view text, std::string_view wh
   std::vector<double> out(static_cast<std::size_t>(n));
   const double log_from = std::log(from);
   const double step = (std::log(to) - log_from) / static_cast<double>(n - 1);
-  // Budgets are whole samples: round each log-spaced point to the nearest integer.
+  // Budgets are whole samples: round each log-spaced point to the nearest integer, but only when
+  // neighbours are at least one sample apart (then rounding keeps them strictly increasing).
+  // Points are clamped to [FROM, TO] against rounding in exp(log(x)).
+  const bool whole = from * std::expm1(step) >= 1.0;
   for (long long i = 0; i < n; ++i) {
-    out[static_cast<std::size_t>(i)] = std::max(1.0, std::round(std::exp(log_from + step * static_cast<double>(i))));
+    const double x = std::exp(log_from + step * static_cast<double>(i));
+    out[static_cast<std::size_t>(i)] = std::clamp(whole ? std::round(x) : x, from, to);
   }
   out.front() = from;  // exact end points, whatever the rounding of exp(log(x))
   out.back() = to;

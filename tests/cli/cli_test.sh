@@ -99,9 +99,9 @@ if [[ ! -s "$tmp/out" ]]; then ok; else bad "--output also printed to stdout"; f
 run 0 plan --budgets 1M:100B:10 --format csv
 if [[ $(wc -l <"$tmp/out") -eq 41 ]]; then ok; else bad "csv rows: $(wc -l <"$tmp/out"), want 41"; fi
 has "$tmp/out" "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best"
-run 2 plan --budget 1M --output "$tmp"
+run 2 plan --budget 640M --output "$tmp"
 one_line_error "is a directory"
-run 2 plan --budget 1M --output "$tmp/no/such/dir/plan.json"
+run 2 plan --budget 640M --output "$tmp/no/such/dir/plan.json"
 one_line_error "cannot write"
 if [[ ! -e "$tmp/no" ]]; then ok; else bad "partial output left"; fi
 

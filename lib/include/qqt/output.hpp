@@ -44,6 +44,10 @@ std::string exact_number(double x);
 /// JSON string literal with quotes and escapes.
 std::string json_string(std::string_view s);
 
+/// Checks before any work that `path` can be written the way write_file_atomically will (not a
+/// directory; its folder exists and accepts a new file). Throws InputError naming the path.
+void check_writable(const std::string& path);
+
 /// Writes `content` to `path` through a temporary file in the same folder and a rename, so the
 /// path holds either its old content or all of the new. Throws InputError if it cannot.
 void write_file_atomically(const std::string& path, std::string_view content);
