@@ -192,38 +192,58 @@ double Mixture::utility_error(double n) const {
 //   beta_s = sum q_i b_i / sum q_i,  E_s = E_{s-1} + a (n_{s+1} - n_s)/N0 sum q_i,
 //   y = (a n1'/N0)^beta_0 prod_s (E_s/E_{s-1})^beta_s + d.
 // The walk stops early once what the remaining passes could still add to E (a geometric bound)
-// is below 1e-17 of E: the curve is flat to double precision from there.
+// is below 1e-17 of E: the curve is flat to double precision from there. A pool whose remaining
+// passes are below 1e-18 of both E and sum q is retired, so a tiny pool beside a large one does
+// not make the walk take its every pass.
 double Mixture::effective_data_error(double n) const {
+  // Bounded time (spec §5): walking more segments and passes than this (well under a second) is refused.
+  constexpr double kMaxWalk = 2e7;
+  constexpr double kFlat = 1e-17;
+  constexpr double kRetire = 1e-18;
+  constexpr double kCheckpointEvery = 256;  // segments between checkpoints
+
   const std::size_t p = terms_.size();
-  double first_break = n;
+  const double scale = params_.a / params_.normalizer;
+  double first_break = std::numeric_limits<double>::infinity();
   double beta0 = 0.0;
   for (const auto& t : terms_) {
     first_break = std::min(first_break, t->period);
     beta0 += t->weight * t->b;
   }
-  const double scale = params_.a / params_.normalizer;
-  double log_y = beta0 * std::log(scale * first_break);
-  double e_prev = scale * first_break;
-  std::vector<double> passes_done(p, 0.0);
-  std::vector<double> next_break(p);
-  std::vector<double> tail_factor(p);  // w_i P_i / (1 - delta_i): bound on the rest of pool i's E
-  for (std::size_t i = 0; i < p; ++i) {
-    next_break[i] = terms_[i]->period;
-    tail_factor[i] = terms_[i]->lambda > 0
-                         ? terms_[i]->weight * terms_[i]->period / -std::expm1(-terms_[i]->lambda)
-                         : std::numeric_limits<double>::infinity();
+  if (n <= first_break) return std::exp(beta0 * std::log(scale * n)) + params_.d;
+  if (flat_from_ > 0 && n >= flat_from_) return std::exp(flat_log_y_) + params_.d;
+
+  // Resume from the last checkpoint at or below n, or start at the first breakpoint.
+  WalkState st;
+  const auto after = std::upper_bound(checkpoints_.begin(), checkpoints_.end(), n,
+                                      [](double value, const WalkState& w) { return value < w.m; });
+  if (after != checkpoints_.begin()) {
+    st = *(after - 1);
+  } else {
+    st.m = first_break;
+    st.log_y = beta0 * std::log(scale * first_break);
+    st.e = scale * first_break;
+    st.passes.assign(p, 0.0);
+    st.retired.assign(p, 0);
   }
-  // Bounded time (spec §5): walking more segments and passes than this (well under a second) is refused.
-  constexpr double kMaxWalk = 2e7;
-  constexpr double kFlat = 1e-17;    // stop: all remaining passes add less than this to E, relatively
-  constexpr double kRetire = 1e-18;  // drop one pool: its remaining passes are below this
-  std::vector<char> retired(p, 0);
   std::vector<double> q(p, 0.0), rest(p, 0.0);
-  double walked = 0.0;
-  double m = first_break;
-  while (m < n) {
-    walked += 1.0;
-    if (walked > kMaxWalk) {
+  double since_checkpoint = 0.0;
+  while (st.m < n) {
+    if (since_checkpoint >= kCheckpointEvery && (checkpoints_.empty() || st.m > checkpoints_.back().m)) {
+      checkpoints_.push_back(st);
+      since_checkpoint = 0.0;
+    }
+    since_checkpoint += 1.0;
+    st.walked += 1.0;
+    for (std::size_t i = 0; i < p; ++i) {
+      if (st.retired[i]) continue;
+      // At most a step or two: the walk only moves to the next breakpoint of an active pool.
+      while ((st.passes[i] + 1.0) * terms_[i]->period <= st.m) {
+        st.passes[i] += 1.0;
+        st.walked += 1.0;
+      }
+    }
+    if (st.walked > kMaxWalk) {
       double min_lambda = terms_.front()->lambda;
       for (const auto& t : terms_) min_lambda = std::min(min_lambda, t->lambda);
       throw NumericalError(fmt::format(
@@ -231,45 +251,41 @@ double Mixture::effective_data_error(double n) const {
           "curve (tau_hat up to {:.3g} passes); use a smaller budget or tau, or the utility law",
           n, kMaxWalk, std::numbers::ln2 / min_lambda));
     }
-    for (std::size_t i = 0; i < p; ++i) {
-      if (retired[i]) continue;
-      while (next_break[i] <= m) {  // at most a step or two: m only moves to the next breakpoint
-        passes_done[i] += 1.0;
-        next_break[i] = (passes_done[i] + 1.0) * terms_[i]->period;
-        walked += 1.0;
-      }
-    }
     double q_sum = 0.0;
-    double qb_sum = 0.0;
     double remaining = 0.0;
     for (std::size_t i = 0; i < p; ++i) {
-      if (retired[i]) continue;
-      const double decay = std::exp(-terms_[i]->lambda * passes_done[i]);
+      if (st.retired[i]) continue;
+      const double decay = std::exp(-terms_[i]->lambda * st.passes[i]);
       q[i] = terms_[i]->weight * decay;
-      rest[i] = decay * tail_factor[i];
+      // w_i P_i delta^k / (1 - delta): what all remaining passes of pool i add to E / scale
+      rest[i] = terms_[i]->lambda > 0 ? decay * terms_[i]->weight * terms_[i]->period / -std::expm1(-terms_[i]->lambda)
+                                      : std::numeric_limits<double>::infinity();
       q_sum += q[i];
       remaining += rest[i];
     }
-    if (q_sum == 0.0 || scale * remaining <= kFlat * e_prev) break;
-    // A pool whose remaining passes can change neither E nor beta by 1e-18 is retired: its
-    // breakpoints no longer matter (otherwise a tiny pool would make the walk take its every pass).
+    if (q_sum == 0.0 || scale * remaining <= kFlat * st.e) {
+      flat_from_ = st.m;
+      flat_log_y_ = st.log_y;
+      break;
+    }
+    double qb_sum = 0.0;
     double m_next = n;
     for (std::size_t i = 0; i < p; ++i) {
-      if (retired[i]) continue;
-      if (scale * rest[i] <= kRetire * e_prev && q[i] <= kRetire * q_sum) {
-        retired[i] = 1;
+      if (st.retired[i]) continue;
+      if (scale * rest[i] <= kRetire * st.e && q[i] <= kRetire * q_sum) {
+        st.retired[i] = 1;
         q_sum -= q[i];
         continue;
       }
       qb_sum += q[i] * terms_[i]->b;
-      m_next = std::min(m_next, next_break[i]);
+      m_next = std::min(m_next, (st.passes[i] + 1.0) * terms_[i]->period);
     }
-    const double increment = scale * (m_next - m) * q_sum;
-    log_y += (qb_sum / q_sum) * std::log1p(increment / e_prev);
-    e_prev += increment;
-    m = m_next;
+    const double increment = scale * (m_next - st.m) * q_sum;
+    st.log_y += (qb_sum / q_sum) * std::log1p(increment / st.e);
+    st.e += increment;
+    st.m = m_next;
   }
-  return std::exp(log_y) + params_.d;
+  return std::exp(st.log_y) + params_.d;
 }
 
 // Spec §4: y = (a n / N0)^b + d with b = sum w_i b_i; repetition is ignored.

@@ -95,6 +95,21 @@ class Mixture {
   double effective_data_error(double n) const;
   double power_error(double n) const;
 
+  // The effective-data law walks segments; its walk is checkpointed so that many budgets (a sweep,
+  // a crossover search) resume from the nearest earlier state instead of starting over. A state is
+  // taken at a breakpoint, so resuming gives bit-identical results to a walk from the start.
+  struct WalkState {
+    double m = 0.0;       // position: a breakpoint, in mix samples
+    double log_y = 0.0;   // log of the reducible error up to m
+    double e = 0.0;       // effective data E up to m
+    double walked = 0.0;  // work done so far (bounded)
+    std::vector<double> passes;  // passes done per term
+    std::vector<char> retired;   // terms whose remaining passes are negligible
+  };
+  mutable std::vector<WalkState> checkpoints_;  // ascending in m
+  mutable double flat_from_ = 0.0;    // > 0: the curve is flat from here on, at flat_log_y_
+  mutable double flat_log_y_ = 0.0;
+
   LawParams params_;
   std::vector<double> fractions_;
   std::vector<double> weights_;
