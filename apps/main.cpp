@@ -158,6 +158,7 @@ int run(int argc, char** argv) {
     return qqt::kExitBadInput;
   }
 
+  qqt::install_signal_cleanup();
   spdlog::set_default_logger(spdlog::stderr_logger_st("qqt"));
   spdlog::set_pattern("qqt: %l: %v");
   spdlog::set_level(quiet ? spdlog::level::err : verbosity >= 2 ? spdlog::level::debug : verbosity == 1 ? spdlog::level::info : spdlog::level::warn);

@@ -3,9 +3,11 @@
 
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <yaml-cpp/yaml.h>
 
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -146,5 +148,30 @@ TEST_CASE("atomic writes replace the whole file or leave it alone", "[output]") 
     fs::permissions(dir, fs::perms::owner_all);
     CHECK(slurp(path) == "new content\n");
   }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a signal during an atomic write deletes the temporary file and keeps the old one", "[output]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / fmt::format("qqt-signal-test-{}", ::getpid());
+  fs::create_directories(dir);
+  const std::string target = (dir / "plan.json").string();
+  const std::string temp = (dir / ".plan.json.tmp.test").string();
+  write_file_atomically(target, "old\n");
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {  // the child: a write in progress, interrupted by SIGTERM
+    install_signal_cleanup();
+    std::ofstream(temp) << "partial";
+    detail::set_cleanup_path(temp);
+    std::raise(SIGTERM);
+    ::_exit(0);  // not reached
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  CHECK(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGTERM);
+  CHECK_FALSE(fs::exists(temp));
+  CHECK(slurp(target) == "old\n");
   fs::remove_all(dir);
 }

@@ -16,11 +16,18 @@ using namespace qqt;
 
 namespace {
 
-std::string temp_file(const std::string& name, const std::string& content) {
-  const auto path = std::filesystem::temp_directory_path() / fmt::format("qqt-regression-{}-{}", ::getpid(), name);
-  std::ofstream(path) << content;
-  return path.string();
-}
+// Temporary files of one test, removed when it ends.
+struct TempFiles {
+  std::vector<std::filesystem::path> paths;
+  ~TempFiles() {
+    for (const auto& p : paths) std::filesystem::remove(p);
+  }
+  std::string make(const std::string& name, const std::string& content) {
+    paths.push_back(std::filesystem::temp_directory_path() / fmt::format("qqt-regression-{}-{}", ::getpid(), name));
+    std::ofstream(paths.back()) << content;
+    return paths.back().string();
+  }
+};
 
 PlanResult run(const Model& m, std::vector<double> budgets) {
   PlanOptions o;
@@ -32,7 +39,8 @@ PlanResult run(const Model& m, std::vector<double> budgets) {
 
 TEST_CASE("an unchanged plan passes, a changed one names each budget", "[regression]") {
   const Config c = default_config();
-  const std::string baseline = temp_file("base.json", render_plan(c, run(c.model, {32e6, 640e6}), Format::json));
+  TempFiles temp;
+  const std::string baseline = temp.make("base.json", render_plan(c, run(c.model, {32e6, 640e6}), Format::json));
   const RegressionReport same = compare_with_baseline(run(c.model, {32e6, 640e6}), baseline, {});
   CHECK(same.ok());
   CHECK(same.budgets_compared == 2);
@@ -68,12 +76,13 @@ TEST_CASE("an unchanged plan passes, a changed one names each budget", "[regress
 TEST_CASE("a bad baseline is an input error naming the file", "[regression][errors]") {
   const Config c = default_config();
   const PlanResult p = run(c.model, {32e6});
+  TempFiles temp;
   CHECK_THROWS_WITH(compare_with_baseline(p, "/nonexistent.json", {}), "/nonexistent.json: cannot open the baseline file");
-  const std::string not_json = temp_file("bad.json", "{\"schema\": 1, \"budgets\": [\n");
+  const std::string not_json = temp.make("bad.json", "{\"schema\": 1, \"budgets\": [\n");
   CHECK_THROWS_WITH(compare_with_baseline(p, not_json, {}), Catch::StartsWith(not_json + ":") && Catch::Contains("not valid JSON"));
-  const std::string schema2 = temp_file("schema2.json", "{\"schema\": 2, \"budgets\": []}");
+  const std::string schema2 = temp.make("schema2.json", "{\"schema\": 2, \"budgets\": []}");
   CHECK_THROWS_WITH(compare_with_baseline(p, schema2, {}), Catch::Contains("schema must be 1"));
-  const std::string no_error = temp_file("noerror.json", "{\"schema\": 1, \"budgets\": [{\"budget\": 32000000, \"best\": {\"strategy\": \"top-1\"}}]}");
+  const std::string no_error = temp.make("noerror.json", "{\"schema\": 1, \"budgets\": [{\"budget\": 32000000, \"best\": {\"strategy\": \"top-1\"}}]}");
   CHECK_THROWS_WITH(compare_with_baseline(p, no_error, {}), Catch::Contains("budgets[0].best.error must be a number"));
   RegressionOptions bad;
   bad.tolerance_rel = -1;

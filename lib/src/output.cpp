@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -313,6 +314,35 @@ std::string render_predictions(const Config& config, const Mixture& mixture, con
   throw InternalError("render_predictions: unknown format");
 }
 
+namespace {
+// The temporary file being written, for the signal handler: a fixed buffer, set and cleared
+// outside the handler, read inside it (only async-signal-safe calls there: unlink, signal, raise).
+char g_cleanup_path[4096] = {0};
+volatile std::sig_atomic_t g_cleanup_armed = 0;
+
+extern "C" void cleanup_and_reraise(int sig) {
+  if (g_cleanup_armed) ::unlink(g_cleanup_path);
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+}  // namespace
+
+void detail::set_cleanup_path(const std::string& path) {
+  g_cleanup_armed = 0;
+  if (path.empty() || path.size() >= sizeof g_cleanup_path) return;
+  std::memcpy(g_cleanup_path, path.c_str(), path.size() + 1);
+  g_cleanup_armed = 1;
+}
+
+void install_signal_cleanup() {
+  for (const int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction action {};
+    action.sa_handler = cleanup_and_reraise;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(sig, &action, nullptr);
+  }
+}
+
 void check_writable(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -335,10 +365,12 @@ void write_file_atomically(const std::string& path, std::string_view content) {
   std::string temp = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
   const int fd = ::mkstemp(temp.data());
   if (fd < 0) throw InputError(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
+  detail::set_cleanup_path(temp);
   auto fail = [&](const char* what) {
     const int err = errno;
     ::close(fd);
     ::unlink(temp.c_str());
+    detail::set_cleanup_path("");
     throw InputError(fmt::format("{}: cannot {}: {}", path, what, std::strerror(err)));
   };
   std::size_t done = 0;
@@ -365,13 +397,16 @@ void write_file_atomically(const std::string& path, std::string_view content) {
   if (::close(fd) != 0) {
     const int err = errno;
     ::unlink(temp.c_str());
+    detail::set_cleanup_path("");
     throw InputError(fmt::format("{}: cannot close: {}", path, std::strerror(err)));
   }
   if (::rename(temp.c_str(), path.c_str()) != 0) {
     const int err = errno;
     ::unlink(temp.c_str());
+    detail::set_cleanup_path("");
     throw InputError(fmt::format("{}: cannot rename into place: {}", path, std::strerror(err)));
   }
+  detail::set_cleanup_path("");
 }
 
 }  // namespace qqt

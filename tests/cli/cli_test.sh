@@ -105,6 +105,13 @@ run 2 plan --budget 640M --output "$tmp/no/such/dir/plan.json"
 one_line_error "cannot write"
 if [[ ! -e "$tmp/no" ]]; then ok; else bad "partial output left"; fi
 
+# --- an interrupted long sweep leaves the old file or the whole new one, and no temporary files
+mkdir -p "$tmp/kill"
+echo old >"$tmp/kill/plan.csv"
+timeout -s INT 0.5 "$qqt" plan --budgets 1M:1T:1000000 --format csv --output "$tmp/kill/plan.csv" 2>/dev/null
+if [[ "$(cat "$tmp/kill/plan.csv")" == old ]] || [[ $(wc -l <"$tmp/kill/plan.csv") -eq 4000001 ]]; then ok; else bad "interrupted output is partial"; fi
+if [[ $(ls -A "$tmp/kill" | wc -l) -eq 1 ]]; then ok; else bad "debris after interrupt: $(ls -A "$tmp/kill")"; fi
+
 # --- regression check
 run 0 plan --budget 32M,640M --expect "$tmp/baseline.json"
 sed 's/b: -0.125/b: -0.13/' "$src/configs/datacomp-medium-tmars-imagenet.yaml" >"$tmp/changed.yaml"

@@ -44,6 +44,16 @@ std::string exact_number(double x);
 /// JSON string literal with quotes and escapes.
 std::string json_string(std::string_view s);
 
+/// Installs SIGINT, SIGTERM and SIGHUP handlers that delete a temporary file that
+/// write_file_atomically is writing at that moment, then end the process with the same signal.
+/// So an interrupted run leaves the old file or the complete new one, and no debris. Idempotent.
+void install_signal_cleanup();
+
+namespace detail {
+/// Marks `path` (or nothing, for an empty path) as the temporary file to delete on a signal.
+void set_cleanup_path(const std::string& path);
+}  // namespace detail
+
 /// Checks before any work that `path` can be written the way write_file_atomically will (not a
 /// directory; its folder exists and accepts a new file). Throws InputError naming the path.
 void check_writable(const std::string& path);
