@@ -16,6 +16,7 @@
 #include "qqt/error.hpp"
 #include "qqt/output.hpp"
 #include "qqt/plan.hpp"
+#include "qqt/plot.hpp"
 #include "qqt/quantity.hpp"
 #include "qqt/regression.hpp"
 
@@ -27,6 +28,8 @@ constexpr const char* kExamples = R"(Examples:
   qqt plan --budgets 1M:100B:50 --format csv   50 log-spaced budgets as CSV
   qqt plan --config pools.yaml --budget 1B --format json --output plan.json
   qqt plan --budget 640M --expect plan.json    exit 3 if the plan changed (CI regression check)
+  qqt plot curves --output curves.svg          scaling curves of every level, crossovers marked
+  qqt plot utility --output utility.png --script > utility.gp   the gnuplot script, to restyle
   qqt predict --fractions 1,1,0.5 --weights 0.5,0.3,0.2 --budget 128M
                                                pools 1-2 whole, half of pool 3, the rest left out
 
@@ -149,6 +152,19 @@ int run(int argc, char** argv) {
   predict_cmd->add_option("--weights", weights_text, "Sampling weight of each pool, pool order, summing to 1; pools past the list get 0 (default: uniform over kept data)")->type_name("LIST");
   predict_cmd->footer(kExamples);
 
+  std::string plot_kind, plot_output, plot_config, plot_budgets;
+  bool plot_script = false;
+  qqt::PlotOptions plot_options;
+  CLI::App* plot_cmd = app.add_subcommand("plot", "Draw with gnuplot: curves (error vs samples seen per level), utility (per pool vs repetitions)");
+  plot_cmd->add_option("kind", plot_kind, "curves | utility")->required();
+  plot_cmd->add_option("-o,--output", plot_output, "Image file: .svg, .png or .pdf (written atomically)")->required()->type_name("FILE");
+  plot_cmd->add_option("-c,--config", plot_config, "Pool configuration YAML ('-' reads stdin); default: the built-in config")->type_name("FILE");
+  plot_cmd->add_option("--budgets", plot_budgets, "Budgets drawn (curves), default 240 points from max(1M, 2 N0/a) to 1000x the pool")->type_name("FROM:TO:N");
+  plot_cmd->add_option("--width", plot_options.width_px, "Width in pixels (PDF: 100 px per inch)")->capture_default_str();
+  plot_cmd->add_option("--height", plot_options.height_px, "Height in pixels")->capture_default_str();
+  plot_cmd->add_flag("--script", plot_script, "Print the gnuplot script (data inline) instead of drawing; run it with gnuplot");
+  plot_cmd->footer(kExamples);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -197,6 +213,28 @@ int run(int argc, char** argv) {
     emit(predict_args, qqt::render_predictions(config, mixture, predictions, format, render_options(predict_args)));
     return qqt::kExitOk;
   }
+  if (plot_cmd->parsed()) {
+    const qqt::PlotKind kind = qqt::parse_plot_kind(plot_kind);
+    plot_options.format = qqt::image_format_for(plot_output);
+    if (!plot_budgets.empty()) plot_options.budgets_samples = qqt::parse_count_range(plot_budgets, "--budgets");
+    qqt::validate(plot_options);
+    CommonArgs source;
+    source.config_path = plot_config;
+    const qqt::Config config = load(source);
+    qqt::PlotSpec spec;
+    switch (kind) {
+      case qqt::PlotKind::curves: spec = qqt::curves_plot(config, qqt::topk_strategies(config.model), plot_options); break;
+      case qqt::PlotKind::utility: spec = qqt::utility_plot(config); break;
+    }
+    if (plot_script) {
+      const std::string script = qqt::gnuplot_script(spec, plot_options, plot_output);
+      std::fwrite(script.data(), 1, script.size(), stdout);
+    } else {
+      qqt::render_plot(spec, plot_options, plot_output);
+      spdlog::info("wrote {}", plot_output);
+    }
+    return qqt::kExitOk;
+  }
   throw qqt::InternalError("no subcommand ran");
 }
 
@@ -210,6 +248,9 @@ int main(int argc, char** argv) {
     return qqt::kExitBadInput;
   } catch (const qqt::NumericalError& e) {
     fmt::print(stderr, "qqt: numerical failure: {}\n", e.what());
+    return qqt::kExitFailure;
+  } catch (const qqt::EnvironmentError& e) {
+    fmt::print(stderr, "qqt: error: {}\n", e.what());
     return qqt::kExitFailure;
   } catch (const qqt::InternalError& e) {
     fmt::print(stderr, "qqt: internal error (please report): {}\n", e.what());

@@ -327,6 +327,15 @@ extern "C" void cleanup_and_reraise(int sig) {
 }
 }  // namespace
 
+unsigned detail::output_mode(const std::string& path) {
+  // Keep the mode of a file being replaced; a new file gets 0666 less the umask, as open() would.
+  struct stat existing {};
+  if (::stat(path.c_str(), &existing) == 0) return existing.st_mode & 07777;
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  return 0666 & ~mask;
+}
+
 void detail::set_cleanup_path(const std::string& path) {
   g_cleanup_armed = 0;
   if (path.empty() || path.size() >= sizeof g_cleanup_path) return;
@@ -382,17 +391,7 @@ void write_file_atomically(const std::string& path, std::string_view content) {
     }
     done += static_cast<std::size_t>(n);
   }
-  // Keep the mode of a file being replaced; a new file gets 0666 less the umask, as open() would.
-  struct stat existing {};
-  mode_t mode = 0;
-  if (::stat(path.c_str(), &existing) == 0) {
-    mode = existing.st_mode & 07777;
-  } else {
-    const mode_t mask = ::umask(0);
-    ::umask(mask);
-    mode = 0666 & ~mask;
-  }
-  if (::fchmod(fd, mode) != 0) fail("set permissions");
+  if (::fchmod(fd, detail::output_mode(path)) != 0) fail("set permissions");
   if (::fsync(fd) != 0) fail("flush");
   if (::close(fd) != 0) {
     const int err = errno;

@@ -124,6 +124,23 @@ has "$tmp/err" "best strategy changed from top-2 to top-3"
 run 2 plan --budget 32M --expect "$tmp/missing.json"
 one_line_error "cannot open the baseline file"
 
+# --- plots
+run 0 plot curves --output "$tmp/curves.svg"
+if xmllint --noout "$tmp/curves.svg" 2>/dev/null; then ok; else bad "curves.svg is not well-formed XML"; fi
+if [[ $(grep -c '<g id="gnuplot_plot_' "$tmp/curves.svg") -eq 5 ]]; then ok; else bad "curves.svg: want 5 plot groups"; fi
+run 0 plot utility --output "$tmp/utility.pdf"
+if [[ "$(head -c 4 "$tmp/utility.pdf")" == "%PDF" ]]; then ok; else bad "utility.pdf is not a PDF"; fi
+run 0 plot curves --output "$tmp/script.png" --script
+has "$tmp/out" "set terminal pngcairo"
+(cd "$tmp" && gnuplot <"$tmp/out") && ok || bad "the --script output does not run through gnuplot"
+if [[ "$(head -c 4 "$tmp/script.png" | tail -c 3)" == "PNG" ]]; then ok; else bad "--script | gnuplot made no PNG"; fi
+run 2 plot bars --output "$tmp/x.svg"
+one_line_error "'bars' is not a plot kind"
+run 2 plot curves --output "$tmp/x.jpg"
+one_line_error "must end in .svg, .png or .pdf"
+run 2 plot curves --output "$tmp/x.svg" --budgets 1M:1M:1
+one_line_error "at least 2 points"
+
 # --- predict
 run 0 predict --fractions 1,1,0.5,0 --weights 0.5,0.3,0.2,0 --budget 128M --format csv
 has "$tmp/out" "budget,error,accuracy,passes,unique_samples"

@@ -2,6 +2,7 @@
 //
 //   InputError      the user's input broke a documented rule (YAML, CSV, budget, flag)  -> exit 2
 //   NumericalError  a valid input led to a numerical failure (non-finite result, no convergence) -> exit 1
+//   EnvironmentError something outside the input is missing (gnuplot) or failed     -> exit 1
 //   InternalError   a broken invariant: a bug in qqt                                  -> exit 1
 //
 // Messages are one line and say where (file:line:col or the option/key) and which rule was broken.
@@ -20,6 +21,13 @@ class InputError : public std::runtime_error {
 
 /// A valid input whose evaluation failed numerically (overflow to inf, NaN, an optimiser failure).
 class NumericalError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// The environment lacks something qqt needs at run time (an external program such as gnuplot)
+/// or an operating-system call failed for reasons outside the input.
+class EnvironmentError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };

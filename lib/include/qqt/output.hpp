@@ -50,6 +50,9 @@ std::string json_string(std::string_view s);
 void install_signal_cleanup();
 
 namespace detail {
+/// The permission bits a new output at `path` gets: those of the file it replaces, else 0666
+/// less the umask (mkstemp's 0600 is not what users expect of an output file).
+unsigned output_mode(const std::string& path);
 /// Marks `path` (or nothing, for an empty path) as the temporary file to delete on a signal.
 void set_cleanup_path(const std::string& path);
 }  // namespace detail

@@ -1,0 +1,295 @@
+#include "qqt/plot.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <numbers>
+#include <sstream>
+
+#include "qqt/error.hpp"
+#include "qqt/output.hpp"
+#include "qqt/quantity.hpp"
+
+extern char** environ;
+
+namespace qqt {
+
+PlotKind parse_plot_kind(std::string_view text) {
+  if (text == "curves") return PlotKind::curves;
+  if (text == "utility") return PlotKind::utility;
+  throw InputError(fmt::format("plot: '{}' is not a plot kind; use curves or utility", text));
+}
+
+ImageFormat image_format_for(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (ext == ".svg") return ImageFormat::svg;
+  if (ext == ".png") return ImageFormat::png;
+  if (ext == ".pdf") return ImageFormat::pdf;
+  throw InputError(fmt::format("--output {}: the file name must end in .svg, .png or .pdf", path));
+}
+
+void validate(const PlotOptions& o) {
+  if (o.width_px < 300 || o.width_px > 4000) throw InputError(fmt::format("--width must be in [300, 4000] pixels, got {}", o.width_px));
+  if (o.height_px < 200 || o.height_px > 4000) throw InputError(fmt::format("--height must be in [200, 4000] pixels, got {}", o.height_px));
+  if (!o.budgets_samples.empty()) {
+    if (o.budgets_samples.size() < 2) throw InputError("plot: budgets need at least 2 points (use --budgets FROM:TO:N with N >= 2)");
+    for (std::size_t i = 1; i < o.budgets_samples.size(); ++i) {
+      if (!(o.budgets_samples[i] > o.budgets_samples[i - 1])) throw InputError("plot: budgets must be strictly ascending");
+    }
+  }
+}
+
+std::vector<std::pair<double, std::string>> budget_ticks(double lo, double hi) {
+  std::vector<std::pair<double, std::string>> ticks;
+  for (double t = std::pow(10.0, std::ceil(std::log10(lo) - 1e-12)); t <= hi * (1 + 1e-12); t *= 10) {
+    ticks.emplace_back(t, format_count(t));
+  }
+  return ticks;
+}
+
+namespace {
+
+std::vector<double> default_budgets(const Model& m) {
+  double total = 0.0;
+  for (const auto& p : m.pools) total += p.size_samples;
+  const double lo = std::max(1e6, 2 * m.params.normalizer / m.params.a);
+  const double hi = std::max(lo * 100, std::min(kMaxCount, 1000 * total));
+  std::vector<double> out(240);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i] = std::exp(std::log(lo) + (std::log(hi) - std::log(lo)) * static_cast<double>(i) / static_cast<double>(out.size() - 1));
+  }
+  return out;
+}
+
+// A gnuplot double-quoted string.
+std::string gp_string(std::string_view s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+PlotSpec curves_plot(const Config& config, const std::vector<NamedStrategy>& strategies, const PlotOptions& options) {
+  validate(options);
+  PlanOptions plan_options;
+  plan_options.budgets_samples = options.budgets_samples.empty() ? default_budgets(config.model) : options.budgets_samples;
+  const PlanResult r = plan(config.model, strategies, plan_options);
+  PlotSpec spec;
+  spec.title = fmt::format("Predicted {} by filter level ({} law)", config.model.metric, to_string(config.model.params.law));
+  spec.x_label = "samples seen";
+  spec.y_label = config.model.metric;
+  spec.log_x = true;
+  spec.budget_x = true;
+  for (std::size_t i = 0; i < strategies.size(); ++i) {
+    PlotSeries s;
+    s.title = strategies[i].label;
+    for (const auto& b : r.budgets) {
+      s.x.push_back(b.budget_samples);
+      s.y.push_back(b.candidates[i].error);
+    }
+    spec.series.push_back(std::move(s));
+  }
+  PlotSeries envelope;
+  envelope.title = "best (lower envelope)";
+  envelope.style = PlotSeries::Style::envelope;
+  for (const auto& b : r.budgets) {
+    envelope.x.push_back(b.budget_samples);
+    envelope.y.push_back(b.best_candidate().error);
+  }
+  spec.series.push_back(std::move(envelope));
+  for (const auto& x : r.crossovers) spec.marks.push_back({x.budget_samples, format_count(x.budget_samples, 3)});
+  return spec;
+}
+
+PlotSpec utility_plot(const Config& config) {
+  double max_tau = 0.0;
+  for (const auto& p : config.model.pools) max_tau = std::max(max_tau, p.tau_passes);
+  const int k_max = static_cast<int>(std::clamp(std::ceil(3 * max_tau), 10.0, 200.0));
+  PlotSpec spec;
+  spec.title = "Utility of each pool under repetition";
+  spec.x_label = "repetitions k (passes over the pool)";
+  spec.y_label = "utility  -b 0.5^(k/tau)";
+  for (const auto& p : config.model.pools) {
+    PlotSeries s;
+    s.title = fmt::format("{} (b = {:g}, tau = {:g})", p.name, p.b, p.tau_passes);
+    for (int k = 0; k <= k_max; ++k) {
+      s.x.push_back(k);
+      s.y.push_back(-p.b * std::pow(0.5, k / p.tau_passes));
+    }
+    spec.series.push_back(std::move(s));
+  }
+  return spec;
+}
+
+std::string gnuplot_script(const PlotSpec& spec, const PlotOptions& options, const std::string& output_path) {
+  std::string s = "# Drawn by qqt; restyle freely and run with: gnuplot THIS_FILE\n";
+  switch (options.format) {
+    case ImageFormat::svg:
+      s += fmt::format("set terminal svg size {},{} dynamic font \"Helvetica,13\" background rgb \"white\"\n", options.width_px, options.height_px);
+      break;
+    case ImageFormat::png:
+      s += fmt::format("set terminal pngcairo size {},{} font \"Helvetica,11\" background rgb \"white\"\n", options.width_px, options.height_px);
+      break;
+    case ImageFormat::pdf:
+      s += fmt::format("set terminal pdfcairo size {}in,{}in font \"Helvetica,9\"\n", options.width_px / 100.0, options.height_px / 100.0);
+      break;
+  }
+  s += fmt::format("set output {}\n", gp_string(output_path));
+  s += fmt::format("set title {} noenhanced\nset xlabel {} noenhanced\nset ylabel {} noenhanced\n", gp_string(spec.title),
+                   gp_string(spec.x_label), gp_string(spec.y_label));
+  s += "set border 3\nset tics nomirror\nset grid xtics ytics lc rgb \"#e0e0e0\" lw 1\n";
+  // The legend sits below the axes, outside the data, one or two rows at 600+ px wide.
+  // gnuplot does not leave room for the x label under a bottom key, so the margin is set here.
+  // Columns that fit: about 8.5 px per character of the longest title, plus the line sample.
+  std::size_t longest = 1;
+  for (const auto& series : spec.series) longest = std::max(longest, series.title.size());
+  const auto fit_columns = static_cast<std::size_t>(options.width_px) * 2 / (17 * longest + 160);
+  const std::size_t key_columns = std::clamp<std::size_t>(fit_columns, 1, std::min<std::size_t>(3, std::max<std::size_t>(1, spec.series.size())));
+  const std::size_t key_rows = (spec.series.size() + key_columns - 1) / key_columns;
+  s += fmt::format("set key at screen 0.5, screen 0.02 center bottom horizontal maxcols {} Left reverse noenhanced spacing 1.1 samplen 2.5 width 1\n",
+                   key_columns);
+  s += fmt::format("set bmargin {}\n", 4 + static_cast<int>(std::lround(1.25 * static_cast<double>(key_rows))));
+  if (spec.log_x) s += "set logscale x\n";
+  double x_lo = INFINITY, x_hi = -INFINITY;
+  for (const auto& series : spec.series) {
+    for (double x : series.x) {
+      x_lo = std::min(x_lo, x);
+      x_hi = std::max(x_hi, x);
+    }
+  }
+  if (!spec.log_x && std::isfinite(x_lo)) s += fmt::format("set xrange [{}:{}]\n", exact_number(x_lo), exact_number(x_hi));
+  if (spec.budget_x && std::isfinite(x_lo)) {
+    const auto ticks = budget_ticks(x_lo, x_hi);
+    if (ticks.size() >= 2) {
+      std::vector<std::string> items;
+      for (const auto& [value, label] : ticks) items.push_back(fmt::format("{} {}", gp_string(label), exact_number(value)));
+      s += fmt::format("set xtics ({})\n", fmt::join(items, ", "));
+    }
+    s += fmt::format("set xrange [{}:{}]\n", exact_number(x_lo), exact_number(x_hi));
+  }
+  for (std::size_t i = 0; i < spec.marks.size(); ++i) {
+    const PlotMark& m = spec.marks[i];
+    s += fmt::format("set arrow {} from {}, graph 0 to {}, graph 1 nohead dashtype 2 lw 1.5 lc rgb \"#777777\" back\n", i + 1,
+                     exact_number(m.x), exact_number(m.x));
+    s += fmt::format("set label {} {} at {}, graph 1 center offset 0,0.6 font \",10\" textcolor rgb \"#555555\" noenhanced\n", i + 1,
+                     gp_string(m.label), exact_number(m.x));
+  }
+  for (std::size_t i = 0; i < spec.series.size(); ++i) {
+    s += fmt::format("$d{} << EOD\n", i);
+    const auto& series = spec.series[i];
+    for (std::size_t j = 0; j < series.x.size(); ++j) s += fmt::format("{} {}\n", exact_number(series.x[j]), exact_number(series.y[j]));
+    s += "EOD\n";
+  }
+  std::vector<std::string> items;
+  for (std::size_t i = 0; i < spec.series.size(); ++i) {
+    const auto& series = spec.series[i];
+    std::string style;
+    switch (series.style) {
+      case PlotSeries::Style::line: style = fmt::format("with {} lw 2.5 lc {}", spec.log_x ? "lines" : "linespoints pt 7 ps 0.6", i + 1); break;
+      case PlotSeries::Style::envelope: style = "with lines lw 7 lc rgb \"#70000000\""; break;
+      case PlotSeries::Style::points: style = "with points pt 7 ps 0.9"; break;
+    }
+    items.push_back(fmt::format("$d{} using 1:2 {} title {}", i, style, gp_string(series.title)));
+  }
+  s += fmt::format("plot {}\n", fmt::join(items, ", \\\n     "));
+  s += "unset output\n";
+  return s;
+}
+
+namespace {
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream b;
+  b << in.rdbuf();
+  return b.str();
+}
+
+}  // namespace
+
+void render_plot(const PlotSpec& spec, const PlotOptions& options, const std::string& output_path) {
+  namespace fs = std::filesystem;
+  validate(options);
+  check_writable(output_path);
+  const fs::path target(output_path);
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::string image = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
+  const int image_fd = ::mkstemp(image.data());
+  if (image_fd < 0) throw InputError(fmt::format("{}: cannot write: {}", output_path, std::strerror(errno)));
+  ::close(image_fd);
+  detail::set_cleanup_path(image);
+  std::string script_path = (fs::temp_directory_path() / "qqt-plot-XXXXXX").string();
+  const int script_fd = ::mkstemp(script_path.data());
+  std::string err_path = (fs::temp_directory_path() / "qqt-gnuplot-err-XXXXXX").string();
+  const int err_fd = ::mkstemp(err_path.data());
+  auto cleanup = [&] {
+    if (script_fd >= 0) ::unlink(script_path.c_str());
+    if (err_fd >= 0) ::unlink(err_path.c_str());
+  };
+  if (script_fd < 0 || err_fd < 0) {
+    cleanup();
+    ::unlink(image.c_str());
+    detail::set_cleanup_path("");
+    throw EnvironmentError("plot: cannot create temporary files");
+  }
+  const std::string script = gnuplot_script(spec, options, image);
+  const bool written = ::write(script_fd, script.data(), script.size()) == static_cast<ssize_t>(script.size());
+  ::close(script_fd);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, err_fd, STDERR_FILENO);
+  char arg0[] = "gnuplot";
+  std::vector<char> arg1(script_path.begin(), script_path.end());
+  arg1.push_back('\0');
+  char* argv[] = {arg0, arg1.data(), nullptr};
+  pid_t pid = -1;
+  const int spawned = written ? ::posix_spawnp(&pid, "gnuplot", &actions, nullptr, argv, environ) : -1;
+  posix_spawn_file_actions_destroy(&actions);
+  int status = 0;
+  if (spawned == 0) {
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  ::close(err_fd);
+  const std::string gnuplot_errors = read_all(err_path);
+  cleanup();
+  const bool ok = spawned == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 && fs::file_size(image) > 0;
+  if (!ok) {
+    ::unlink(image.c_str());
+    detail::set_cleanup_path("");
+    if (spawned != 0) throw EnvironmentError("plot: cannot run gnuplot; install it (Debian: apt-get install gnuplot-nox)");
+    const auto first_line = gnuplot_errors.substr(0, gnuplot_errors.find('\n', gnuplot_errors.find_first_not_of('\n')));
+    throw InternalError(fmt::format("plot: gnuplot failed (exit {}): {}", WIFEXITED(status) ? WEXITSTATUS(status) : -1, first_line));
+  }
+  if (::chmod(image.c_str(), detail::output_mode(output_path)) != 0 || ::rename(image.c_str(), output_path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(image.c_str());
+    detail::set_cleanup_path("");
+    throw InputError(fmt::format("{}: cannot rename into place: {}", output_path, std::strerror(err)));
+  }
+  detail::set_cleanup_path("");
+}
+
+}  // namespace qqt
