@@ -105,6 +105,13 @@ void validate(const FitOptions& o) {
   }
 }
 
+LawKind parse_law(std::string_view text, std::string_view what) {
+  for (const LawKind k : {LawKind::utility, LawKind::effective_data, LawKind::power}) {
+    if (text == to_string(k)) return k;
+  }
+  throw InputError(fmt::format("{}: '{}' is not a law; use utility, effective-data or power", what, text));
+}
+
 std::vector<std::pair<std::string, double>> parse_fixed(std::string_view text, std::string_view what) {
   std::vector<std::pair<std::string, double>> out;
   std::size_t start = 0;

@@ -91,6 +91,9 @@ struct FitOptions {
 /// Throws InputError naming the field, its value and the rule.
 void validate(const FitOptions& options);
 
+/// "utility", "effective-data" or "power" (the config's spelling). Throws InputError naming `what`.
+LawKind parse_law(std::string_view text, std::string_view what);
+
 /// Parses --fix: "a=0.025,d=0.1", or bare names ("d") to hold the config's value.
 std::vector<std::pair<std::string, double>> parse_fixed(std::string_view text, std::string_view what);
 /// Parses --shared: a comma-separated subset of "b", "tau". Sets the two flags of `options`.
