@@ -575,6 +575,11 @@ LocalResult lm_run(Problem& problem, std::vector<double> x0, double xtol_rel, in
   out.x = std::move(x0);
   for (std::size_t j = 0; j < n; ++j) out.x[j] = std::clamp(out.x[j], free[j].lo, free[j].hi);
   std::vector<double> r, r_trial, jac;
+  if (problem.remaining() <= 0) {
+    out.f = problem.objective(out.x.data());
+    out.result = nlopt::MAXEVAL_REACHED;
+    return out;
+  }
   if (!problem.residuals(out.x.data(), r)) {
     out.f = problem.penalty();
     out.result = nlopt::FAILURE;
