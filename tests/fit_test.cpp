@@ -127,7 +127,7 @@ TEST_CASE("the effective-data and power laws are recovered too", "[fit]") {
   }
 }
 
-TEST_CASE("--shared b,tau: one b and one tau scaled by pool size (App. G)", "[fit]") {
+TEST_CASE("shared b and tau (--shared b,tau): one b, one tau scaled by pool size (App. G)", "[fit]") {
   const Model truth = shared_truth();
   const Observations runs = rows_at(truth, {1e9, 3e9, 13e9, 34e9});
   FitOptions o;
@@ -157,7 +157,7 @@ TEST_CASE("runs on a union of pools (a+b) are fitted with the uniform mix", "[fi
   CHECK(worst_rel(r.model, truth) < kRecoveryRelTol);
 }
 
-TEST_CASE("--fix holds parameters at a value or at the config's value", "[fit]") {
+TEST_CASE("held parameters (--fix) stay at a value or at the config's value", "[fit]") {
   const Model truth = default_config().model;
   const Observations runs = runs_per_pool(truth, kPasses);
   SECTION("a value") {
