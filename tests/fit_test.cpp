@@ -365,3 +365,31 @@ TEST_CASE("parameter sets move between models", "[fit]") {
   t.b.pop_back();
   CHECK_THROWS_AS(with_parameters(m, t), InternalError);
 }
+
+TEST_CASE("pools without runs keep their config values; tau without repeated runs is flagged", "[fit]") {
+  const Model truth = default_config().model;
+  Observations runs = runs_per_pool(truth, kPasses);
+  runs.rows.erase(runs.rows.begin() + 15, runs.rows.end());  // no runs of pool 4
+  Model start = without_parameters(truth);
+  SECTION("no values: an input error naming the pool") {
+    CHECK_THROWS_WITH(fit(start, runs, FitOptions{}),
+                      "pool 'top 30-40%' has no runs in synthetic to fit its b from; give pools[3].b in the config or add runs");
+  }
+  SECTION("given values are kept and said so") {
+    start.pools[3].b = -0.2;
+    start.pools[3].tau_passes = 4.0;
+    const FitResult r = fit(start, runs, FitOptions{});
+    CHECK(r.model.pools[3].b == -0.2);
+    CHECK(r.model.pools[3].tau_passes == 4.0);
+    CHECK(r.summary.free.size() == 8);
+    CHECK(worst_rel(r.model, [&] { Model t = truth; t.pools[3].b = -0.2; t.pools[3].tau_passes = 4.0; return t; }()) < kRecoveryRelTol);
+    REQUIRE(r.summary.warnings.size() == 2);
+    CHECK(r.summary.warnings[0] == "pool 'top 30-40%' has no runs: its b stays at the config's -0.2");
+  }
+  SECTION("runs within the first pass cannot tell tau") {
+    Observations first = runs_per_pool(truth, {0.25, 0.5, 1});
+    const FitResult r = fit(start, first, FitOptions{});
+    REQUIRE(r.summary.warnings.size() == 4);
+    CHECK(r.summary.warnings[0] == "tau[top 0-10%] is not identified: no run goes past one pass over its data; it stays near its start");
+  }
+}

@@ -308,18 +308,60 @@ class Problem {
     // b in [-1, -0.01], tau in [0.5, 100] passes, each cut to the hard bounds.
     if (!fixed.count("a")) add(Kind::a, std::nullopt, "a", bd.a_min, bd.a_max, 1e-4, 1e4);
     if (!fixed.count("d")) add(Kind::d, std::nullopt, "d", bd.d_min, bd.d_max, bd.d_min, std::max(bd.d_min, d_inside ? max_error : min_error));
+    // Which pools the rows (of positive weight) inform, and whose tau they can identify: tau only
+    // acts after a full pass over a pool's data (for a union of pools, over the union).
+    std::vector<bool> observed(m, false), repeated(m, false);
+    for (const auto& r : observations.rows) {
+      if (!(r.weight > 0)) continue;
+      double unique = 0.0;
+      for (std::size_t i : r.pools) {
+        if (i < m) unique += work_.pools[i].size_samples;
+      }
+      for (std::size_t i : r.pools) {
+        if (i >= m) continue;
+        observed[i] = true;
+        if (r.samples_seen > unique) repeated[i] = true;
+      }
+    }
+    // A pool without runs keeps its own b and tau from the config (they cannot be fitted).
+    auto unobserved = [&](std::size_t i, const char* key, double value) {
+      if (std::isnan(value)) {
+        throw InputError(fmt::format("pool '{}' has no runs in {} to fit its {} from; give pools[{}].{} in the config or add runs",
+                                     work_.pools[i].name, observations.source, key, i, key));
+      }
+      warnings_.push_back(fmt::format("pool '{}' has no runs: its {} stays at the config's {}", work_.pools[i].name, key, value));
+    };
     if (!fixed.count("b")) {
       if (options.shared_b) {
         add(Kind::b, std::nullopt, "b", bd.b_min, bd.b_max, -1.0, -0.01);
       } else {
-        for (std::size_t i = 0; i < m; ++i) add(Kind::b, i, fmt::format("b[{}]", work_.pools[i].name), bd.b_min, bd.b_max, -1.0, -0.01);
+        for (std::size_t i = 0; i < m; ++i) {
+          if (!observed[i]) {
+            unobserved(i, "b", work_.pools[i].b);
+            continue;
+          }
+          add(Kind::b, i, fmt::format("b[{}]", work_.pools[i].name), bd.b_min, bd.b_max, -1.0, -0.01);
+        }
       }
     }
     if (!fixed.count("tau") && !power) {
       if (options.shared_tau) {
         add(Kind::tau, std::nullopt, "tau", bd.tau_min, bd.tau_max, 0.5, 100.0);
+        if (std::none_of(repeated.begin(), repeated.end(), [](bool x) { return x; })) {
+          warnings_.push_back("tau is not identified: no run goes past one pass over its data; tau stays near its start");
+        }
       } else {
-        for (std::size_t i = 0; i < m; ++i) add(Kind::tau, i, fmt::format("tau[{}]", work_.pools[i].name), bd.tau_min, bd.tau_max, 0.5, 100.0);
+        for (std::size_t i = 0; i < m; ++i) {
+          if (!observed[i]) {
+            unobserved(i, "tau", work_.pools[i].tau_passes);
+            continue;
+          }
+          add(Kind::tau, i, fmt::format("tau[{}]", work_.pools[i].name), bd.tau_min, bd.tau_max, 0.5, 100.0);
+          if (!repeated[i]) {
+            warnings_.push_back(fmt::format("tau[{}] is not identified: no run goes past one pass over its data; it stays near its start",
+                                            work_.pools[i].name));
+          }
+        }
       }
     }
 
@@ -361,6 +403,7 @@ class Problem {
 
   std::size_t dimension() const { return free_.size(); }
   const std::vector<Free>& free() const { return free_; }
+  const std::vector<std::string>& warnings() const { return warnings_; }
   const std::vector<double>& initial() const { return initial_; }
   double scale() const { return scale_; }
   std::size_t evaluations() const { return evaluations_; }
@@ -489,6 +532,7 @@ class Problem {
   const FitOptions& options_;
   Model work_;
   std::vector<Free> free_;
+  std::vector<std::string> warnings_;
   std::vector<double> initial_;
   std::vector<double> tau_factor_;
   std::vector<Group> groups_;
@@ -749,6 +793,7 @@ FitSummary summarise(Problem& problem, const Model& model, const Observations& o
                                      natural_upper ? std::max(fr.natural_lo, fr.natural_hi) : std::min(fr.natural_lo, fr.natural_hi)));
   }
   s.evaluations = problem.evaluations();
+  s.warnings = problem.warnings();
   return s;
 }
 

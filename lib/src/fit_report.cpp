@@ -123,6 +123,7 @@ std::string render_fit_summary(const FitResult& result, const FitRecord& record)
                      s.objective_start, s.objective, s.rmse, s.mae, s.max_abs);
   out += fmt::format("{} evaluations, {} local runs; stopped: {}\n", s.evaluations, s.local_runs, s.stopped);
   out += fmt::format("at a bound: {}\n", s.at_bound.empty() ? std::string("none") : fmt::format("{}", fmt::join(s.at_bound, "; ")));
+  for (const auto& w : s.warnings) out += fmt::format("warning: {}\n", w);
 
   auto held = [&](const char* name) { return std::find(record.fixed.begin(), record.fixed.end(), name) != record.fixed.end(); };
   auto shared = [&](const char* name) { return std::find(record.shared.begin(), record.shared.end(), name) != record.shared.end(); };

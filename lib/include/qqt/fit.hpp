@@ -113,6 +113,7 @@ struct FitSummary {
   std::string stopped;                ///< why the polish stopped (and whether the budget ran out)
   bool budget_exhausted = false;      ///< max_evaluations was reached
   std::vector<std::string> at_bound;  ///< "NAME at lower|upper bound VALUE"
+  std::vector<std::string> warnings;  ///< what the data cannot tell: pools without runs, tau without repeated runs
 };
 
 struct FitResult {
@@ -121,8 +122,8 @@ struct FitResult {
 };
 
 /// Fits `start`'s parameters (NaN = unknown; given values are starting points) to `observations`.
-/// Throws InputError for a bad option or a held parameter without a value, NumericalError when no
-/// finite objective is found.
+/// A pool without runs keeps its own b and tau (which must then be given). Throws InputError for a
+/// bad option or a held parameter without a value, NumericalError when no finite objective is found.
 FitResult fit(const Model& start, const Observations& observations, const FitOptions& options);
 
 /// sum over rows of weight * loss(predicted - observed); +inf if a prediction is not finite.
