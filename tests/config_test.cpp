@@ -176,6 +176,7 @@ const std::string kFit = R"(fit:
     fits: 2
     seed: 3
     level: 0.9
+    at_bound: 1
     intervals:
       a: [0.02, 0.03]
       d: [0.1, 0.1]
@@ -219,6 +220,7 @@ TEST_CASE("the fit block of a fitted config is read and checked", "[config][fit]
   REQUIRE(f.bootstrap.has_value());
   const BootstrapRecord& b = *f.bootstrap;
   CHECK(b.level == 0.9);
+  CHECK(b.at_bound == 1);
   CHECK(b.a.lo == 0.02);
   CHECK(b.tau[1].hi == 9);
   REQUIRE(b.sets.size() == 2);
@@ -237,14 +239,15 @@ TEST_CASE("bad fit blocks are one-line errors with file:line:col", "[config][fit
   CHECK(error_of(with_fit("shared: [b, tau]", "shared: [b, b]")) == "pools.yaml:18:15: fit.shared[1] repeats 'b'");
   CHECK(error_of(with_fit("objective: 1e-5", "objective: -1")) == "pools.yaml:21:14: fit.objective must be zero or positive, got -1");
   CHECK(error_of(with_fit("at_bound: [\"d at lower bound 0\"]", "at_bound: 7")) == "pools.yaml:28:13: fit.at_bound must be a list of strings");
+  CHECK(error_of(with_fit("at_bound: 1", "at_bound: 3")) == "pools.yaml:33:15: fit.bootstrap.at_bound must not exceed fits (2), got 3");
   CHECK(error_of(with_fit("fits: 2", "fits: 3")) == "pools.yaml:30:11: fit.bootstrap.fits must equal the number of sets (2), got 3");
   CHECK(error_of(with_fit("level: 0.9", "level: 1")) == "pools.yaml:32:12: fit.bootstrap.level must be below 1, got 1");
-  CHECK(error_of(with_fit("a: [0.02, 0.03]", "a: [0.03, 0.02]")) == "pools.yaml:34:10: fit.bootstrap.intervals.a must have lo <= hi, got [0.03, 0.02]");
+  CHECK(error_of(with_fit("a: [0.02, 0.03]", "a: [0.03, 0.02]")) == "pools.yaml:35:10: fit.bootstrap.intervals.a must have lo <= hi, got [0.03, 0.02]");
   CHECK(error_of(with_fit("tau: [[5, 8], [7, 9]]", "tau: [[5, 8]]")) ==
-        "pools.yaml:37:12: fit.bootstrap.intervals.tau must list 2 intervals (one per pool), got 1");
-  CHECK(error_of(with_fit("b: [-0.16, -0.125]", "b: [0.16, -0.125]")) == "pools.yaml:39:32: fit.bootstrap.sets[0].b[0] must be negative, got 0.16");
-  CHECK(error_of(with_fit("tau: [6.5, 8.4]", "tau: [6.5]")) == "pools.yaml:40:52: fit.bootstrap.sets[1].tau must list 2 numbers (one per pool), got 1");
-  CHECK(error_of(with_fit("{a: 0.026, d: 0.1,", "{d: 0.1,")) == "pools.yaml:40:9: fit.bootstrap.sets[1].a is missing");
+        "pools.yaml:38:12: fit.bootstrap.intervals.tau must list 2 intervals (one per pool), got 1");
+  CHECK(error_of(with_fit("b: [-0.16, -0.125]", "b: [0.16, -0.125]")) == "pools.yaml:40:32: fit.bootstrap.sets[0].b[0] must be negative, got 0.16");
+  CHECK(error_of(with_fit("tau: [6.5, 8.4]", "tau: [6.5]")) == "pools.yaml:41:52: fit.bootstrap.sets[1].tau must list 2 numbers (one per pool), got 1");
+  CHECK(error_of(with_fit("{a: 0.026, d: 0.1,", "{d: 0.1,")) == "pools.yaml:41:9: fit.bootstrap.sets[1].a is missing");
   CHECK(error_of(with_fit("    sets:\n      - {a: 0.025, d: 0.1, b: [-0.16, -0.125], tau: [6.7, 8.5]}\n      - {a: 0.026, d: 0.1, b: [-0.15, -0.12], tau: [6.5, 8.4]}\n", "")) ==
         "pools.yaml:30:5: fit.bootstrap.sets is missing; it lists the bootstrap parameter sets");
 }

@@ -96,6 +96,7 @@ TEST_CASE("bootstrap intervals and sets read back exactly", "[fit_report]") {
   const BootstrapRecord& r = *back.fit->bootstrap;
   CHECK(r.seed == 9);
   CHECK(r.level == 0.9);
+  CHECK(r.at_bound == boot.at_bound);
   REQUIRE(r.sets.size() == 5);
   for (std::size_t i = 0; i < 5; ++i) {
     CHECK(r.sets[i].a == boot.sets[i].a);

@@ -64,7 +64,9 @@ BootstrapRecord bootstrap(const FitResult& fitted, const Observations& observati
       // Only rows of weight 0 were drawn: this resample says nothing; keep the full fit.
       out.sets.push_back(parameters_of(fitted.model));
     } else {
-      out.sets.push_back(parameters_of(fit(fitted.model, sample, refit).model));
+      const FitResult r = fit(fitted.model, sample, refit);
+      if (!r.summary.at_bound.empty()) ++out.at_bound;
+      out.sets.push_back(parameters_of(r.model));
     }
     if (options.progress) options.progress(i + 1, options.resamples);
   }

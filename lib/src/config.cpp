@@ -259,7 +259,7 @@ class Reader {
 
   BootstrapRecord read_bootstrap(const YAML::Node& node, std::size_t pool_count) const {
     if (!node.IsMap()) fail(node, "fit.bootstrap", "must be a map with keys fits, seed, level, intervals, sets");
-    static const std::vector<std::string> kKeys = {"fits", "seed", "level", "intervals", "sets"};
+    static const std::vector<std::string> kKeys = {"fits", "seed", "level", "at_bound", "intervals", "sets"};
     check_keys(node, "fit.bootstrap.", kKeys);
     BootstrapRecord b;
     if (const auto n = node["seed"]) b.seed = integer(n, "fit.bootstrap.seed", 0);
@@ -275,6 +275,10 @@ class Reader {
     if (!fits) fail_at(node, "fit.bootstrap.fits", "is missing");
     const std::uint64_t count = integer(fits, "fit.bootstrap.fits", 1);
     if (count != sets.size()) fail(fits, "fit.bootstrap.fits", fmt::format("must equal the number of sets ({}), got {}", sets.size(), count));
+    if (const auto n = node["at_bound"]) {
+      b.at_bound = static_cast<std::size_t>(integer(n, "fit.bootstrap.at_bound", 0));
+      if (b.at_bound > count) fail(n, "fit.bootstrap.at_bound", fmt::format("must not exceed fits ({}), got {}", count, b.at_bound));
+    }
     if (const auto n = node["intervals"]) {
       if (!n.IsMap()) fail(n, "fit.bootstrap.intervals", "must be a map with keys a, d, b, tau");
       static const std::vector<std::string> kIntervalKeys = {"a", "d", "b", "tau"};

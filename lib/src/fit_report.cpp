@@ -98,6 +98,7 @@ std::string render_fitted_config(const Config& base, const FitResult& result, co
     out += fmt::format("    fits: {}\n", b.sets.size());
     out += fmt::format("    seed: {}\n", b.seed);
     out += fmt::format("    level: {}\n", exact_number(b.level));
+    out += fmt::format("    at_bound: {}\n", b.at_bound);
     out += "    intervals:\n";
     out += fmt::format("      a: {}\n", yaml_interval(b.a));
     out += fmt::format("      d: {}\n", yaml_interval(b.d));
@@ -124,6 +125,10 @@ std::string render_fit_summary(const FitResult& result, const FitRecord& record)
   out += fmt::format("{} evaluations, {} local runs; stopped: {}\n", s.evaluations, s.local_runs, s.stopped);
   out += fmt::format("at a bound: {}\n", s.at_bound.empty() ? std::string("none") : fmt::format("{}", fmt::join(s.at_bound, "; ")));
   for (const auto& w : s.warnings) out += fmt::format("warning: {}\n", w);
+  if (record.bootstrap && record.bootstrap->at_bound > 0) {
+    out += fmt::format("warning: {} of {} bootstrap refits ended with a parameter at a bound: the runs do not pin every parameter down\n",
+                       record.bootstrap->at_bound, record.bootstrap->sets.size());
+  }
 
   auto held = [&](const char* name) { return std::find(record.fixed.begin(), record.fixed.end(), name) != record.fixed.end(); };
   auto shared = [&](const char* name) { return std::find(record.shared.begin(), record.shared.end(), name) != record.shared.end(); };

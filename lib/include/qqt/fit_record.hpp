@@ -34,6 +34,7 @@ struct BootstrapRecord {
   std::vector<Interval> b;         ///< per pool
   std::vector<Interval> tau;       ///< per pool
   std::vector<ParameterSet> sets;  ///< one per bootstrap fit (`fits` in YAML is its size); at least one
+  std::size_t at_bound = 0;        ///< refits that ended with a parameter at a bound (0..fits)
 };
 
 /// The statistics of a fit, as written under `fit:`.
