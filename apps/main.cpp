@@ -166,7 +166,7 @@ int run(int argc, char** argv) {
   CommonArgs plan_args;
   std::string expect_path;
   double tolerance = qqt::RegressionOptions{}.tolerance_rel;
-  CLI::App* plan_cmd = app.add_subcommand("plan", "Best filter level (top-k buckets) for each compute budget, with crossovers");
+  CLI::App* plan_cmd = app.add_subcommand("plan", "Best filter level (top-k buckets) for each compute budget, with crossovers (and, for a config fitted with --bootstrap, how often each level is best)");
   add_common(plan_cmd, plan_args);
   plan_cmd->add_option("--expect", expect_path, "Baseline JSON from an earlier 'plan --format json': exit 3 if the best strategy or its error changed")->type_name("FILE");
   plan_cmd->add_option("--tolerance", tolerance, "Relative change of a best error that --expect accepts")->capture_default_str()->type_name("REL");
