@@ -16,7 +16,6 @@
 #include <cmath>
 #include <limits>
 #include <map>
-#include <numeric>
 
 #include "qqt/error.hpp"
 #include "random.hpp"
@@ -466,31 +465,6 @@ class Problem {
     }
   }
 
-  // Objective and its gradient sum_k w_k loss'(r_k) dr_k/dx, with the Jacobian by forward
-  // differences (a backward step at an upper bound): n + 1 evaluations.
-  double objective_and_gradient(const double* x, double* grad) {
-    if (!residuals(x, r_)) {
-      std::fill(grad, grad + free_.size(), 0.0);
-      return penalty();
-    }
-    const double f = loss_sum(r_);
-    std::vector<double> xs(x, x + free_.size());
-    for (std::size_t j = 0; j < free_.size(); ++j) {
-      double h = 1.4901161193847656e-08 * std::max(1.0, std::abs(x[j]));
-      if (xs[j] + h > free_[j].hi) h = -h;
-      xs[j] = x[j] + h;
-      h = xs[j] - x[j];  // the step actually taken
-      const bool ok = residuals(xs.data(), rs_);
-      xs[j] = x[j];
-      double g = 0.0;
-      if (ok) {
-        for (std::size_t k = 0; k < r_.size(); ++k) g += weights_[k] * loss_derivative(options_.loss, r_[k]) * (rs_[k] - r_[k]) / h;
-      }
-      grad[j] = ok && std::isfinite(g) ? g : 0.0;
-    }
-    return f;
-  }
-
   Model model_at(const std::vector<double>& x) const {
     Model m = work_;
     apply(x.data(), m);
@@ -545,8 +519,8 @@ class Problem {
 
 double nlopt_objective(unsigned n, const double* x, double* grad, void* data) {
   (void)n;
-  auto* problem = static_cast<Problem*>(data);
-  return grad ? problem->objective_and_gradient(x, grad) : problem->objective(x);
+  (void)grad;  // derivative-free algorithms only (LN_BOBYQA, LN_COBYLA)
+  return static_cast<Problem*>(data)->objective(x);
 }
 
 // Levenberg-Marquardt iterations allowed per run (each costs one evaluation, plus n on success).
