@@ -102,7 +102,7 @@ TEST_CASE("with 1% noise the 90% intervals cover the truth", "[bootstrap]") {
   for (int c : per_parameter) CHECK(c * 2 >= datasets);
 }
 
-TEST_CASE("the same seed gives the same sets; another seed other sets", "[bootstrap]") {
+TEST_CASE("the same seed gives the same sets, another seed other sets", "[bootstrap]") {
   const Model truth = default_config().model;
   const Observations runs = runs_per_pool(truth, {0.5, 1, 2, 4, 8}, 0.01, 5);
   const FitResult r = fit(without_parameters(truth), runs, FitOptions{});

@@ -366,7 +366,7 @@ TEST_CASE("parameter sets move between models", "[fit]") {
   CHECK_THROWS_AS(with_parameters(m, t), InternalError);
 }
 
-TEST_CASE("pools without runs keep their config values; tau without repeated runs is flagged", "[fit]") {
+TEST_CASE("pools without runs keep their config values, tau without repeated runs is flagged", "[fit]") {
   const Model truth = default_config().model;
   Observations runs = runs_per_pool(truth, kPasses);
   runs.rows.erase(runs.rows.begin() + 15, runs.rows.end());  // no runs of pool 4

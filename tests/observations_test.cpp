@@ -69,7 +69,7 @@ TEST_CASE("a valid runs file: comments, blanks, quotes, suffixes, weights", "[ob
   CHECK(o.rows[4].samples_seen == 5000.0);
 }
 
-TEST_CASE("accuracy is read as 1 - error; quoted commas, quotes and line breaks", "[observations]") {
+TEST_CASE("accuracy is read as 1 - error, and quoted commas, quotes and line breaks", "[observations]") {
   Model m = pools_model();
   m.pools[2].name = "odd, \"quoted\"\nname";
   const std::string text =
