@@ -6,19 +6,25 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <optional>
 #include <string>
 
+#include "qqt/bootstrap.hpp"
 #include "qqt/config.hpp"
 #include "qqt/error.hpp"
+#include "qqt/fit.hpp"
+#include "qqt/fit_report.hpp"
+#include "qqt/observations.hpp"
 #include "qqt/output.hpp"
 #include "qqt/plan.hpp"
 #include "qqt/plot.hpp"
 #include "qqt/quantity.hpp"
 #include "qqt/regression.hpp"
+#include "qqt/validation.hpp"
 
 namespace {
 
@@ -32,11 +38,40 @@ constexpr const char* kExamples = R"(Examples:
   qqt plot utility --output utility.png --script > utility.gp   the gnuplot script, to restyle
   qqt predict --fractions 1,1,0.5 --weights 0.5,0.3,0.2 --budget 128M
                                                pools 1-2 whole, half of pool 3, the rest left out
+  qqt fit --config pools.yaml --observations runs.csv --output fitted.yaml --bootstrap 200
+                                               fit a, d, b, tau to evaluation results, with 90% intervals
+  qqt validate --config fitted.yaml --observations holdout.csv --max-mae 0.01
+                                               predicted vs observed on held-out runs; exit 3 if MAE > 0.01
 
-Exit codes: 0 ok, 1 internal or numerical failure, 2 bad input or usage, 3 regression found.
+Exit codes: 0 ok, 1 internal or numerical failure, 2 bad input or usage, 3 regression or quality check failed.
 Without --config the built-in default is used (DataComp medium, T-MARS buckets, ImageNet).
-Docs: README.md, docs/config.md, docs/output.md, docs/law.md.
+Docs: README.md, docs/config.md, docs/output.md, docs/law.md, docs/fit.md, docs/validation.md.
 )";
+
+// A progress bar on stderr, drawn only when stderr is a terminal.
+class ProgressBar {
+ public:
+  explicit ProgressBar(const char* label, bool enabled) : label_(label), enabled_(enabled) {}
+  ~ProgressBar() {
+    if (enabled_ && drawn_) std::fputs("\r\033[K", stderr);
+  }
+  ProgressBar(const ProgressBar&) = delete;
+  ProgressBar& operator=(const ProgressBar&) = delete;
+  void update(int done, int total) {
+    if (!enabled_ || total <= 0) return;
+    constexpr int kWidth = 30;
+    const int filled = static_cast<int>(static_cast<long long>(kWidth) * done / total);
+    fmt::print(stderr, "\rqqt: {} [{}{}] {}/{}", label_, std::string(static_cast<std::size_t>(filled), '#'),
+               std::string(static_cast<std::size_t>(kWidth - filled), '.'), done, total);
+    std::fflush(stderr);
+    drawn_ = true;
+  }
+
+ private:
+  const char* label_;
+  bool enabled_;
+  bool drawn_ = false;
+};
 
 // Options shared by the commands that evaluate budgets.
 struct CommonArgs {
@@ -138,7 +173,7 @@ int run(int argc, char** argv) {
   CommonArgs plan_args;
   std::string expect_path;
   double tolerance = qqt::RegressionOptions{}.tolerance_rel;
-  CLI::App* plan_cmd = app.add_subcommand("plan", "Best filter level (top-k buckets) for each compute budget, with crossovers");
+  CLI::App* plan_cmd = app.add_subcommand("plan", "Best filter level (top-k buckets) for each compute budget, with crossovers (and, for a config fitted with --bootstrap, how often each level is best)");
   add_common(plan_cmd, plan_args);
   plan_cmd->add_option("--expect", expect_path, "Baseline JSON from an earlier 'plan --format json': exit 3 if the best strategy or its error changed")->type_name("FILE");
   plan_cmd->add_option("--tolerance", tolerance, "Relative change of a best error that --expect accepts")->capture_default_str()->type_name("REL");
@@ -165,6 +200,31 @@ int run(int argc, char** argv) {
   plot_cmd->add_flag("--script", plot_script, "Print the gnuplot script (data inline) instead of drawing; run it with gnuplot");
   plot_cmd->footer(kExamples);
 
+  std::string fit_config, fit_observations, fit_output, fit_law, fit_loss = "squared", fit_fix, fit_shared;
+  std::uint64_t fit_seed = qqt::FitOptions{}.seed;
+  int fit_bootstrap = 0;
+  CLI::App* fit_cmd = app.add_subcommand("fit", "Fit a, d and each pool's b and tau to evaluation results (docs/fit.md)");
+  fit_cmd->add_option("-c,--config", fit_config, "Pools to fit: names and sizes; given a, d, b, tau are starting points")->required()->type_name("FILE");
+  fit_cmd->add_option("--observations", fit_observations, "CSV of runs: pool,samples_seen,error|accuracy[,weight] ('-' reads stdin)")->required()->type_name("FILE");
+  fit_cmd->add_option("-o,--output", fit_output, "Write the fitted config (YAML, for plan) to FILE atomically (default: stdout)")->type_name("FILE");
+  fit_cmd->add_option("--law", fit_law, "Law to fit: utility, effective-data or power (default: the config's law)")->type_name("LAW");
+  fit_cmd->add_option("--loss", fit_loss, "Loss of each residual: squared, or huber:DELTA (robust to outlying runs)")->capture_default_str()->type_name("LOSS");
+  fit_cmd->add_option("--fix", fit_fix, "Hold parameters: a=0.025,d=0.1 (a bare name holds the config's value; b/tau set every pool)")->type_name("LIST");
+  fit_cmd->add_option("--shared", fit_shared, "One b and/or one tau for all pools: b, tau or b,tau (tau_i = tau (S_i/S_1)^tau_scaling)")->type_name("LIST");
+  fit_cmd->add_option("--seed", fit_seed, "Seed of the multistart scan and of the bootstrap resampling")->capture_default_str()->type_name("N");
+  fit_cmd->add_option("--bootstrap", fit_bootstrap, "Refit N resamples of the rows: 90% intervals and parameter sets for plan (0: none)")->capture_default_str()->type_name("N");
+  fit_cmd->footer(kExamples);
+
+  std::string val_config, val_observations, val_format = "table", val_output;
+  std::optional<double> val_max_mae;
+  CLI::App* validate_cmd = app.add_subcommand("validate", "Compare a fitted config's predictions with held-out runs: MAE, RMSE, max error");
+  validate_cmd->add_option("-c,--config", val_config, "Fitted config (from qqt fit) or any complete config")->required()->type_name("FILE");
+  validate_cmd->add_option("--observations", val_observations, "CSV of held-out runs, as for fit ('-' reads stdin)")->required()->type_name("FILE");
+  validate_cmd->add_option("--max-mae", val_max_mae, "Exit 3 when the mean absolute error exceeds X (metric units: 0.01 = 1 point)")->type_name("X");
+  validate_cmd->add_option("-f,--format", val_format, "Output format: table, json or csv")->capture_default_str()->type_name("FORMAT");
+  validate_cmd->add_option("-o,--output", val_output, "Write the output to FILE atomically (default: stdout)")->type_name("FILE");
+  validate_cmd->footer(kExamples);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -188,10 +248,17 @@ int run(int argc, char** argv) {
     regression.tolerance_rel = tolerance;
     qqt::validate(regression);
     const qqt::Config config = load(plan_args);
-    const auto result = qqt::plan(config.model, qqt::topk_strategies(config.model), options);
+    const auto strategies = qqt::topk_strategies(config.model);
+    const auto result = qqt::plan(config.model, strategies, options);
     spdlog::info("{} budgets x {} levels, {} crossovers", result.budgets.size(), config.model.pools.size(), result.crossovers.size());
     for (const auto& w : result.warnings) spdlog::warn("{}", w);
-    emit(plan_args, qqt::render_plan(config, result, format, render_options(plan_args)));
+    qqt::PlanExtras extras;
+    if (config.fit && config.fit->bootstrap) {
+      const auto frequencies = qqt::best_frequency(config.model, *config.fit->bootstrap, strategies, options.budgets_samples);
+      for (const auto& f : frequencies) extras.budget_json.push_back(qqt::best_frequency_json(f));
+      extras.table = qqt::render_best_frequency_table(frequencies);
+    }
+    emit(plan_args, qqt::render_plan(config, result, format, render_options(plan_args), extras));
     if (!expect_path.empty()) {
       const auto report = qqt::compare_with_baseline(result, expect_path, regression);
       for (const auto& line : report.findings) fmt::print(stderr, "qqt: regression: {}\n", line);
@@ -232,6 +299,60 @@ int run(int argc, char** argv) {
     } else {
       qqt::render_plot(spec, plot_options, plot_output);
       spdlog::info("wrote {}", plot_output);
+    }
+    return qqt::kExitOk;
+  }
+  if (fit_cmd->parsed()) {
+    qqt::FitOptions options;
+    if (!fit_law.empty()) options.law = qqt::parse_law(fit_law, "--law");
+    options.loss = qqt::parse_loss(fit_loss, "--loss");
+    if (!fit_fix.empty()) options.fixed = qqt::parse_fixed(fit_fix, "--fix");
+    if (!fit_shared.empty()) qqt::parse_shared(fit_shared, "--shared", options);
+    options.seed = fit_seed;
+    qqt::validate(options);
+    qqt::BootstrapOptions boot;
+    boot.seed = fit_seed;
+    if (fit_bootstrap != 0) {
+      boot.resamples = fit_bootstrap;
+      qqt::validate(boot);
+    }
+    qqt::ConfigOptions load_options;
+    load_options.allow_missing_parameters = true;
+    const qqt::Config config = qqt::load_config_file(fit_config, load_options);
+    const qqt::Observations observations = qqt::load_observations_file(fit_observations, config.model);
+    const qqt::FitResult result = qqt::fit(config.model, observations, options);
+    std::optional<qqt::BootstrapRecord> record;
+    if (fit_bootstrap > 0) {
+      ProgressBar bar("bootstrap", !quiet && ::isatty(STDERR_FILENO));
+      boot.progress = [&bar](int done, int total) { bar.update(done, total); };
+      record = qqt::bootstrap(result, observations, options, boot);
+    }
+    const qqt::FitRecord fit_record = qqt::make_fit_record(result, observations, options, record);
+    const std::string yaml = qqt::render_fitted_config(config, result, fit_record);
+    if (fit_output.empty() || fit_output == "-") {
+      std::fwrite(yaml.data(), 1, yaml.size(), stdout);
+      std::fflush(stdout);
+    } else {
+      qqt::write_file_atomically(fit_output, yaml);
+    }
+    if (!quiet) fmt::print(stderr, "{}", qqt::render_fit_summary(result, fit_record));
+    if (!fit_output.empty() && fit_output != "-") spdlog::info("wrote {}", fit_output);
+    return qqt::kExitOk;
+  }
+  if (validate_cmd->parsed()) {
+    const auto format = qqt::parse_format(val_format, "--format");
+    qqt::ValidationOptions options;
+    options.max_mae = val_max_mae;
+    qqt::validate(options);
+    const qqt::Config config = qqt::load_config_file(val_config);
+    const qqt::Observations observations = qqt::load_observations_file(val_observations, config.model);
+    const qqt::ValidationReport report = qqt::check_predictions(config.model, observations, options);
+    CommonArgs out;
+    out.output_path = val_output;
+    emit(out, qqt::render_validation(config, observations.source, report, format));
+    if (!report.passed()) {
+      fmt::print(stderr, "qqt: quality check failed: MAE {} exceeds --max-mae {}\n", qqt::exact_number(report.mae), qqt::exact_number(*options.max_mae));
+      return qqt::kExitRegression;
     }
     return qqt::kExitOk;
   }

@@ -33,3 +33,10 @@ time_cmd 15 "qqt plan --budget 640M (default config, table)" "$qqt" plan --budge
 echo
 echo "== law evaluations"
 "$build_dir/tests/qqt_law_bench"
+echo
+echo "== fit (docs/fit.md): against the reference's 100,000-point random grid; recovery; interval coverage"
+"$build_dir/tests/qqt_fit_bench" grid
+echo
+"$build_dir/tests/qqt_fit_bench" recovery
+echo
+"$build_dir/tests/qqt_fit_bench" coverage "${QQT_BENCH_COVERAGE_SETS:-40}" 200

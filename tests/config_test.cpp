@@ -5,6 +5,7 @@
 #include <string>
 
 #include "qqt/error.hpp"
+#include "qqt/fit_record.hpp"
 
 using namespace qqt;
 
@@ -151,4 +152,102 @@ TEST_CASE("did you mean", "[config]") {
   CHECK(closest_match("pool", {"pools", "law"}) == "pools");
   CHECK(closest_match("TAU", {"tau", "b"}) == "tau");
   CHECK(closest_match("xylophone", {"tau", "b"}).empty());
+}
+
+namespace {
+
+const std::string kFit = R"(fit:
+  observations: runs.csv
+  rows: 20
+  loss: huber:0.01
+  fixed: [d]
+  shared: [b, tau]
+  seed: 3
+  objective_start: 0.5
+  objective: 1e-5
+  rmse: 0.001
+  mae: 0.0008
+  max_abs: 0.002
+  evaluations: 100
+  local_runs: 2
+  stopped: polish
+  at_bound: ["d at lower bound 0"]
+  bootstrap:
+    fits: 2
+    seed: 3
+    level: 0.9
+    at_bound: 1
+    intervals:
+      a: [0.02, 0.03]
+      d: [0.1, 0.1]
+      b: [[-0.2, -0.1], [-0.15, -0.1]]
+      tau: [[5, 8], [7, 9]]
+    sets:
+      - {a: 0.025, d: 0.1, b: [-0.16, -0.125], tau: [6.7, 8.5]}
+      - {a: 0.026, d: 0.1, b: [-0.15, -0.12], tau: [6.5, 8.4]}
+)";
+
+// kGood (12 lines) followed by kFit with `from` replaced by `to`: kFit's line k is line 12 + k.
+std::string with_fit(const std::string& from = "", const std::string& to = "") {
+  std::string fit = kFit;
+  if (!from.empty()) {
+    const auto pos = fit.find(from);
+    REQUIRE(pos != std::string::npos);
+    fit.replace(pos, from.size(), to);
+  }
+  return kGood + fit;
+}
+
+}  // namespace
+
+TEST_CASE("the fit block of a fitted config is read and checked", "[config][fit]") {
+  const Config c = load_config_text(with_fit(), "pools.yaml");
+  REQUIRE(c.fit.has_value());
+  const FitRecord& f = *c.fit;
+  CHECK(f.observations == "runs.csv");
+  CHECK(f.rows == 20);
+  CHECK(f.loss == "huber:0.01");
+  CHECK(f.fixed == std::vector<std::string>{"d"});
+  CHECK(f.shared == std::vector<std::string>{"b", "tau"});
+  CHECK(f.seed == 3);
+  CHECK(f.objective_start == 0.5);
+  CHECK(f.objective == 1e-5);
+  CHECK(f.mae == 0.0008);
+  CHECK(f.evaluations == 100);
+  CHECK(f.local_runs == 2);
+  CHECK(f.stopped == "polish");
+  CHECK(f.at_bound == std::vector<std::string>{"d at lower bound 0"});
+  REQUIRE(f.bootstrap.has_value());
+  const BootstrapRecord& b = *f.bootstrap;
+  CHECK(b.level == 0.9);
+  CHECK(b.at_bound == 1);
+  CHECK(b.a.lo == 0.02);
+  CHECK(b.tau[1].hi == 9);
+  REQUIRE(b.sets.size() == 2);
+  CHECK(b.sets[1].a == 0.026);
+  CHECK(b.sets[1].tau == std::vector<double>{6.5, 8.4});
+  CHECK_FALSE(load_config_text(kGood, "pools.yaml").fit.has_value());
+}
+
+TEST_CASE("bad fit blocks are one-line errors with file:line:col", "[config][fit][errors]") {
+  CHECK(error_of(kGood + "fit: 3\n") == "pools.yaml:13:6: fit must be a map (the fit block written by qqt fit)");
+  CHECK(error_of(with_fit("observations:", "obsevations:")) == "pools.yaml:14:3: fit.obsevations is not a known key (did you mean 'observations'?)");
+  CHECK(error_of(with_fit("rows: 20", "rows: 2.5")) == "pools.yaml:15:9: fit.rows must be a whole number >= 1, got 2.5");
+  CHECK(error_of(with_fit("rows: 20", "rows: 0")) == "pools.yaml:15:9: fit.rows must be a whole number >= 1, got 0");
+  CHECK(error_of(with_fit("loss: huber:0.01", "loss: huber:-1")) == "pools.yaml:16:9: fit.loss must be squared or huber:DELTA with DELTA > 0, got 'huber:-1'");
+  CHECK(error_of(with_fit("fixed: [d]", "fixed: [q]")).rfind("pools.yaml:17:11: fit.fixed[0] must be one of a, d, b, tau, got 'q'", 0) == 0);
+  CHECK(error_of(with_fit("shared: [b, tau]", "shared: [b, b]")) == "pools.yaml:18:15: fit.shared[1] repeats 'b'");
+  CHECK(error_of(with_fit("objective: 1e-5", "objective: -1")) == "pools.yaml:21:14: fit.objective must be zero or positive, got -1");
+  CHECK(error_of(with_fit("at_bound: [\"d at lower bound 0\"]", "at_bound: 7")) == "pools.yaml:28:13: fit.at_bound must be a list of strings");
+  CHECK(error_of(with_fit("at_bound: 1", "at_bound: 3")) == "pools.yaml:33:15: fit.bootstrap.at_bound must not exceed fits (2), got 3");
+  CHECK(error_of(with_fit("fits: 2", "fits: 3")) == "pools.yaml:30:11: fit.bootstrap.fits must equal the number of sets (2), got 3");
+  CHECK(error_of(with_fit("level: 0.9", "level: 1")) == "pools.yaml:32:12: fit.bootstrap.level must be below 1, got 1");
+  CHECK(error_of(with_fit("a: [0.02, 0.03]", "a: [0.03, 0.02]")) == "pools.yaml:35:10: fit.bootstrap.intervals.a must have lo <= hi, got [0.03, 0.02]");
+  CHECK(error_of(with_fit("tau: [[5, 8], [7, 9]]", "tau: [[5, 8]]")) ==
+        "pools.yaml:38:12: fit.bootstrap.intervals.tau must list 2 intervals (one per pool), got 1");
+  CHECK(error_of(with_fit("b: [-0.16, -0.125]", "b: [0.16, -0.125]")) == "pools.yaml:40:32: fit.bootstrap.sets[0].b[0] must be negative, got 0.16");
+  CHECK(error_of(with_fit("tau: [6.5, 8.4]", "tau: [6.5]")) == "pools.yaml:41:52: fit.bootstrap.sets[1].tau must list 2 numbers (one per pool), got 1");
+  CHECK(error_of(with_fit("{a: 0.026, d: 0.1,", "{d: 0.1,")) == "pools.yaml:41:9: fit.bootstrap.sets[1].a is missing");
+  CHECK(error_of(with_fit("    sets:\n      - {a: 0.025, d: 0.1, b: [-0.16, -0.125], tau: [6.7, 8.5]}\n      - {a: 0.026, d: 0.1, b: [-0.15, -0.12], tau: [6.5, 8.4]}\n", "")) ==
+        "pools.yaml:30:5: fit.bootstrap.sets is missing; it lists the bootstrap parameter sets");
 }

@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "qqt/error.hpp"
+#include "qqt/fit.hpp"
 #include "qqt/quantity.hpp"
 
 namespace qqt {
@@ -82,7 +83,7 @@ class Reader {
       throw InputError(fmt::format("{}: the config is empty; expected a map with keys a, d and pools (docs/config.md)", source_));
     }
     if (!root.IsMap()) fail(root, "the config", "must be a map of keys (law, a, d, pools, ...)");
-    static const std::vector<std::string> kKeys = {"law", "irreducible", "tau_scaling", "normalizer", "a", "d", "metric", "pools"};
+    static const std::vector<std::string> kKeys = {"law", "irreducible", "tau_scaling", "normalizer", "a", "d", "metric", "pools", "fit"};
     check_keys(root, "", kKeys);
 
     Config config;
@@ -127,6 +128,7 @@ class Reader {
       if (const auto n = node["share"]) pool.share = number(n, path + ".share", Rule::unit_interval);
       m.pools.push_back(std::move(pool));
     }
+    if (const auto n = root["fit"]) config.fit = read_fit(n, m.pools.size());
     return config;
   }
 
@@ -216,6 +218,142 @@ class Reader {
       const YAML::Mark mark = node.Mark();
       throw InputError(fmt::format("{}:{}:{}: {}", source_, mark.line + 1, mark.column + 1, e.what()));
     }
+  }
+
+  // The `fit:` block written by `qqt fit` (docs/config.md "The fit block").
+  FitRecord read_fit(const YAML::Node& node, std::size_t pool_count) const {
+    if (!node.IsMap()) fail(node, "fit", "must be a map (the fit block written by qqt fit)");
+    static const std::vector<std::string> kFitKeys = {"observations", "rows", "loss", "fixed", "shared", "seed",
+                                                      "objective_start", "objective", "rmse", "mae", "max_abs",
+                                                      "evaluations", "local_runs", "stopped", "at_bound", "bootstrap"};
+    check_keys(node, "fit.", kFitKeys);
+    FitRecord f;
+    if (const auto n = node["observations"]) f.observations = string(n, "fit.observations");
+    if (const auto n = node["rows"]) f.rows = static_cast<std::size_t>(integer(n, "fit.rows", 1));
+    if (const auto n = node["loss"]) {
+      f.loss = string(n, "fit.loss");
+      try {
+        parse_loss(f.loss, "fit.loss");
+      } catch (const InputError&) {
+        fail(n, "fit.loss", fmt::format("must be squared or huber:DELTA with DELTA > 0, got '{}'", f.loss));
+      }
+    }
+    if (const auto n = node["fixed"]) f.fixed = names(n, "fit.fixed", {"a", "d", "b", "tau"});
+    if (const auto n = node["shared"]) f.shared = names(n, "fit.shared", {"b", "tau"});
+    if (const auto n = node["seed"]) f.seed = integer(n, "fit.seed", 0);
+    if (const auto n = node["objective_start"]) f.objective_start = number(n, "fit.objective_start", Rule::non_negative);
+    if (const auto n = node["objective"]) f.objective = number(n, "fit.objective", Rule::non_negative);
+    if (const auto n = node["rmse"]) f.rmse = number(n, "fit.rmse", Rule::non_negative);
+    if (const auto n = node["mae"]) f.mae = number(n, "fit.mae", Rule::non_negative);
+    if (const auto n = node["max_abs"]) f.max_abs = number(n, "fit.max_abs", Rule::non_negative);
+    if (const auto n = node["evaluations"]) f.evaluations = static_cast<std::size_t>(integer(n, "fit.evaluations", 0));
+    if (const auto n = node["local_runs"]) f.local_runs = static_cast<std::size_t>(integer(n, "fit.local_runs", 0));
+    if (const auto n = node["stopped"]) f.stopped = string(n, "fit.stopped");
+    if (const auto n = node["at_bound"]) {
+      if (!n.IsSequence()) fail(n, "fit.at_bound", "must be a list of strings");
+      for (std::size_t i = 0; i < n.size(); ++i) f.at_bound.push_back(string(n[i], fmt::format("fit.at_bound[{}]", i)));
+    }
+    if (const auto n = node["bootstrap"]) f.bootstrap = read_bootstrap(n, pool_count);
+    return f;
+  }
+
+  BootstrapRecord read_bootstrap(const YAML::Node& node, std::size_t pool_count) const {
+    if (!node.IsMap()) fail(node, "fit.bootstrap", "must be a map with keys fits, seed, level, intervals, sets");
+    static const std::vector<std::string> kKeys = {"fits", "seed", "level", "at_bound", "intervals", "sets"};
+    check_keys(node, "fit.bootstrap.", kKeys);
+    BootstrapRecord b;
+    if (const auto n = node["seed"]) b.seed = integer(n, "fit.bootstrap.seed", 0);
+    if (const auto n = node["level"]) {
+      b.level = number(n, "fit.bootstrap.level", Rule::unit_interval);
+      if (b.level >= 1) fail(n, "fit.bootstrap.level", fmt::format("must be below 1, got {}", n.Scalar()));
+    }
+    const YAML::Node sets = node["sets"];
+    if (!sets) fail_at(node, "fit.bootstrap.sets", "is missing; it lists the bootstrap parameter sets");
+    if (!sets.IsSequence() || sets.size() == 0) fail(sets, "fit.bootstrap.sets", "must be a non-empty list of {a, d, b: [...], tau: [...]}");
+    for (std::size_t i = 0; i < sets.size(); ++i) b.sets.push_back(read_set(sets[i], fmt::format("fit.bootstrap.sets[{}]", i), pool_count));
+    const YAML::Node fits = node["fits"];
+    if (!fits) fail_at(node, "fit.bootstrap.fits", "is missing");
+    const std::uint64_t count = integer(fits, "fit.bootstrap.fits", 1);
+    if (count != sets.size()) fail(fits, "fit.bootstrap.fits", fmt::format("must equal the number of sets ({}), got {}", sets.size(), count));
+    if (const auto n = node["at_bound"]) {
+      b.at_bound = static_cast<std::size_t>(integer(n, "fit.bootstrap.at_bound", 0));
+      if (b.at_bound > count) fail(n, "fit.bootstrap.at_bound", fmt::format("must not exceed fits ({}), got {}", count, b.at_bound));
+    }
+    if (const auto n = node["intervals"]) {
+      if (!n.IsMap()) fail(n, "fit.bootstrap.intervals", "must be a map with keys a, d, b, tau");
+      static const std::vector<std::string> kIntervalKeys = {"a", "d", "b", "tau"};
+      check_keys(n, "fit.bootstrap.intervals.", kIntervalKeys);
+      for (const auto& key : kIntervalKeys) {
+        if (!n[key]) fail_at(n, "fit.bootstrap.intervals." + key, "is missing");
+      }
+      b.a = interval(n["a"], "fit.bootstrap.intervals.a");
+      b.d = interval(n["d"], "fit.bootstrap.intervals.d");
+      b.b = interval_list(n["b"], "fit.bootstrap.intervals.b", pool_count);
+      b.tau = interval_list(n["tau"], "fit.bootstrap.intervals.tau", pool_count);
+    }
+    return b;
+  }
+
+  ParameterSet read_set(const YAML::Node& node, const std::string& path, std::size_t pool_count) const {
+    if (!node.IsMap()) fail(node, path, "must be a map {a, d, b: [...], tau: [...]}");
+    static const std::vector<std::string> kKeys = {"a", "d", "b", "tau"};
+    check_keys(node, path + ".", kKeys);
+    for (const auto& key : kKeys) {
+      if (!node[key]) fail_at(node, path + "." + key, "is missing");
+    }
+    ParameterSet s;
+    s.a = number(node["a"], path + ".a", Rule::positive);
+    s.d = number(node["d"], path + ".d", Rule::non_negative);
+    s.b = number_list(node["b"], path + ".b", pool_count, Rule::negative);
+    s.tau = number_list(node["tau"], path + ".tau", pool_count, Rule::positive);
+    return s;
+  }
+
+  std::vector<double> number_list(const YAML::Node& node, const std::string& path, std::size_t count, Rule rule) const {
+    if (!node.IsSequence()) fail(node, path, fmt::format("must be a list of {} numbers (one per pool)", count));
+    if (node.size() != count) fail(node, path, fmt::format("must list {} numbers (one per pool), got {}", count, node.size()));
+    std::vector<double> out;
+    for (std::size_t i = 0; i < node.size(); ++i) out.push_back(number(node[i], fmt::format("{}[{}]", path, i), rule));
+    return out;
+  }
+
+  Interval interval(const YAML::Node& node, const std::string& path) const {
+    if (!node.IsSequence() || node.size() != 2) fail(node, path, "must be a list [lo, hi]");
+    const Interval i{number(node[0], path + "[0]", Rule::any), number(node[1], path + "[1]", Rule::any)};
+    if (!(i.lo <= i.hi)) fail(node, path, fmt::format("must have lo <= hi, got [{}, {}]", node[0].Scalar(), node[1].Scalar()));
+    return i;
+  }
+
+  std::vector<Interval> interval_list(const YAML::Node& node, const std::string& path, std::size_t count) const {
+    if (!node.IsSequence()) fail(node, path, fmt::format("must be a list of {} intervals [lo, hi] (one per pool)", count));
+    if (node.size() != count) fail(node, path, fmt::format("must list {} intervals (one per pool), got {}", count, node.size()));
+    std::vector<Interval> out;
+    for (std::size_t i = 0; i < node.size(); ++i) out.push_back(interval(node[i], fmt::format("{}[{}]", path, i)));
+    return out;
+  }
+
+  // A list of distinct names from `allowed`.
+  std::vector<std::string> names(const YAML::Node& node, const std::string& path, const std::vector<std::string>& allowed) const {
+    if (!node.IsSequence()) fail(node, path, fmt::format("must be a list of names from {}", fmt::join(allowed, ", ")));
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const std::string item = choice(node[i], fmt::format("{}[{}]", path, i), allowed);
+      if (std::find(out.begin(), out.end(), item) != out.end()) fail(node[i], fmt::format("{}[{}]", path, i), fmt::format("repeats '{}'", item));
+      out.push_back(item);
+    }
+    return out;
+  }
+
+  // A whole number >= min_value.
+  std::uint64_t integer(const YAML::Node& node, const std::string& path, std::uint64_t min_value) const {
+    const std::string text = scalar(node, path, "a whole number");
+    std::uint64_t value = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || ptr != text.data() + text.size()) {
+      fail(node, path, fmt::format("must be a whole number >= {}, got {}", min_value, text));
+    }
+    if (value < min_value) fail(node, path, fmt::format("must be a whole number >= {}, got {}", min_value, text));
+    return value;
   }
 
   std::string source_;

@@ -216,7 +216,7 @@ std::string plan_table(const Config& config, const PlanResult& plan, const Rende
   return out;
 }
 
-std::string plan_json(const Config& config, const PlanResult& plan) {
+std::string plan_json(const Config& config, const PlanResult& plan, const PlanExtras& extras) {
   std::string out = "{\"schema\":1," + json_config(config) + "," + json_law(config.model.params) + ",\"budgets\":[";
   for (std::size_t i = 0; i < plan.budgets.size(); ++i) {
     const BudgetPlan& b = plan.budgets[i];
@@ -225,7 +225,9 @@ std::string plan_json(const Config& config, const PlanResult& plan) {
                        json_candidate(b.best_candidate()),
                        b.runner_up ? json_string(b.candidates[*b.runner_up].strategy()) : "null",
                        b.runner_up ? exact_number(b.margin) : "null");
-    out += join(b.candidates, ",", json_candidate) + "]}";
+    out += join(b.candidates, ",", json_candidate) + "]";
+    if (i < extras.budget_json.size() && !extras.budget_json[i].empty()) out += "," + extras.budget_json[i];
+    out += "}";
   }
   out += "],\"crossovers\":[";
   out += join(plan.crossovers, ",", [](const Crossover& x) {
@@ -267,10 +269,14 @@ std::string plan_csv(const PlanResult& plan) {
 
 }  // namespace
 
-std::string render_plan(const Config& config, const PlanResult& plan, Format format, const RenderOptions& options) {
+std::string render_plan(const Config& config, const PlanResult& plan, Format format, const RenderOptions& options,
+                        const PlanExtras& extras) {
+  if (!extras.budget_json.empty() && extras.budget_json.size() != plan.budgets.size()) {
+    throw InternalError(fmt::format("render_plan: {} extra JSON entries for {} budgets", extras.budget_json.size(), plan.budgets.size()));
+  }
   switch (format) {
-    case Format::table: return plan_table(config, plan, options);
-    case Format::json: return plan_json(config, plan);
+    case Format::table: return plan_table(config, plan, options) + extras.table;
+    case Format::json: return plan_json(config, plan, extras);
     case Format::csv: return plan_csv(plan);
   }
   throw InternalError("render_plan: unknown format");

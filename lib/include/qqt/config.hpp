@@ -1,10 +1,12 @@
 // Pool configurations in YAML (docs/config.md): strict loading with file:line:col errors.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "qqt/fit_record.hpp"
 #include "qqt/law.hpp"
 
 namespace qqt {
@@ -20,6 +22,7 @@ struct ConfigOptions {
 struct Config {
   Model model;
   std::string source;  ///< file path, "<stdin>", or "built-in:NAME" for the embedded default
+  std::optional<FitRecord> fit;  ///< the `fit:` block of a config written by `qqt fit`, if any
 };
 
 /// Reads a config from `path` ("-" reads standard input). Throws InputError

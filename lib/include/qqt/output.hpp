@@ -33,7 +33,17 @@ struct Prediction {
 /// Evaluates one strategy at each budget (budgets validated as in PlanOptions).
 std::vector<Prediction> predict(const Model& model, const Strategy& strategy, const std::vector<double>& budgets_samples);
 
-std::string render_plan(const Config& config, const PlanResult& plan, Format format, const RenderOptions& options = {});
+/// What other modules add to a rendered plan (e.g. the bootstrap frequencies of a fitted config).
+struct PlanExtras {
+  /// One entry per budget (plan order) or empty: JSON members appended to that budget's object,
+  /// e.g. "\"bootstrap\":{...}". Empty strings add nothing.
+  std::vector<std::string> budget_json;
+  /// Appended to the table output. CSV output carries neither.
+  std::string table;
+};
+
+std::string render_plan(const Config& config, const PlanResult& plan, Format format, const RenderOptions& options = {},
+                        const PlanExtras& extras = {});
 std::string render_predictions(const Config& config, const Mixture& mixture, const std::vector<Prediction>& predictions,
                                Format format, const RenderOptions& options = {});
 

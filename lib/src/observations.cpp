@@ -1,0 +1,326 @@
+#include "qqt/observations.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include "qqt/config.hpp"
+#include "qqt/error.hpp"
+#include "qqt/quantity.hpp"
+
+namespace qqt {
+
+const char* to_string(ObservedMetric metric) {
+  switch (metric) {
+    case ObservedMetric::error: return "error";
+    case ObservedMetric::accuracy: return "accuracy";
+  }
+  throw InternalError("unknown ObservedMetric");
+}
+
+double in_metric(ObservedMetric metric, double error) { return metric == ObservedMetric::accuracy ? 1.0 - error : error; }
+
+namespace {
+
+struct Field {
+  std::string text;
+  std::size_t line = 0;
+  std::size_t column = 0;  // 1-based, in bytes, of the field's first character
+};
+
+struct Record {
+  std::vector<Field> fields;
+  std::size_t line = 0;
+};
+
+std::string_view trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t");
+  return s.substr(first, last - first + 1);
+}
+
+// RFC 4180 records with line/column positions. Comment lines ('#' first) and blank lines are skipped.
+class CsvReader {
+ public:
+  CsvReader(std::string_view text, const std::string& source) : text_(text), source_(source) {}
+
+  std::optional<Record> next() {
+    while (pos_ < text_.size()) {
+      // Skip blank and comment lines at a record start.
+      const std::size_t eol = text_.find('\n', pos_);
+      const std::string_view line = text_.substr(pos_, eol == std::string_view::npos ? text_.npos : eol - pos_);
+      const std::string_view body = trim(line.substr(0, line.size() - (!line.empty() && line.back() == '\r' ? 1 : 0)));
+      if (body.empty() || body.front() == '#') {
+        advance_line(eol);
+        continue;
+      }
+      return read_record();
+    }
+    return std::nullopt;
+  }
+
+  [[noreturn]] void fail(std::size_t line, std::size_t column, const std::string& message) const {
+    throw InputError(fmt::format("{}:{}:{}: {}", source_, line, column, message));
+  }
+
+ private:
+  void advance_line(std::size_t eol) {
+    pos_ = eol == std::string_view::npos ? text_.size() : eol + 1;
+    ++line_;
+    line_start_ = pos_;
+  }
+
+  std::size_t column() const { return pos_ - line_start_ + 1; }
+
+  bool at_record_end() const { return pos_ >= text_.size() || text_[pos_] == '\n' || (text_[pos_] == '\r' && (pos_ + 1 >= text_.size() || text_[pos_ + 1] == '\n')); }
+
+  Record read_record() {
+    Record record;
+    record.line = line_;
+    while (true) {
+      // Leading blanks of a field.
+      std::size_t p = pos_;
+      while (p < text_.size() && (text_[p] == ' ' || text_[p] == '\t')) ++p;
+      Field field;
+      field.line = line_;
+      if (p < text_.size() && text_[p] == '"') {
+        pos_ = p;
+        field.column = column();
+        ++pos_;
+        while (true) {
+          if (pos_ >= text_.size()) fail(field.line, field.column, "a quoted field is not closed (missing \")");
+          const char c = text_[pos_];
+          if (c == '"') {
+            if (pos_ + 1 < text_.size() && text_[pos_ + 1] == '"') {
+              field.text += '"';
+              pos_ += 2;
+              continue;
+            }
+            ++pos_;
+            break;
+          }
+          if (c == '\n') {
+            field.text += c;
+            ++pos_;
+            ++line_;
+            line_start_ = pos_;
+            continue;
+          }
+          field.text += c;
+          ++pos_;
+        }
+        while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t')) ++pos_;
+        if (!at_record_end() && text_[pos_] != ',') {
+          fail(line_, column(), fmt::format("unexpected '{}' after a closing quote; a quoted field must end at a comma or the line end", text_[pos_]));
+        }
+      } else {
+        field.column = pos_ - line_start_ + 1 + (p - pos_);
+        const std::size_t start = pos_;
+        while (pos_ < text_.size() && text_[pos_] != ',' && !at_record_end()) {
+          if (text_[pos_] == '"') fail(line_, column(), "a double quote inside an unquoted field; quote the whole field and double the quote (RFC 4180)");
+          ++pos_;
+        }
+        field.text = std::string(trim(text_.substr(start, pos_ - start)));
+      }
+      record.fields.push_back(std::move(field));
+      if (pos_ < text_.size() && text_[pos_] == ',') {
+        ++pos_;
+        continue;
+      }
+      // Record end: \n, \r\n or end of text.
+      if (pos_ < text_.size() && text_[pos_] == '\r') ++pos_;
+      if (pos_ < text_.size()) {
+        ++pos_;
+        ++line_;
+        line_start_ = pos_;
+      }
+      return record;
+    }
+  }
+
+  std::string_view text_;
+  const std::string& source_;
+  std::size_t pos_ = 0;
+  std::size_t line_ = 1;
+  std::size_t line_start_ = 0;
+};
+
+std::string shown(const std::string& s) { return fmt::format("'{}'", s); }
+
+enum class Column { pool, samples_seen, error, accuracy, weight };
+
+}  // namespace
+
+Observations parse_observations(std::string_view text, const std::string& source, const Model& model) {
+  if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF && static_cast<unsigned char>(text[1]) == 0xBB &&
+      static_cast<unsigned char>(text[2]) == 0xBF) {
+    text.remove_prefix(3);  // UTF-8 byte order mark
+  }
+  CsvReader reader(text, source);
+  Observations out;
+  out.source = source;
+
+  const auto header = reader.next();
+  if (!header) {
+    throw InputError(fmt::format("{}: no header row; the first line must name the columns pool,samples_seen,error "
+                                 "(or accuracy) and optionally weight (docs/fit.md)", source));
+  }
+  static const std::vector<std::string> kNames = {"pool", "samples_seen", "error", "accuracy", "weight"};
+  std::map<Column, std::size_t> index;
+  for (std::size_t i = 0; i < header->fields.size(); ++i) {
+    const Field& f = header->fields[i];
+    const auto it = std::find(kNames.begin(), kNames.end(), f.text);
+    if (it == kNames.end()) {
+      const std::string hint = closest_match(f.text, kNames);
+      reader.fail(f.line, f.column,
+                  fmt::format("header column {} is not a known column ({}), got {}", i + 1,
+                              hint.empty() ? fmt::format("known: {}", fmt::join(kNames, ", ")) : fmt::format("did you mean '{}'?", hint),
+                              shown(f.text)));
+    }
+    const auto column = static_cast<Column>(it - kNames.begin());
+    if (!index.emplace(column, i).second) {
+      reader.fail(f.line, f.column, fmt::format("header column {} repeats column {}, got {}", i + 1, index[column] + 1, shown(f.text)));
+    }
+  }
+  const Field& first = header->fields.front();
+  for (const Column c : {Column::pool, Column::samples_seen}) {
+    if (!index.count(c)) {
+      reader.fail(first.line, first.column, fmt::format("the header lacks the column '{}' (need pool, samples_seen and error or accuracy)",
+                                                        kNames[static_cast<std::size_t>(c)]));
+    }
+  }
+  if (index.count(Column::error) && index.count(Column::accuracy)) {
+    const Field& f = header->fields[index[Column::accuracy]];
+    reader.fail(f.line, f.column, "the header has both error and accuracy; give one of them");
+  }
+  if (!index.count(Column::error) && !index.count(Column::accuracy)) {
+    reader.fail(first.line, first.column, "the header lacks an 'error' or 'accuracy' column");
+  }
+  out.metric = index.count(Column::accuracy) ? ObservedMetric::accuracy : ObservedMetric::error;
+  const std::size_t value_column = index[out.metric == ObservedMetric::accuracy ? Column::accuracy : Column::error];
+  const char* value_name = to_string(out.metric);
+
+  std::vector<std::string> names;
+  std::map<std::string, std::size_t> by_name;
+  for (std::size_t i = 0; i < model.pools.size(); ++i) {
+    names.push_back(model.pools[i].name);
+    by_name.emplace(model.pools[i].name, i);
+  }
+  auto unknown_pool = [&](const Field& f, const std::string& name, bool part) {
+    const std::string hint = closest_match(name, names);
+    reader.fail(f.line, f.column,
+                fmt::format("pool {}'{}' is not a pool of the config ({})", part ? fmt::format("'{}': ", f.text) : "", name,
+                            hint.empty() ? fmt::format("pools: {}", fmt::join(names, ", ")) : fmt::format("did you mean '{}'?", hint)));
+  };
+  auto number = [&](const Field& f, const char* column, bool unit) {
+    double value = 0.0;
+    const char* begin = f.text.data();
+    const char* end = begin + f.text.size();
+    const auto [ptr, ec] = std::from_chars(begin, end, value, std::chars_format::general);
+    if (f.text.empty()) reader.fail(f.line, f.column, fmt::format("{} is empty; expected a number", column));
+    if (ec == std::errc::invalid_argument || ptr != end) {
+      reader.fail(f.line, f.column, fmt::format("{} must be a number, got {}", column, shown(f.text)));
+    }
+    if (ec == std::errc::result_out_of_range || !std::isfinite(value)) {
+      reader.fail(f.line, f.column, fmt::format("{} must be a finite number, got {}", column, shown(f.text)));
+    }
+    if (value < 0) reader.fail(f.line, f.column, fmt::format("{} must not be negative, got {}", column, shown(f.text)));
+    if (unit && value > 1) {
+      reader.fail(f.line, f.column, fmt::format("{} must be in [0, 1] (a rate, not a percentage), got {}", column, shown(f.text)));
+    }
+    return value;
+  };
+
+  double total_weight = 0.0;
+  while (const auto record = reader.next()) {
+    if (record->fields.size() != header->fields.size()) {
+      const Field& f = record->fields.size() > header->fields.size() ? record->fields[header->fields.size()] : record->fields.back();
+      reader.fail(f.line, f.column, fmt::format("the row has {} fields but the header has {}", record->fields.size(), header->fields.size()));
+    }
+    Observation row;
+    row.line = record->line;
+
+    const Field& pool = record->fields[index[Column::pool]];
+    row.pool = pool.text;
+    if (row.pool.empty()) reader.fail(pool.line, pool.column, "pool is empty; expected a pool name of the config or a+b+c");
+    if (const auto it = by_name.find(row.pool); it != by_name.end()) {
+      row.pools = {it->second};
+    } else if (row.pool.find('+') == std::string::npos) {
+      unknown_pool(pool, row.pool, false);
+    } else {
+      std::size_t start = 0;
+      while (true) {
+        const std::size_t plus = row.pool.find('+', start);
+        const std::string part(trim(std::string_view(row.pool).substr(start, plus == std::string::npos ? std::string::npos : plus - start)));
+        if (part.empty()) reader.fail(pool.line, pool.column, fmt::format("pool {} has an empty name between '+' signs", shown(row.pool)));
+        const auto part_it = by_name.find(part);
+        if (part_it == by_name.end()) unknown_pool(pool, part, true);
+        if (std::find(row.pools.begin(), row.pools.end(), part_it->second) != row.pools.end()) {
+          reader.fail(pool.line, pool.column, fmt::format("pool {} names '{}' twice", shown(row.pool), part));
+        }
+        row.pools.push_back(part_it->second);
+        if (plus == std::string::npos) break;
+        start = plus + 1;
+      }
+      std::sort(row.pools.begin(), row.pools.end());
+    }
+
+    const Field& n = record->fields[index[Column::samples_seen]];
+    try {
+      row.samples_seen = parse_count(n.text, "samples_seen");
+    } catch (const InputError& e) {
+      reader.fail(n.line, n.column, e.what());
+    }
+
+    const Field& v = record->fields[value_column];
+    const double value = number(v, value_name, true);
+    row.error = out.metric == ObservedMetric::accuracy ? 1.0 - value : value;
+
+    if (index.count(Column::weight)) row.weight = number(record->fields[index[Column::weight]], "weight", false);
+    total_weight += row.weight;
+    out.rows.push_back(std::move(row));
+  }
+  if (out.rows.empty()) throw InputError(fmt::format("{}: no data rows after the header", source));
+  if (!(total_weight > 0)) throw InputError(fmt::format("{}: every row has weight 0; at least one must be positive", source));
+  return out;
+}
+
+Observations load_observations_file(const std::string& path, const Model& model) {
+  std::stringstream buffer;
+  std::string source = path;
+  if (path == "-") {
+    source = "<stdin>";
+    buffer << std::cin.rdbuf();
+  } else {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw InputError(fmt::format("{}: is a directory, not an observations CSV", path));
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(fmt::format("{}: cannot open the observations file: {}", path, std::strerror(errno)));
+    buffer << in.rdbuf();
+    if (in.bad()) throw InputError(fmt::format("{}: cannot read the observations file", path));
+  }
+  return parse_observations(buffer.str(), source, model);
+}
+
+Strategy strategy_of(const Observation& row, const Model& model) {
+  Strategy s;
+  s.fractions.assign(model.pools.size(), 0.0);
+  for (const std::size_t i : row.pools) {
+    if (i >= model.pools.size()) throw InternalError(fmt::format("observation pool index {} out of range", i));
+    s.fractions[i] = 1.0;
+  }
+  return s;
+}
+
+}  // namespace qqt
