@@ -22,7 +22,7 @@ cmake --build "$build_dir" -j "$(nproc)" >"$log" 2>&1 || { cat "$log" >&2; echo 
 
 mkdir -p "$build_dir/findings"
 status=0
-for harness in fuzz_config fuzz_budget fuzz_law; do
+for harness in fuzz_config fuzz_budget fuzz_law fuzz_observations; do
   work="$(mktemp -d)"
   seeds="$root/tests/fuzz/corpus/$harness"
   out="$build_dir/$harness.log"

@@ -296,3 +296,20 @@ TEST_CASE("effective-data law: a tiny pool next to a large one matches the full 
   }
   CHECK(rel_diff(predict_error(m, s, n), (double)(std::exp(log_y) + 0.05L)) <= 1e-12);
 }
+
+TEST_CASE("a half-life so short that ln2/tau_hat overflows is no crash (found by fuzzing)", "[law][extreme]") {
+  // tau_hat = tau (U/S)^kappa with U/S = 1e-160 and kappa = 2: 1e-3 * 1e-320, a denormal.
+  Model m = one_pool_model(1e6, -0.1, 1e-3, 0.025, 0.0);
+  m.pools.push_back({"q", 1e6, -0.1, 1.0, std::nullopt});
+  m.params.tau_scaling = 2.0;
+  for (const LawKind law : {LawKind::utility, LawKind::effective_data}) {
+    m.params.law = law;
+    const Strategy s{{1e-160, 0.0}, {}};
+    // One pool of 1e-154 samples: the first pass ends at once and nothing more is learned, so
+    // the error is the power law at that first breakpoint, (a P / N0)^b, at any budget past it.
+    const double p = 1e6 * 1e-160;
+    const double want = std::pow(0.025 * p / 1e5, -0.1);
+    INFO(to_string(law));
+    CHECK(rel_diff(predict_error(m, s, 1e9), want) <= 1e-14);
+  }
+}

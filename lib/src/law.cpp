@@ -142,8 +142,11 @@ Mixture::Mixture(const Model& model, const Strategy& strategy) : params_(model.p
     if (!finite(tau_hat) || !(tau_hat > 0)) {
       throw NumericalError(fmt::format("tau_hat of pool '{}' is not a finite positive number ({})", pool.name, tau_hat));
     }
-    terms_.push_back(std::make_unique<Term>(weights_[i], pool.b, kept[i] / weights_[i],
-                                            std::numbers::ln2 / tau_hat));
+    // A tau_hat so small that ln 2 / tau_hat overflows (a denormal, from a tiny kept fraction) means
+    // the pool is worthless after one pass: any lambda above ~745 gives delta = 0, so cap it there
+    // (found by fuzzing: the overflow reached RepetitionSum as inf).
+    const double lambda = std::min(std::numbers::ln2 / tau_hat, 1e300);
+    terms_.push_back(std::make_unique<Term>(weights_[i], pool.b, kept[i] / weights_[i], lambda));
   }
 }
 
