@@ -40,3 +40,12 @@ echo
 "$build_dir/tests/qqt_fit_bench" recovery
 echo
 "$build_dir/tests/qqt_fit_bench" coverage "${QQT_BENCH_COVERAGE_SETS:-40}" 200
+echo
+echo "== large inputs (target: a 1,000,000-row observations CSV loads in under 2 s)"
+big="$(mktemp -d)"
+awk 'BEGIN { print "pool,samples_seen,error";
+             for (i = 0; i < 1000000; i++) { p = i % 4; printf "top %d-%d%%,%dM,%.4f\n", p * 10, p * 10 + 10, 10 + i % 500, 0.5 + (i % 1000) / 4000 } }' \
+  >"$big/runs.csv"
+time_cmd 3 "qqt validate, 1,000,000 rows (load + predict + write CSV)" \
+  "$qqt" validate --config "$root/configs/datacomp-medium-tmars-imagenet.yaml" --observations "$big/runs.csv" --format csv
+rm -rf "$big"
