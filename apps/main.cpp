@@ -36,6 +36,7 @@ constexpr const char* kExamples = R"(Examples:
   qqt plan --budget 640M --expect plan.json    exit 3 if the plan changed (CI regression check)
   qqt plot curves --output curves.svg          scaling curves of every level, crossovers marked
   qqt plot utility --output utility.png --script > utility.gp   the gnuplot script, to restyle
+  qqt plot fit --config fitted.yaml --observations runs.csv --output fit.svg
   qqt predict --fractions 1,1,0.5 --weights 0.5,0.3,0.2 --budget 128M
                                                pools 1-2 whole, half of pool 3, the rest left out
   qqt fit --config pools.yaml --observations runs.csv --output fitted.yaml --bootstrap 200
@@ -187,14 +188,16 @@ int run(int argc, char** argv) {
   predict_cmd->add_option("--weights", weights_text, "Sampling weight of each pool, pool order, summing to 1; pools past the list get 0 (default: uniform over kept data)")->type_name("LIST");
   predict_cmd->footer(kExamples);
 
-  std::string plot_kind, plot_output, plot_config, plot_budgets;
+  std::string plot_kind, plot_output, plot_config, plot_budgets, plot_observations;
   bool plot_script = false;
   qqt::PlotOptions plot_options;
-  CLI::App* plot_cmd = app.add_subcommand("plot", "Draw with gnuplot: curves (error vs samples seen per level), utility (per pool vs repetitions)");
-  plot_cmd->add_option("kind", plot_kind, "curves | utility")->required();
+  CLI::App* plot_cmd = app.add_subcommand(
+      "plot", "Draw with gnuplot: curves (error vs samples seen per level), utility (per pool vs repetitions), fit (runs vs fitted law)");
+  plot_cmd->add_option("kind", plot_kind, "curves | utility | fit")->required();
   plot_cmd->add_option("-o,--output", plot_output, "Image file: .svg, .png or .pdf (written atomically)")->required()->type_name("FILE");
   plot_cmd->add_option("-c,--config", plot_config, "Pool configuration YAML ('-' reads stdin); default: the built-in config")->type_name("FILE");
   plot_cmd->add_option("--budgets", plot_budgets, "Budgets drawn (curves), default 240 points from max(1M, 2 N0/a) to 1000x the pool")->type_name("FROM:TO:N");
+  plot_cmd->add_option("--observations", plot_observations, "Runs CSV (as for fit): points on curves; required for fit")->type_name("FILE");
   plot_cmd->add_option("--width", plot_options.width_px, "Width in pixels (PDF: 100 px per inch)")->capture_default_str();
   plot_cmd->add_option("--height", plot_options.height_px, "Height in pixels")->capture_default_str();
   plot_cmd->add_flag("--script", plot_script, "Print the gnuplot script (data inline) instead of drawing; run it with gnuplot");
@@ -288,10 +291,24 @@ int run(int argc, char** argv) {
     CommonArgs source;
     source.config_path = plot_config;
     const qqt::Config config = load(source);
+    std::optional<qqt::Observations> runs;
+    if (!plot_observations.empty()) runs = qqt::load_observations_file(plot_observations, config.model);
     qqt::PlotSpec spec;
     switch (kind) {
-      case qqt::PlotKind::curves: spec = qqt::curves_plot(config, qqt::topk_strategies(config.model), plot_options); break;
-      case qqt::PlotKind::utility: spec = qqt::utility_plot(config); break;
+      case qqt::PlotKind::curves: {
+        const auto strategies = qqt::topk_strategies(config.model);
+        spec = qqt::curves_plot(config, strategies, plot_options);
+        if (runs) qqt::add_observations(spec, config, strategies, *runs);
+        break;
+      }
+      case qqt::PlotKind::utility:
+        if (runs) throw qqt::InputError("plot utility: --observations does not apply (use plot curves or plot fit)");
+        spec = qqt::utility_plot(config);
+        break;
+      case qqt::PlotKind::fit:
+        if (!runs) throw qqt::InputError("plot fit: --observations RUNS.csv is required (the runs the config was fitted to)");
+        spec = qqt::fit_plot(config, *runs);
+        break;
     }
     if (plot_script) {
       const std::string script = qqt::gnuplot_script(spec, plot_options, plot_output);

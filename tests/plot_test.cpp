@@ -85,6 +85,11 @@ TEST_CASE("budget ticks and formats", "[plot]") {
   REQUIRE(ticks.size() == 4);
   CHECK(ticks[0] == std::make_pair(1e7, std::string("10M")));
   CHECK(ticks[3] == std::make_pair(1e10, std::string("10B")));
+  // Fewer than three decades in range: 1-2-5 steps.
+  const auto narrow = budget_ticks(12.8e6, 512e6);
+  REQUIRE(narrow.size() == 5);
+  CHECK(narrow[0].second == "20M");
+  CHECK(narrow[4].second == "500M");
   CHECK(image_format_for("a/b.SVG") == ImageFormat::svg);
   CHECK(image_format_for("x.png") == ImageFormat::png);
   CHECK(image_format_for("x.pdf") == ImageFormat::pdf);
@@ -136,4 +141,29 @@ TEST_CASE("gnuplot draws SVG, PNG and PDF files", "[plot][gnuplot]") {
   // Only the three images: no temporary files left behind.
   CHECK(std::distance(std::filesystem::directory_iterator(dir.path), std::filesystem::directory_iterator()) == 3);
   CHECK_THROWS_AS(render_plot(curves, {}, (dir.path / "missing" / "x.svg").string()), InputError);
+}
+
+TEST_CASE("fit plot: one curve per run group through its runs, in one colour", "[plot]") {
+  const Config c = default_config();
+  const Observations runs = parse_observations(
+      "pool,samples_seen,error\ntop 0-10%,25.6M,0.8\ntop 0-10%,51.2M,0.75\ntop 0-10%+top 10-20%,51.2M,0.74\n", "runs.csv", c.model);
+  const PlotSpec spec = fit_plot(c, runs);
+  REQUIRE(spec.series.size() == 4);  // two groups: a curve and its points each
+  CHECK(spec.series[0].title == "top 0-10%");
+  CHECK(spec.series[1].style == PlotSeries::Style::points);
+  CHECK(spec.series[1].color == spec.series[0].color);
+  CHECK(spec.series[1].y == std::vector<double>{0.8, 0.75});
+  // The curve spans half the smallest to twice the largest budget and is the law itself.
+  CHECK(spec.series[0].x.front() == Approx(12.8e6));
+  CHECK(spec.series[0].x.back() == Approx(102.4e6));
+  CHECK(spec.series[2].y[7] == predict_error(c.model, {{1, 1, 0, 0}, {}}, spec.series[2].x[7]));
+  // On a curves plot, runs on exactly the top-1 pools take top-1's colour.
+  const auto strategies = topk_strategies(c.model);
+  PlotSpec curves = curves_plot(c, strategies, {});
+  add_observations(curves, c, strategies, runs);
+  REQUIRE(curves.series.size() == strategies.size() + 1 + 2);
+  CHECK(curves.series[5].title == "measured: top 10%");
+  CHECK(curves.series[5].color == 1);
+  CHECK(curves.series[6].title == "measured: top 20%");
+  CHECK(curves.series[6].color == 2);
 }

@@ -28,7 +28,8 @@ namespace qqt {
 PlotKind parse_plot_kind(std::string_view text) {
   if (text == "curves") return PlotKind::curves;
   if (text == "utility") return PlotKind::utility;
-  throw InputError(fmt::format("plot: '{}' is not a plot kind; use curves or utility", text));
+  if (text == "fit") return PlotKind::fit;
+  throw InputError(fmt::format("plot: '{}' is not a plot kind; use curves, utility or fit", text));
 }
 
 ImageFormat image_format_for(const std::string& path) {
@@ -52,10 +53,19 @@ void validate(const PlotOptions& o) {
 }
 
 std::vector<std::pair<double, std::string>> budget_ticks(double lo, double hi) {
-  std::vector<std::pair<double, std::string>> ticks;
-  for (double t = std::pow(10.0, std::ceil(std::log10(lo) - 1e-12)); t <= hi * (1 + 1e-12); t *= 10) {
-    ticks.emplace_back(t, format_count(t));
-  }
+  // Decades; when the range holds fewer than three, the 1-2-5 steps inside them too.
+  auto ticks_with = [&](std::initializer_list<double> steps) {
+    std::vector<std::pair<double, std::string>> ticks;
+    for (double decade = std::pow(10.0, std::floor(std::log10(lo))); decade <= hi; decade *= 10) {
+      for (const double step : steps) {
+        const double t = decade * step;
+        if (t >= lo * (1 - 1e-12) && t <= hi * (1 + 1e-12)) ticks.emplace_back(t, format_count(t));
+      }
+    }
+    return ticks;
+  };
+  auto ticks = ticks_with({1.0});
+  if (ticks.size() < 3) ticks = ticks_with({1.0, 2.0, 5.0});
   return ticks;
 }
 
@@ -118,6 +128,87 @@ PlotSpec curves_plot(const Config& config, const std::vector<NamedStrategy>& str
   }
   spec.series.push_back(std::move(envelope));
   for (const auto& x : r.crossovers) spec.marks.push_back({x.budget_samples, format_count(x.budget_samples, 3)});
+  return spec;
+}
+
+namespace {
+
+// The runs of each distinct `pool` field, in order of first appearance.
+std::vector<std::pair<std::string, std::vector<const Observation*>>> groups_of(const Observations& observations) {
+  std::vector<std::pair<std::string, std::vector<const Observation*>>> groups;
+  for (const auto& row : observations.rows) {
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == row.pool; });
+    if (it == groups.end()) {
+      groups.push_back({row.pool, {}});
+      it = groups.end() - 1;
+    }
+    it->second.push_back(&row);
+  }
+  return groups;
+}
+
+PlotSeries points_of(const std::string& title, const std::vector<const Observation*>& rows, int color) {
+  PlotSeries s;
+  s.title = title;
+  s.style = PlotSeries::Style::points;
+  s.color = color;
+  for (const Observation* r : rows) {
+    s.x.push_back(r->samples_seen);
+    s.y.push_back(r->error);
+  }
+  return s;
+}
+
+}  // namespace
+
+void add_observations(PlotSpec& curves, const Config& config, const std::vector<NamedStrategy>& strategies,
+                      const Observations& observations) {
+  int next_color = static_cast<int>(strategies.size()) + 2;  // after the curves and the envelope
+  for (const auto& [name, rows] : groups_of(observations)) {
+    const Strategy run = strategy_of(*rows.front(), config.model);
+    int color = 0;
+    std::string title = "measured: " + name;
+    for (std::size_t i = 0; i < strategies.size(); ++i) {
+      const Strategy& s = strategies[i].strategy;
+      if (s.fractions == run.fractions && s.weights.empty()) {
+        color = static_cast<int>(i) + 1;
+        title = "measured: " + strategies[i].label;
+      }
+    }
+    curves.series.push_back(points_of(title, rows, color ? color : next_color++));
+  }
+}
+
+PlotSpec fit_plot(const Config& config, const Observations& observations) {
+  PlotSpec spec;
+  spec.title = fmt::format("{} law (lines) fitted to {} runs (points)", to_string(config.model.params.law), observations.rows.size());
+  spec.x_label = "samples seen";
+  spec.y_label = config.model.metric;
+  spec.log_x = true;
+  spec.budget_x = true;
+  double lo = INFINITY, hi = 0;
+  for (const auto& r : observations.rows) {
+    lo = std::min(lo, r.samples_seen);
+    hi = std::max(hi, r.samples_seen);
+  }
+  lo /= 2;
+  hi *= 2;
+  constexpr int kPoints = 200;
+  int color = 1;
+  for (const auto& [name, rows] : groups_of(observations)) {
+    const Mixture mix(config.model, strategy_of(*rows.front(), config.model));
+    PlotSeries curve;
+    curve.title = name;
+    curve.color = color;
+    for (int i = 0; i < kPoints; ++i) {
+      const double n = std::exp(std::log(lo) + (std::log(hi) - std::log(lo)) * i / (kPoints - 1));
+      curve.x.push_back(n);
+      curve.y.push_back(mix.error(n));
+    }
+    spec.series.push_back(std::move(curve));
+    spec.series.push_back(points_of("", rows, color));  // the runs, in the colour of their curve
+    ++color;
+  }
   return spec;
 }
 
@@ -204,12 +295,13 @@ std::string gnuplot_script(const PlotSpec& spec, const PlotOptions& options, con
   for (std::size_t i = 0; i < spec.series.size(); ++i) {
     const auto& series = spec.series[i];
     std::string style;
+    const int color = series.color > 0 ? series.color : static_cast<int>(i) + 1;
     switch (series.style) {
-      case PlotSeries::Style::line: style = fmt::format("with {} lw 2.5 lc {}", spec.log_x ? "lines" : "linespoints pt 7 ps 0.6", i + 1); break;
+      case PlotSeries::Style::line: style = fmt::format("with {} lw 2.5 lc {}", spec.log_x ? "lines" : "linespoints pt 7 ps 0.6", color); break;
       case PlotSeries::Style::envelope: style = "with lines lw 7 lc rgb \"#70000000\""; break;
-      case PlotSeries::Style::points: style = "with points pt 7 ps 0.9"; break;
+      case PlotSeries::Style::points: style = fmt::format("with points pt 7 ps 1.1 lc {}", color); break;
     }
-    items.push_back(fmt::format("$d{} using 1:2 {} title {}", i, style, gp_string(series.title)));
+    items.push_back(fmt::format("$d{} using 1:2 {} {}", i, style, series.title.empty() ? "notitle" : "title " + gp_string(series.title)));
   }
   s += fmt::format("plot {}\n", fmt::join(items, ", \\\n     "));
   s += "unset output\n";

@@ -134,6 +134,13 @@ run 0 plot curves --output "$tmp/script.png" --script
 has "$tmp/out" "set terminal pngcairo"
 (cd "$tmp" && gnuplot <"$tmp/out") && ok || bad "the --script output does not run through gnuplot"
 if [[ "$(head -c 4 "$tmp/script.png" | tail -c 3)" == "PNG" ]]; then ok; else bad "--script | gnuplot made no PNG"; fi
+printf 'pool,samples_seen,error\ntop 0-10%%,25.6M,0.8\ntop 0-10%%,51.2M,0.75\n' >"$tmp/runs.csv"
+run 0 plot fit --observations "$tmp/runs.csv" --output "$tmp/fit.svg"
+if xmllint --noout "$tmp/fit.svg" 2>/dev/null; then ok; else bad "fit.svg is not well-formed XML"; fi
+run 0 plot curves --observations "$tmp/runs.csv" --output "$tmp/curves-runs.svg"
+has "$tmp/curves-runs.svg" "measured: top 10%"
+run 2 plot fit --output "$tmp/fit.svg"
+one_line_error "plot fit: --observations RUNS.csv is required"
 run 2 plot bars --output "$tmp/x.svg"
 one_line_error "'bars' is not a plot kind"
 run 2 plot curves --output "$tmp/x.jpg"

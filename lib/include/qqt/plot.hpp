@@ -1,5 +1,6 @@
 // Plots drawn by gnuplot (Debian package gnuplot-nox): the paper's scaling curves with their
-// crossovers (Fig. 5) and each pool's utility under repetition (Fig. 4 right). A plot is first a PlotSpec (data and labels), then a
+// crossovers and measured runs (Fig. 5), each pool's utility under repetition (Fig. 4 right), and
+// a fitted config's curves through the runs it was fitted to (Fig. 4 left). A plot is first a PlotSpec (data and labels), then a
 // gnuplot script with the data inline, then an image written atomically.
 #pragma once
 
@@ -8,12 +9,13 @@
 #include <vector>
 
 #include "qqt/config.hpp"
+#include "qqt/observations.hpp"
 #include "qqt/plan.hpp"
 
 namespace qqt {
 
-enum class PlotKind { curves, utility };
-/// "curves" | "utility"; throws InputError otherwise.
+enum class PlotKind { curves, utility, fit };
+/// "curves" | "utility" | "fit"; throws InputError otherwise.
 PlotKind parse_plot_kind(std::string_view text);
 
 enum class ImageFormat { svg, png, pdf };
@@ -35,6 +37,7 @@ struct PlotSeries {
   enum class Style { line, envelope, points };
   std::string title;
   Style style = Style::line;
+  int color = 0;  ///< gnuplot line colour index (1, 2, ...); 0 = by position
   std::vector<double> x, y;
 };
 
@@ -57,6 +60,16 @@ struct PlotSpec {
 /// Predicted error of every strategy (default: the top-k levels) against samples seen, the lower
 /// envelope (the best strategy at each budget) and the crossovers between the top-k levels.
 PlotSpec curves_plot(const Config& config, const std::vector<NamedStrategy>& strategies, const PlotOptions& options);
+
+/// Adds measured runs to a curves plot as points: runs on exactly the pools of one strategy get
+/// that strategy's colour ("measured: top 20%"), other runs are grouped by their `pool` field.
+void add_observations(PlotSpec& curves, const Config& config, const std::vector<NamedStrategy>& strategies,
+                      const Observations& observations);
+
+/// Observations and the fitted law per run group (each distinct `pool` field: a pool or a union
+/// a+b): the runs as points and the config's prediction for that group as a curve of the same
+/// colour, over samples seen from half the smallest to twice the largest observed budget.
+PlotSpec fit_plot(const Config& config, const Observations& observations);
 
 /// Each pool's utility -b delta^k against repetitions k (alone, tau_hat = tau), k = 0..K with K
 /// covering three half-lives of the slowest pool (10 <= K <= 200).
