@@ -32,26 +32,50 @@ PrefixWalker::PrefixWalker(double lambda) : lambda_(lambda), step_(std::exp(-lam
   if (!(lambda > 0.0) || !std::isfinite(lambda)) {
     throw InternalError(fmt::format("PrefixWalker: lambda must be finite and > 0, got {}", lambda));
   }
+  step_powers_[0] = 1.0;
+  for (int j = 1; j < kBlock; ++j) step_powers_[j] = step_powers_[j - 1] * step_;
+  block_step_ = std::exp(-lambda * kBlock);
+  anchor_ = step_;
 }
 
 double PrefixWalker::advance_to(double m) {
   if (m < last_m_) throw InternalError(fmt::format("PrefixWalker: m went down from {} to {}", last_m_, m));
   last_m_ = m;
   if (m < 1.0) return 0.0;
-  const auto& ratios = log_ratios();
+  const double* ratios = log_ratios().data();
   const int target = m < kDirectPasses ? static_cast<int>(m) : kDirectPasses;
-  while (!converged_ && k_ < target) {
-    ++k_;
-    // Powers by multiplication, re-anchored with exp every 32 passes (error stays below ~32 ulp).
-    power_ = (k_ & 31) == 1 ? std::exp(-lambda_ * k_) : power_ * step_;
-    sum_ += power_ * ratios[k_];
-    if ((k_ & 31) == 0) {
-      // sum_{j>k} delta^j ln(1+1/j) <= delta^(k+1) ln(1+1/(k+1)) / (1 - delta)
-      const double tail_bound = power_ * step_ * ratios[k_ + 1] / -std::expm1(-lambda_);
-      if (tail_bound <= kTailTolerance * sum_) converged_ = true;
+  // Whole blocks up to target, each summed with four accumulators.
+  double sum = sum_;
+  double anchor = anchor_;
+  int blocks = blocks_;
+  const double inv_one_minus_delta = 1.0 / -std::expm1(-lambda_);
+  while (!converged_ && (blocks + 1) * kBlock <= target) {
+    const double* r = ratios + blocks * kBlock + 1;
+    double acc[4] = {0.0, 0.0, 0.0, 0.0};
+    for (int j = 0; j < kBlock; j += 4) {
+      acc[0] += step_powers_[j] * r[j];
+      acc[1] += step_powers_[j + 1] * r[j + 1];
+      acc[2] += step_powers_[j + 2] * r[j + 2];
+      acc[3] += step_powers_[j + 3] * r[j + 3];
     }
+    sum += anchor * ((acc[0] + acc[1]) + (acc[2] + acc[3]));
+    ++blocks;
+    // Powers across blocks: re-anchored with exp every 8 blocks, multiplied in between.
+    anchor = blocks % 8 == 0 ? std::exp(-lambda_ * (blocks * kBlock + 1)) : anchor * block_step_;
+    // sum_{j>k} delta^j ln(1+1/j) <= delta^(k+1) ln(1+1/(k+1)) / (1 - delta)
+    if (anchor * ratios[blocks * kBlock + 1] * inv_one_minus_delta <= kTailTolerance * sum) converged_ = true;
   }
-  if (converged_ || m <= kDirectPasses) return sum_;
+  sum_ = sum;
+  anchor_ = anchor;
+  blocks_ = blocks;
+  if (converged_) return sum_;
+  if (m <= kDirectPasses) {
+    // The partial block: terms 32 blocks + 1 .. target, in order.
+    double partial = 0.0;
+    const int first = blocks * kBlock + 1;
+    for (int k = first; k <= target; ++k) partial += step_powers_[k - first] * ratios[k];
+    return sum + anchor * partial;
+  }
   // Past the direct part: C(m) = C(N) + sum_{k=N+1..m} f(k) by Euler-Maclaurin (repetition_sum.hpp).
   constexpr double a = kDirectPasses + 1.0;
   if (!tail_known_) {
@@ -59,7 +83,7 @@ double PrefixWalker::advance_to(double m) {
     tail_known_ = true;
   }
   const double next = m + 1.0;
-  if (std::exp(-lambda_ * next) * std::log1p(1.0 / next) / -std::expm1(-lambda_) <= kTailTolerance * tail_base_) {
+  if (std::exp(-lambda_ * next) * std::log1p(1.0 / next) * inv_one_minus_delta <= kTailTolerance * tail_base_) {
     return tail_base_;
   }
   return tail_base_ + em_upper_end(lambda_, m);

@@ -19,27 +19,33 @@
 
 namespace qqt::detail {
 
-/// Passes summed term by term before the Euler-Maclaurin tail takes over (it is accurate from 512).
-inline constexpr int kDirectPasses = 512;
+/// Passes summed term by term before the Euler-Maclaurin tail takes over (it is accurate from 512 on;
+/// starting it later makes its continued fractions converge faster and is rarely needed at all).
+inline constexpr int kDirectPasses = 2048;
 
 /// Walks C(m) = sum_{k=1..m} exp(-lambda k) ln(1 + 1/k) upwards: advance_to(m) for non-decreasing m.
-/// Each value depends only on (lambda, m), not on the path taken, so a walk over many m and a fresh
-/// walk to one m give bit-identical results.
+/// Terms are summed in blocks of 32 (four interleaved accumulators, so the loop pipelines), the
+/// block sums in order, then the terms of the last, partial block in order: each C(m) depends only on
+/// (lambda, m), not on the path taken, so a walk over many m and a fresh walk to one m give
+/// bit-identical results.
 class PrefixWalker {
  public:
+  static constexpr int kBlock = 32;
   explicit PrefixWalker(double lambda);
   /// C(m) for an integer-valued m >= 0 not below the previous call's m.
   double advance_to(double m);
 
  private:
   double lambda_;
-  double step_;        // exp(-lambda)
-  int k_ = 0;          // terms summed so far
-  double power_ = 1.0; // exp(-lambda k_)
-  double sum_ = 0.0;   // C(k_)
-  bool converged_ = false;  // the rest of the series is below 1e-17 of sum_
-  double last_m_ = 0.0;     // calls must not go down
-  double tail_base_ = 0.0;  // C(infinity) through the Euler-Maclaurin tail, once computed
+  double step_;                  // exp(-lambda)
+  double step_powers_[kBlock];   // exp(-lambda j), j = 0..31, by repeated multiplication
+  double block_step_;            // exp(-lambda 32)
+  int blocks_ = 0;               // whole blocks summed: terms 1..32 blocks_
+  double anchor_;                // exp(-lambda (32 blocks_ + 1)): first power of the next block
+  double sum_ = 0.0;             // C(32 blocks_)
+  bool converged_ = false;       // the rest of the series is below 1e-17 of sum_
+  double last_m_ = 0.0;          // calls must not go down
+  double tail_base_ = 0.0;       // C(infinity) through the Euler-Maclaurin tail, once computed
   bool tail_known_ = false;
 };
 
