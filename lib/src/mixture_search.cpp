@@ -3,17 +3,23 @@
 // Variables, all in [0, 1] (NLopt box bounds):
 //   z_i  weight variables. w = the projection of z onto {sum w = 1, lo_i <= w_i <= hi_i}, where hi_i
 //        also includes --max-passes: n w_i <= R S_i (pool i kept whole, repeated R times).
-//   t_i  kept-size variables (only when they matter, see below): u_i = r_i + t_i (c_i - r_i) between
-//        r_i = n w_i / R (the least data that keeps pool i under R passes) and c_i = min(S_i, n w_i)
-//        (only_seen: no more than the budget draws) or S_i; then scaled towards r to meet --max-unique.
-// Every x in the box maps to a strategy that meets the constraints, and every such strategy is the
-// image of some x, so the problem is a box-constrained one.
+//   t_i  kept-size variables, only in the `free` fraction mode below.
+// Kept sizes: a used pool keeps c_i = min(S_i, n w_i) samples (only_seen: no more than the budget
+// draws from it) or c_i = S_i, and at least r_i = n w_i / R (to stay under R passes). Then
+//   most    u_i = c_i, when --max-unique does not bind (sum c_i <= N for every w);
+//   free    u_i = r_i + t_i (c_i - r_i), then u_i = r_i + s (u_i - r_i) with one s <= 1 for all
+//           pools so that sum u <= N (--max-unique);
+//   scaled  u_i = r_i + s (c_i - r_i), the same without t: every pool gives up the same share.
+// Every x in the box maps to a strategy that meets the constraints, so the problem is box-constrained.
 //
-// Under the utility law the error never increases when a used pool keeps more data at fixed weights
-// (a longer period P_i = u_i / w_i means fewer passes, and a larger U means slower decay of every
-// pool: beta(m) = sum w_i b_i delta_i^k_i only gets more negative). So without a binding
-// --max-unique the best kept size is u_i = c_i and only z is searched ("reduced"); otherwise, or under
-// another law, z and t are.
+// Why `most`: under the utility law with `irreducible: outside` the error never increases when a used
+// pool keeps more data at fixed weights (a longer period P_i = u_i / w_i means fewer passes, and a
+// larger U slower decay of every pool: beta(m) = sum w_i b_i delta_i^k_i only gets more negative;
+// mixture_search_test checks it). With `inside` that fails through an artefact: d multiplies the
+// repetition factor from the first breakpoint n1' = min P_i on, so a pool with a tiny kept size and
+// a tiny period shrinks the irreducible error towards 0. The family therefore keeps u_i = c_i under
+// every law unless --max-unique binds; then `free` (outside and the other laws) or `scaled` (inside,
+// which keeps the shortest period from collapsing). docs/search.md explains both artefacts.
 #include "qqt/mixture_search.hpp"
 
 #include <fmt/format.h>
@@ -90,13 +96,21 @@ class Decoder {
     if (sum_lo > 1 + kConstraintSlack || sum_hi < 1 - kConstraintSlack) feasible_ = false;
     if (n / c.max_passes > std::min(total, c.max_unique) * (1 + kConstraintSlack)) feasible_ = false;
     const double most_kept = only_seen ? std::min(total, n) : total;
-    reduced_ = model.params.law == LawKind::utility && c.max_unique >= most_kept;
+    if (c.max_unique >= most_kept) {
+      mode_ = Mode::most;
+    } else if (model.params.law == LawKind::utility && model.params.irreducible == Irreducible::inside) {
+      mode_ = Mode::scaled;
+    } else {
+      mode_ = Mode::free;
+    }
   }
 
+  enum class Mode { most, free, scaled };
+  Mode mode() const { return mode_; }
+
   bool feasible() const { return feasible_; }
-  bool reduced() const { return reduced_; }
   std::size_t pools() const { return lo_.size(); }
-  std::size_t dimension() const { return reduced_ ? pools() : 2 * pools(); }
+  std::size_t dimension() const { return mode_ == Mode::free ? 2 * pools() : pools(); }
 
   // Weights: the point of {sum w = 1, lo <= w <= hi} closest to z, w_i = clamp(z_i - theta, lo_i, hi_i).
   void project(const double* z, std::vector<double>& w) const {
@@ -155,11 +169,11 @@ class Decoder {
       const double s = model_.pools[i].size_samples;
       const double most = only_seen_ ? std::min(s, n_ * w[i]) : s;
       least[i] = std::min(most, std::max(n_ * w[i] / max_passes_, 1e-9 * most));
-      u[i] = reduced_ ? most : least[i] + x[m + i] * (most - least[i]);
+      u[i] = mode_ == Mode::free ? least[i] + x[m + i] * (most - least[i]) : most;
       total += u[i];
       total_least += least[i];
     }
-    if (!reduced_ && total > max_unique_) {
+    if (mode_ != Mode::most && total > max_unique_) {
       const double scale = std::max(0.0, (max_unique_ - total_least) / (total - total_least));
       for (std::size_t i = 0; i < m; ++i) {
         if (w[i] > 0) u[i] = least[i] + scale * (u[i] - least[i]);
@@ -178,7 +192,7 @@ class Decoder {
     const std::size_t m = pools();
     std::vector<double> x(dimension(), 1.0);
     for (std::size_t i = 0; i < m; ++i) x[i] = w[i];
-    if (!reduced_) {
+    if (mode_ == Mode::free) {
       for (std::size_t i = 0; i < m; ++i) {
         if (!(w[i] > 0)) continue;
         const double s = model_.pools[i].size_samples;
@@ -198,7 +212,7 @@ class Decoder {
   double max_unique_;
   std::vector<double> lo_, hi_;
   bool feasible_ = true;
-  bool reduced_ = false;
+  Mode mode_ = Mode::most;
 };
 
 struct Objective {
