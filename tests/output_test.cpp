@@ -87,9 +87,9 @@ TEST_CASE("plan CSV has a header and one row per budget x candidate", "[output]"
   const PlanResult p = default_plan(c, {32e6, 64e6, 640e6});
   const auto lines = split(render_plan(c, p, Format::csv), '\n');
   REQUIRE(lines.size() == 1 + 3 * 4);
-  CHECK(lines[0] == "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best");
+  CHECK(lines[0] == "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best,feasible,row");
   const auto row = split(lines[1 + 4 * 2 + 1], ',');  // 640M, top-2
-  REQUIRE(row.size() == 12);
+  REQUIRE(row.size() == 14);
   CHECK(row[0] == "640000000");
   CHECK(row[1] == "top-2");
   CHECK(row[3] == "top 0-10%;top 10-20%");
@@ -99,6 +99,8 @@ TEST_CASE("plan CSV has a header and one row per budget x candidate", "[output]"
   CHECK(row[7] == "25");
   CHECK(std::stod(row[8]) == p.budgets[2].candidates[1].error);
   CHECK(row[11] == "true");
+  CHECK(row[12] == "true");
+  CHECK(row[13] == "level");
 }
 
 TEST_CASE("tables are aligned and plain without colour", "[output]") {

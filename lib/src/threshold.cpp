@@ -166,12 +166,13 @@ struct Sample {
 }  // namespace
 
 std::optional<ThresholdOptimum> best_threshold(const Model& model, const Constraints& constraints, double n,
-                                               const ThresholdOptions& options) {
+                                               const ThresholdOptions& options, std::size_t only_level) {
   validate(options);
   const std::size_t m = model.pools.size();
+  if (only_level > m) throw InternalError(fmt::format("best_threshold: level {} of {}", only_level, m));
   LevelCurve curve(model, n);
   std::vector<Interval> intervals;
-  for (std::size_t k = 1; k <= m; ++k) {
+  for (std::size_t k = only_level == 0 ? 1 : only_level; k <= (only_level == 0 ? m : only_level); ++k) {
     if (auto iv = feasible_interval(model, constraints, curve, k, n, options.min_fraction)) intervals.push_back(*iv);
   }
   if (intervals.empty()) return std::nullopt;

@@ -96,8 +96,9 @@ cp "$tmp/out" "$tmp/baseline.json"
 run 0 plan --budget 32M,640M --format json --output "$tmp/plan.json"
 if cmp -s "$tmp/plan.json" "$tmp/baseline.json"; then ok; else bad "--output differs from stdout"; fi
 if [[ ! -s "$tmp/out" ]]; then ok; else bad "--output also printed to stdout"; fi
-run 0 plan --budgets 1M:100B:10 --format csv
-if [[ $(wc -l <"$tmp/out") -eq 41 ]]; then ok; else bad "csv rows: $(wc -l <"$tmp/out"), want 41"; fi
+run 0 plan --budgets 1M:100B:10 --format csv --search topk
+# 10 budgets x (4 levels + 1 family row) + header
+if [[ $(wc -l <"$tmp/out") -eq 51 ]]; then ok; else bad "csv rows: $(wc -l <"$tmp/out"), want 51"; fi
 has "$tmp/out" "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best"
 run 2 plan --budget 1M --output "$tmp"
 one_line_error "is a directory"
@@ -105,15 +106,20 @@ run 2 plan --budget 1M --output "$tmp/no/such/dir/plan.json"
 one_line_error "cannot write"
 if [[ ! -e "$tmp/no" ]]; then ok; else bad "partial output left"; fi
 
-# --- regression check
+# --- regression check (the top-k levels only, as before the search families; then the default search)
+run 0 plan --budget 32M,640M --format json --search topk --output "$tmp/baseline-topk.json"
 run 0 plan --budget 32M,640M --expect "$tmp/baseline.json"
+run 0 plan --budget 32M,640M --search topk --expect "$tmp/baseline-topk.json"
 sed 's/b: -0.125/b: -0.13/' "$src/configs/datacomp-medium-tmars-imagenet.yaml" >"$tmp/changed.yaml"
-run 3 plan --config "$tmp/changed.yaml" --budget 32M,640M --expect "$tmp/baseline.json"
+run 3 plan --config "$tmp/changed.yaml" --budget 32M,640M --search topk --expect "$tmp/baseline-topk.json"
 has "$tmp/err" "qqt: regression: budget 640M (640000000): error of top-2 moved from"
-run 0 plan --config "$tmp/changed.yaml" --budget 32M,640M --expect "$tmp/baseline.json" --tolerance 0.1
+run 0 plan --config "$tmp/changed.yaml" --budget 32M,640M --search topk --expect "$tmp/baseline-topk.json" --tolerance 0.1
 sed 's/b: -0.10,/b: -0.3,/' "$src/configs/datacomp-medium-tmars-imagenet.yaml" >"$tmp/flipped.yaml"
-run 3 plan --config "$tmp/flipped.yaml" --budget 32M,640M --expect "$tmp/baseline.json"
+run 3 plan --config "$tmp/flipped.yaml" --budget 32M,640M --search topk --expect "$tmp/baseline-topk.json"
 has "$tmp/err" "best strategy changed from top-2 to top-3"
+# the default search compares the overall best: the mixture at 640M
+run 3 plan --config "$tmp/changed.yaml" --budget 32M,640M --expect "$tmp/baseline.json"
+has "$tmp/err" "qqt: regression: budget 640M (640000000): error of mixture moved from"
 run 2 plan --budget 32M --expect "$tmp/missing.json"
 one_line_error "cannot open the baseline file"
 

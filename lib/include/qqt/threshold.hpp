@@ -46,9 +46,10 @@ struct ThresholdOptimum {
 };
 
 /// The global minimum of the error over all continuous filter levels that meet `constraints` at
-/// budget n; nullopt if none does.
+/// budget n (only over level `only_level`, 1-based, if it is not 0: pools 1..k-1 whole and any part
+/// of pool k, including none); nullopt if none does.
 std::optional<ThresholdOptimum> best_threshold(const Model& model, const Constraints& constraints, double n,
-                                               const ThresholdOptions& options);
+                                               const ThresholdOptions& options, std::size_t only_level = 0);
 
 /// The strategy of level k with fraction f of pool k: id "threshold-k"; label "top 23.7%" when every
 /// pool has a share, else "pools 1-2 + 37% of pool 3" ("pools 1-3" when f = 1).
