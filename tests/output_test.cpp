@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "qqt/error.hpp"
+#include "qqt/search.hpp"
 
 using namespace qqt;
 
@@ -149,4 +150,52 @@ TEST_CASE("atomic writes replace the whole file or leave it alone", "[output]") 
     CHECK(slurp(path) == "new content\n");
   }
   fs::remove_all(dir);
+}
+
+TEST_CASE("search results in JSON, CSV and tables", "[output][search]") {
+  const Config c = default_config();
+  PlanOptions o;
+  o.budgets_samples = {32e6, 640e6};
+  SearchOptions search;
+  search.frontier = true;
+  search.constraints.max_passes = 40;
+  const PlanResult p = search_plan(c.model, o, search);
+  const std::string json = render_plan(c, p, Format::json);
+  const YAML::Node root = YAML::Load(json);
+  CHECK(root["search"]["families"].as<std::vector<std::string>>() == std::vector<std::string>{"topk", "subsets", "threshold", "mixture"});
+  CHECK(root["search"]["constraints"]["max_passes"].as<double>() == 40);
+  CHECK(root["search"]["constraints"]["max_unique"].IsNull());
+  CHECK(root["search"]["mixture"]["only_seen"].as<bool>());
+  const YAML::Node b = root["budgets"][1];
+  const BudgetPlan& want = p.budgets[1];
+  CHECK(b["best"]["family"].as<std::string>() == want.overall_family());
+  CHECK(b["best"]["error"].as<double>() == want.overall_best().error);
+  for (const auto& f : want.families) {
+    const YAML::Node got = b["families"][f.family];
+    REQUIRE(got.IsMap());
+    CHECK(got["strategy"].as<std::string>() == f.best->strategy());
+    CHECK(got["fractions"].as<std::vector<double>>() == f.best->info->fractions);
+    CHECK(got["weights"].as<std::vector<double>>() == f.best->info->weights);
+    CHECK(got["error"].as<double>() == f.best->error);
+    CHECK(got["passes"].as<double>() == f.best->passes);
+  }
+  CHECK(b["mixture_search"]["evaluations"].as<std::size_t>() == want.mixture_summary->evaluations);
+  CHECK(b["candidates"][3]["feasible"].as<bool>() == want.candidates[3].feasible);
+  for (const auto& f : p.frontier) {
+    const YAML::Node got = root["frontier"][f.family];
+    REQUIRE(got.size() == f.intervals.size());
+    CHECK(got[0]["from"].as<double>() == f.intervals[0].from);
+    CHECK(got[0]["strategy"].as<std::string>() == f.intervals[0].strategy);
+  }
+  // CSV: the levels, then one row per family; best marks the overall best.
+  const auto lines = split(render_plan(c, p, Format::csv), '\n');
+  REQUIRE(lines.size() == 1 + 2 * (4 + 4));
+  const auto overall = split(lines[1 + 8 + 4 + *want.best_family], ',');
+  CHECK(overall.back() == want.overall_family());
+  CHECK(overall[11] == "true");
+  // Table: the family accuracies and the overall best.
+  const std::string t = render_plan(c, p, Format::table);
+  CHECK(t.find("accuracy % of each family's best") != std::string::npos);
+  CHECK(t.find("overall best:") != std::string::npos);
+  CHECK(t.find("frontier (each family's best") != std::string::npos);
 }

@@ -155,8 +155,11 @@ std::string json_frontier(const std::vector<FamilyFrontier>& frontier) {
   return "{" + join(frontier, ",", [](const FamilyFrontier& f) {
            return json_string(f.family) + ":[" + join(f.intervals, ",", [](const FrontierInterval& iv) {
                     if (!iv.at_from) return fmt::format("{{\"from\":{},\"to\":{},\"strategy\":null}}", exact_number(iv.from), exact_number(iv.to));
-                    return fmt::format("{{\"from\":{},\"to\":{},{},\"to_fractions\":{},\"to_weights\":{},\"to_unique_samples\":{}}}",
-                                       exact_number(iv.from), exact_number(iv.to), json_info_fields(*iv.at_from),
+                    return fmt::format("{{\"from\":{},\"to\":{},\"strategy\":{},\"label\":{},\"pools\":{},\"fractions\":{},"
+                                       "\"weights\":{},\"unique_samples\":{},\"to_fractions\":{},\"to_weights\":{},\"to_unique_samples\":{}}}",
+                                       exact_number(iv.from), exact_number(iv.to), json_string(iv.strategy), json_string(iv.at_from->label),
+                                       json_strings(iv.at_from->pools), json_numbers(iv.at_from->fractions),
+                                       json_numbers(iv.at_from->weights), exact_number(iv.at_from->unique_samples),
                                        json_numbers(iv.at_to->fractions), json_numbers(iv.at_to->weights),
                                        exact_number(iv.at_to->unique_samples));
                   }) + "]";
@@ -276,10 +279,10 @@ std::string frontier_table(const PlanResult& plan) {
         r.push_back(fmt::format("{}", fmt::join(iv.at_from->pools, ", ")));
         r.push_back("weights " + weights_text(*iv.at_from) + " -> " + weights_text(*iv.at_to));
       } else if (f.family == "threshold") {
-        r.push_back(iv.at_from->id);
+        r.push_back(iv.strategy);
         r.push_back(iv.at_from->label + " -> " + iv.at_to->label);
       } else {
-        r.push_back(iv.at_from->id);
+        r.push_back(iv.strategy);
         r.push_back(iv.at_from->label);
       }
       t.row(r);

@@ -370,7 +370,7 @@ PlanResult search_plan(const Model& model, const PlanOptions& plan_options, cons
 
   if (options.frontier && hi > lo) {
     // Intervals [lo, c1], [c1, c2], ..., [ck, hi] from the changes; `ends` gives the infos at both ends.
-    auto intervals = [&](const std::vector<Change>& changes, std::uint64_t first,
+    auto intervals = [&](const std::vector<Change>& changes, std::uint64_t first, const std::function<std::string(std::uint64_t)>& name,
                          const std::function<std::pair<std::shared_ptr<const StrategyInfo>, std::shared_ptr<const StrategyInfo>>(
                              std::uint64_t, double, double)>& ends) {
       std::vector<FrontierInterval> out;
@@ -378,7 +378,7 @@ PlanResult search_plan(const Model& model, const PlanOptions& plan_options, cons
       std::uint64_t key = first;
       for (std::size_t i = 0; i <= changes.size(); ++i) {
         const double to = i < changes.size() ? changes[i].at : hi;
-        FrontierInterval iv{from, to, nullptr, nullptr};
+        FrontierInterval iv{from, to, key == kNone ? std::string() : name(key), nullptr, nullptr};
         if (key != kNone) std::tie(iv.at_from, iv.at_to) = ends(key, from, to);
         out.push_back(std::move(iv));
         if (i < changes.size()) {
@@ -395,6 +395,7 @@ PlanResult search_plan(const Model& model, const PlanOptions& plan_options, cons
           const auto at = scan_points(lo, hi, plan_options.crossover_grid_per_decade, budgets);
           const auto keys = topk_race.keys(at);
           ff.intervals = intervals(find_changes(at, keys, topk_race, plan_options.crossover_rel_tol), keys.front(),
+                                   [&](std::uint64_t k) { return levels[k].id; },
                                    [&](std::uint64_t k, double, double) {
                                      const auto& info = result.budgets.front().candidates[k].info;
                                      return std::make_pair(info, info);
@@ -417,6 +418,7 @@ PlanResult search_plan(const Model& model, const PlanOptions& plan_options, cons
           const auto at = scan_points(lo, hi, options.frontier_grid_per_decade, budgets);
           const auto keys = keys_reusing(race, at, known);
           ff.intervals = intervals(find_changes(at, keys, race, plan_options.crossover_rel_tol), keys.front(),
+                                   [&](std::uint64_t mask) { return subset_strategy(model, static_cast<PoolMask>(mask)).id; },
                                    [&](std::uint64_t mask, double, double) {
                                      const auto info = subset_info(static_cast<PoolMask>(mask));
                                      return std::make_pair(info, info);
@@ -447,8 +449,18 @@ PlanResult search_plan(const Model& model, const PlanOptions& plan_options, cons
             return strategy_info(model, s, Mixture(model, s.strategy));
           };
           ff.intervals = intervals(find_changes(at, keys, race, plan_options.crossover_rel_tol), keys.front(),
+                                   [&](std::uint64_t level) { return fmt::format("threshold-{}", level); },
                                    [&](std::uint64_t level, double from, double to) {
-                                     return std::make_pair(best_in_level(level, from), best_in_level(level, to));
+                                     // An end found by bisection can sit just past where the level stops
+                                     // being feasible: step inside by 1e-7 then.
+                                     auto at_from = best_in_level(level, from);
+                                     if (!at_from) at_from = best_in_level(level, from * (1 + 1e-7));
+                                     auto at_to = best_in_level(level, to);
+                                     if (!at_to) at_to = best_in_level(level, to * (1 - 1e-7));
+                                     if (!at_from) at_from = at_to;
+                                     if (!at_to) at_to = at_from;
+                                     if (!at_from) throw InternalError(fmt::format("threshold level {} has no strategy in its interval", level));
+                                     return std::make_pair(at_from, at_to);
                                    });
           break;
         }
@@ -469,7 +481,7 @@ PlanResult search_plan(const Model& model, const PlanOptions& plan_options, cons
                 continue;
               }
             }
-            ff.intervals.push_back({budgets[j], budgets[j], info, info});
+            ff.intervals.push_back({budgets[j], budgets[j], info ? "mixture" : "", info, info});
           }
           break;
         }

@@ -123,6 +123,54 @@ has "$tmp/err" "qqt: regression: budget 640M (640000000): error of mixture moved
 run 2 plan --budget 32M --expect "$tmp/missing.json"
 one_line_error "cannot open the baseline file"
 
+# --- search families, constraints, frontiers, threads
+run 0 plan --help
+has "$tmp/out" "--search"
+has "$tmp/out" "--max-passes"
+has "$tmp/out" "--max-unique"
+has "$tmp/out" "--weight-bounds"
+has "$tmp/out" "--threads"
+run 0 plan --budget 32M,128M,640M
+has "$tmp/out" "search: topk, subsets, threshold, mixture; constraints: none"
+has "$tmp/out" "overall best:"
+run 0 plan --budget 640M --format json
+has "$tmp/out" '"families":{"topk":{"family":"topk","strategy":"top-2"'
+has "$tmp/out" '"mixture_search":{"algorithm":'
+run 0 plan --budget 640M --search topk,threshold --format json
+has "$tmp/out" '"search":{"families":["topk","threshold"]'
+if grep -qF '"mixture":{"family"' "$tmp/out"; then bad "mixture reported though not searched"; else ok; fi
+run 0 plan --budgets 10M:10B:8 --format json --threads 1
+has "$tmp/out" '"frontier":{"topk":[{"from":10000000,'
+cp "$tmp/out" "$tmp/threads1.json"
+run 0 plan --budgets 10M:10B:8 --format json --threads 2
+if cmp -s "$tmp/out" "$tmp/threads1.json"; then ok; else bad "--threads 1 and 2 differ"; fi
+run 0 plan --budgets 10M:10B:8 --format json --threads 2
+if cmp -s "$tmp/out" "$tmp/threads1.json"; then ok; else bad "two runs differ"; fi
+run 0 plan --budgets 10M:10B:8
+has "$tmp/out" "frontier (each family's best by budget interval"
+run 0 plan --budget 640M --max-passes 20 --max-unique 50M --weight-bounds "top 30-40%=:0.1" --format json
+has "$tmp/out" '"constraints":{"max_passes":20,"max_unique":50000000,"weight_bounds":[{"pool":"top 30-40%","min":0,"max":0.1}]}'
+run 0 plan --budget 640M --max-passes 20
+has "$tmp/out" "x breaks a constraint"
+run 2 plan --budget 640M --search mixtures
+one_line_error "--search: 'mixtures' is not a search family (did you mean 'mixture'?)"
+run 2 plan --budget 640M --max-passes 0.5
+one_line_error "--max-passes must be a number >= 1"
+run 2 plan --budget 640M --max-unique 12X
+one_line_error "--max-unique: '12X' is not a sample count"
+run 2 plan --budget 640M --weight-bounds "top 0-1%=0.1:0.2"
+one_line_error "--weight-bounds: no pool named 'top 0-1%' (did you mean 'top 0-10%'?)"
+run 2 plan --budget 640M --min-weight 0.3
+one_line_error "the lower bounds (--min-weight, --weight-bounds) sum to 1.2 > 1"
+run 2 plan --budget 32M,1B --max-passes 10
+one_line_error "no strategy meets --max-passes 10 at budget 1B: it needs at least 100M unique samples, but the pools hold only 51.2M"
+run 2 plan --budget 640M --search topk --weight-bounds "top 30-40%=0.3:"
+one_line_error "no strategy of the searched families (topk) meets the constraints (top 30-40%=0.3:1) at budget 640M; --search mixture may find one"
+run 2 plan --budget 640M --threads 0
+one_line_error "--threads must be in [1, 256], got 0"
+run 0 plan --config "$src/tests/data/pools-8.yaml" --budget 640M --search subsets --format csv
+has "$tmp/out" ",true,true,subsets"
+
 # --- predict
 run 0 predict --fractions 1,1,0.5,0 --weights 0.5,0.3,0.2,0 --budget 128M --format csv
 has "$tmp/out" "budget,error,accuracy,passes,unique_samples"

@@ -106,14 +106,18 @@ void validate(const PlanOptions& options);
 struct FrontierInterval {
   double from = 0.0;                              ///< budget, samples
   double to = 0.0;                                ///< budget, samples (>= from)
-  std::shared_ptr<const StrategyInfo> at_from;    ///< null: no feasible strategy in the interval
-  std::shared_ptr<const StrategyInfo> at_to;      ///< the same as at_from for topk and subsets
+  std::string strategy;                           ///< "top-2", "subset-1+3", "threshold-3", "mixture"; empty: none feasible
+  std::shared_ptr<const StrategyInfo> at_from;    ///< the family's best at `from`; null: no feasible strategy
+  std::shared_ptr<const StrategyInfo> at_to;      ///< ... at `to` (the same as at_from for topk and subsets)
 };
 
 /// One family's frontier over the budget span.
 struct FamilyFrontier {
   std::string family;
-  std::vector<FrontierInterval> intervals;  ///< ascending, contiguous, covering [min, max] budget
+  /// Ascending. topk, subsets, threshold: contiguous, covering [min, max] budget, the boundaries bisected
+  /// to PlanOptions::crossover_rel_tol. mixture: the requested budgets grouped by the pools the
+  /// optimum uses; from and to are the first and last budget of a group (no bisection).
+  std::vector<FrontierInterval> intervals;
 };
 
 /// What was searched, echoed in the output (search_plan only).
