@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <map>
 
 #include "qqt/error.hpp"
 #include "qqt/quantity.hpp"
@@ -381,6 +382,7 @@ std::string plan_csv(const PlanResult& plan) {
   };
   std::vector<const StrategyInfo*> cached_for;
   std::vector<std::string> cached;
+  std::map<const StrategyInfo*, std::string> family_cache;
   for (const auto& b : plan.budgets) {
     if (cached.size() < b.candidates.size()) {
       cached.resize(b.candidates.size());
@@ -404,9 +406,15 @@ std::string plan_csv(const PlanResult& plan) {
     for (std::size_t f = 0; f < b.families.size(); ++f) {
       if (!b.families[f].best) continue;
       const Candidate& c = *b.families[f].best;
-      fmt::format_to(fmt::appender(out), "{},{},{},{},{},,{},true,{}\n", exact_number(b.budget_samples), strategy_columns(*c.info),
-                     exact_number(c.passes), exact_number(c.error), exact_number(c.accuracy),
-                     b.best_family == f ? "true" : "false", b.families[f].family);
+      const StrategyInfo* s = c.info.get();
+      auto it = family_cache.find(s);
+      if (it == family_cache.end()) it = family_cache.emplace(s, strategy_columns(*s)).first;
+      for (double x : {c.passes, c.error, c.accuracy}) {
+        if (!std::isfinite(x)) exact_number(x);  // throws
+      }
+      fmt::format_to(fmt::appender(out), FMT_COMPILE("{},{},{},{},{},,{},true,{}\n"), b.budget_samples, it->second, c.passes, c.error,
+                     c.accuracy, b.best_family == f ? "true" : "false", b.families[f].family);
+      if (family_cache.size() > 4096) family_cache.clear();  // threshold and mixture strategies are new at every budget
     }
   }
   return fmt::to_string(out);

@@ -351,12 +351,15 @@ PlanResult search_plan(const Model& model, const PlanOptions& plan_options, cons
   auto keys_reusing = [&](const Race& race, const std::vector<double>& at, const std::map<double, std::uint64_t>& known) {
     std::vector<double> unknown;
     for (double n : at) {
-      if (!known.count(n)) unknown.push_back(n);
+      if (known.find(n) == known.end()) unknown.push_back(n);
     }
     const auto computed = unknown.empty() ? std::vector<std::uint64_t>{} : race.keys(unknown);
     std::vector<std::uint64_t> out;
     std::size_t next = 0;
-    for (double n : at) out.push_back(known.count(n) ? known.at(n) : computed[next++]);
+    for (double n : at) {
+      const auto it = known.find(n);
+      out.push_back(it != known.end() ? it->second : computed[next++]);
+    }
     return out;
   };
   if (c.any()) {  // plan() knew nothing of the constraints
@@ -392,10 +395,16 @@ PlanResult search_plan(const Model& model, const PlanOptions& plan_options, cons
       FamilyFrontier ff{to_string(f), {}};
       switch (f) {
         case Family::topk: {
-          const auto at = scan_points(lo, hi, plan_options.crossover_grid_per_decade, budgets);
-          const auto keys = topk_race.keys(at);
-          ff.intervals = intervals(find_changes(at, keys, topk_race, plan_options.crossover_rel_tol), keys.front(),
-                                   [&](std::uint64_t k) { return levels[k].id; },
+          // The boundaries are the crossovers (plan()'s, or the constrained ones recomputed above).
+          std::vector<Change> changes;
+          auto index_of = [&](const std::string& id) {
+            for (std::size_t k = 0; k < levels.size(); ++k) {
+              if (levels[k].id == id) return static_cast<std::uint64_t>(k);
+            }
+            return kNone;
+          };
+          for (const auto& x : result.crossovers) changes.push_back({x.budget_samples, index_of(x.from), index_of(x.to)});
+          ff.intervals = intervals(changes, topk_race.keys({lo}).front(), [&](std::uint64_t k) { return levels[k].id; },
                                    [&](std::uint64_t k, double, double) {
                                      const auto& info = result.budgets.front().candidates[k].info;
                                      return std::make_pair(info, info);
