@@ -24,7 +24,7 @@
 namespace {
 
 constexpr const char* kExamples = R"(Examples:
-  qqt plan --budget 640M                       best top-k filter level at 640M samples seen
+  qqt plan --budget 640M                       best top-k level and best strategy of each search family at 640M
   qqt plan --budget 32M,64M,128M,640M          several budgets, with the crossovers between them
   qqt plan --budgets 1M:100B:50 --format csv   50 log-spaced budgets as CSV
   qqt plan --config pools.yaml --budget 1B --format json --output plan.json
@@ -53,7 +53,7 @@ struct CommonArgs {
 void add_common(CLI::App* cmd, CommonArgs& args) {
   cmd->add_option("-c,--config", args.config_path, "Pool configuration YAML ('-' reads stdin); default: the built-in T-MARS config")->type_name("FILE");
   cmd->add_option("-b,--budget", args.budget_list, "Budgets in samples seen, comma separated: 32M,640M,1.28e9 (suffixes K M B/G T)")->type_name("LIST");
-  cmd->add_option("--budgets", args.budget_range, "N log-spaced budgets from FROM to TO, e.g. 1M:100B:50")->type_name("FROM:TO:N");
+  cmd->add_option("--budgets", args.budget_range, "N log-spaced budgets from FROM to TO, e.g. 1M:100B:50 (plan: also each family's frontier)")->type_name("FROM:TO:N");
   cmd->add_option("-f,--format", args.format, "Output format: table, json or csv")->capture_default_str()->type_name("FORMAT");
   cmd->add_option("-o,--output", args.output_path, "Write the output to FILE atomically (default: stdout)")->type_name("FILE");
 }
