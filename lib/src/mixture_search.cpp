@@ -60,6 +60,8 @@ namespace {
 
 // Weights below this (with a lower bound of 0) are dropped: the pool is not used.
 constexpr double kWeightFloor = 1e-12;
+// Relative difference below which a seed and the optimum count as equal.
+constexpr double kSeedTieRelTol = 1e-12;
 
 const char* result_text(nlopt::result r) {
   switch (r) {
@@ -337,10 +339,12 @@ std::optional<MixtureOptimum> optimize_mixture(const Model& model, const Constra
   std::vector<double> f, w, u;
   decoder.decode(best.x.data(), f, w, u);
   MixtureOptimum out{Strategy{f, w}, Mixture(model, Strategy{f, w}).error(n), {}};
+  // A seed replaces it only if better beyond rounding: the optimiser's own form of a seed (all a pool
+  // may keep) is preferred when they tie, e.g. below one pass, where kept data beyond n w_i changes nothing.
   for (const Strategy& s : seeds) {
     const Mixture mix(model, s);
     const double y = mix.error(n);
-    if (y < out.error) out = {Strategy{mix.fractions(), mix.weights()}, y, {}};
+    if (y < out.error * (1 - kSeedTieRelTol)) out = {Strategy{mix.fractions(), mix.weights()}, y, {}};
   }
   summary.error = out.error;
   out.summary = summary;

@@ -62,7 +62,7 @@ struct MixtureOptimum {
 /// Minimises the predicted error at budget n over every (f, w) that meets `constraints` (and, with
 /// only_seen, f_i S_i <= n w_i), starting from each of `seeds` (strategies that meet the constraints,
 /// e.g. the best top-k, subset and threshold strategies) among others. The result is never worse than
-/// a seed. nullopt when no mixture meets the constraints at n (check_budget_feasible says why).
+/// a seed by more than 1e-12 relative (rounding). nullopt when no mixture meets the constraints at n (check_budget_feasible says why).
 std::optional<MixtureOptimum> optimize_mixture(const Model& model, const Constraints& constraints, double n,
                                                std::span<const Strategy> seeds, const MixtureSearchOptions& options);
 
