@@ -375,6 +375,10 @@ std::string plan_csv(const PlanResult& plan) {
   // The hot path of large sweeps: format straight into one buffer, and format the columns that only
   // depend on the strategy (label, pools, fractions, weights, unique samples) once per strategy.
   fmt::memory_buffer out;
+  if (!plan.budgets.empty()) {  // one allocation instead of repeated doubling and copying
+    const auto& b = plan.budgets.front();
+    out.reserve(plan.budgets.size() * (b.candidates.size() + b.families.size()) * 192);
+  }
   fmt::format_to(fmt::appender(out), "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best,feasible,row\n");
   auto strategy_columns = [](const StrategyInfo& s) {
     return fmt::format("{},{},{},{},{},{}", csv_field(s.id), csv_field(s.label), csv_field(fmt::format("{}", fmt::join(s.pools, ";"))),
