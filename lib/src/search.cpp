@@ -212,6 +212,9 @@ PlanResult search_plan(const Model& model, const PlanOptions& plan_options, cons
   const std::vector<double>& budgets = plan_options.budgets_samples;
   const std::size_t count = budgets.size();
 
+  // Fail fast where no strategy at all can meet the constraints (the searches would find none).
+  for (double n : budgets) check_budget_feasible(c, model, n);
+
   const std::vector<NamedStrategy> levels = topk_strategies(model);
   PlanResult result = plan(model, levels, plan_options);
   std::vector<Mixture> level_mix;
@@ -297,7 +300,9 @@ PlanResult search_plan(const Model& model, const PlanOptions& plan_options, cons
       switch (f) {
         case Family::topk: fb.best = topk_best(b); break;
         case Family::subsets:
-          if (subset_best[j].mask != 0) fb.best = evaluate(subset_info(subset_best[j].mask), Mixture(model, subset_strategy(model, subset_best[j].mask).strategy), b.budget_samples);
+          if (const PoolMask mask = subset_best[j].mask; mask != 0) {
+            fb.best = evaluate(subset_info(mask), Mixture(model, subset_strategy(model, mask).strategy), b.budget_samples);
+          }
           break;
         case Family::threshold: fb.best = slots[j].threshold; break;
         case Family::mixture: fb.best = slots[j].mixture; break;
@@ -310,7 +315,6 @@ PlanResult search_plan(const Model& model, const PlanOptions& plan_options, cons
       if (!b.best_family || b.families[i].best->error < b.overall_best().error * (1 - options.tie_rel_tol)) b.best_family = i;
     }
     if (!b.best_family) {
-      check_budget_feasible(c, model, b.budget_samples);  // throws the specific reason, if there is one
       std::vector<std::string> names;
       for (Family f : families) names.push_back(to_string(f));
       throw InputError(fmt::format("no strategy of the searched families ({}) meets the constraints ({}) at budget {}{}",
