@@ -260,7 +260,12 @@ PlanResult search_plan(const Model& model, const PlanOptions& plan_options, cons
   const bool want_threshold = has(families, Family::threshold);
   const bool want_mixture = has(families, Family::mixture);
   if (want_threshold || want_mixture) {
-    detail::parallel_for(count, options.threads, [&](std::size_t j, int) {
+    // Largest budgets first: they take longest (more passes), so the threads finish together.
+    std::vector<std::size_t> by_cost(count);
+    std::iota(by_cost.begin(), by_cost.end(), 0);
+    std::stable_sort(by_cost.begin(), by_cost.end(), [&](std::size_t a, std::size_t b) { return budgets[a] > budgets[b]; });
+    detail::parallel_for(count, options.threads, [&](std::size_t i, int) {
+      const std::size_t j = by_cost[i];
       const double n = budgets[j];
       const BudgetPlan& b = result.budgets[j];
       const auto top = topk_best(b);
