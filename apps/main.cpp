@@ -25,15 +25,20 @@
 #include "qqt/quantity.hpp"
 #include "qqt/regression.hpp"
 #include "qqt/validation.hpp"
+#include "qqt/search.hpp"
 
 namespace {
 
 constexpr const char* kExamples = R"(Examples:
-  qqt plan --budget 640M                       best top-k filter level at 640M samples seen
+  qqt plan --budget 640M                       best top-k level and best strategy of each search family at 640M
   qqt plan --budget 32M,64M,128M,640M          several budgets, with the crossovers between them
   qqt plan --budgets 1M:100B:50 --format csv   50 log-spaced budgets as CSV
   qqt plan --config pools.yaml --budget 1B --format json --output plan.json
   qqt plan --budget 640M --expect plan.json    exit 3 if the plan changed (CI regression check)
+  qqt plan --budget 640M --search topk,threshold
+                                               only the top-k levels and continuous levels
+  qqt plan --budgets 10M:10B:20 --max-passes 20 --weight-bounds "top 30-40%=:0.05"
+                                               best strategies under constraints, with frontiers
   qqt plot curves --output curves.svg          scaling curves of every level, crossovers marked
   qqt plot utility --output utility.png --script > utility.gp   the gnuplot script, to restyle
   qqt plot fit --config fitted.yaml --observations runs.csv --output fit.svg
@@ -46,7 +51,8 @@ constexpr const char* kExamples = R"(Examples:
 
 Exit codes: 0 ok, 1 internal or numerical failure, 2 bad input or usage, 3 regression or quality check failed.
 Without --config the built-in default is used (DataComp medium, T-MARS buckets, ImageNet).
-Docs: README.md, docs/config.md, docs/output.md, docs/law.md, docs/fit.md, docs/validation.md.
+Docs: README.md, docs/config.md, docs/output.md, docs/law.md, docs/search.md, docs/fit.md, docs/plots.md,
+docs/validation.md, docs/performance.md, docs/reliability.md.
 )";
 
 // A progress bar on stderr, drawn only when stderr is a terminal.
@@ -86,7 +92,7 @@ struct CommonArgs {
 void add_common(CLI::App* cmd, CommonArgs& args) {
   cmd->add_option("-c,--config", args.config_path, "Pool configuration YAML ('-' reads stdin); default: the built-in T-MARS config")->type_name("FILE");
   cmd->add_option("-b,--budget", args.budget_list, "Budgets in samples seen, comma separated: 32M,640M,1.28e9 (suffixes K M B/G T)")->type_name("LIST");
-  cmd->add_option("--budgets", args.budget_range, "N log-spaced budgets from FROM to TO, e.g. 1M:100B:50")->type_name("FROM:TO:N");
+  cmd->add_option("--budgets", args.budget_range, "N log-spaced budgets from FROM to TO, e.g. 1M:100B:50 (plan: also each family's frontier)")->type_name("FROM:TO:N");
   cmd->add_option("-f,--format", args.format, "Output format: table, json or csv")->capture_default_str()->type_name("FORMAT");
   cmd->add_option("-o,--output", args.output_path, "Write the output to FILE atomically (default: stdout)")->type_name("FILE");
 }
@@ -174,10 +180,36 @@ int run(int argc, char** argv) {
   CommonArgs plan_args;
   std::string expect_path;
   double tolerance = qqt::RegressionOptions{}.tolerance_rel;
-  CLI::App* plan_cmd = app.add_subcommand("plan", "Best filter level (top-k buckets) for each compute budget, with crossovers (and, for a config fitted with --bootstrap, how often each level is best)");
+  std::string search_text, max_unique_text, weight_bounds_text;
+  double max_passes = qqt::kNoLimit;
+  double min_weight = 0.0;
+  double max_weight = 1.0;
+  bool allow_unseen = false;
+  std::uint64_t seed = qqt::MixtureSearchOptions{}.seed;
+  int threads = qqt::default_threads();
+  CLI::App* plan_cmd = app.add_subcommand("plan", "Best strategy for each compute budget: top-k filter levels with crossovers, and the "
+                                                  "best subset, continuous level and free mixture (and, for a config fitted with --bootstrap, how often "
+                                                  "each level is best)");
   add_common(plan_cmd, plan_args);
-  plan_cmd->add_option("--expect", expect_path, "Baseline JSON from an earlier 'plan --format json': exit 3 if the best strategy or its error changed")->type_name("FILE");
+  plan_cmd->add_option("--expect", expect_path, "Baseline JSON from an earlier 'plan --format json': exit 3 if the overall best strategy or its error changed")->type_name("FILE");
   plan_cmd->add_option("--tolerance", tolerance, "Relative change of a best error that --expect accepts")->capture_default_str()->type_name("REL");
+  plan_cmd->add_option("--search", search_text,
+                       "Search families, comma separated: topk (pools 1..k), subsets (any set of pools, exhaustive, <= 20 pools), "
+                       "threshold (pools 1..k-1 and part of pool k), mixture (free weights and fractions, NLopt), or all. "
+                       "Default: topk,threshold,mixture, plus subsets with <= 20 pools")->type_name("LIST");
+  plan_cmd->add_option("--max-passes", max_passes, "Repeat no used pool more than R times: n w_i / (f_i S_i) <= R (R >= 1)")->type_name("R");
+  plan_cmd->add_option("--max-unique", max_unique_text, "Keep at most N unique samples (e.g. 50M)")->type_name("N");
+  auto* min_weight_opt = plan_cmd->add_option("--min-weight", min_weight, "Lower bound of every pool's sampling weight (every pool used)")->type_name("W");
+  auto* max_weight_opt = plan_cmd->add_option("--max-weight", max_weight, "Upper bound of every pool's sampling weight")->type_name("W");
+  plan_cmd->add_option("--weight-bounds", weight_bounds_text,
+                       "Per-pool weight bounds NAME=LO:HI, comma separated; LO or HI may be empty (overrides --min/--max-weight)")
+      ->type_name("LIST");
+  plan_cmd->add_flag("--allow-unseen", allow_unseen,
+                     "Let the mixture keep more of a pool than the budget draws from it (the law then rewards unseen data; "
+                     "see docs/search.md)");
+  plan_cmd->add_option("--seed", seed, "Seed of the mixture search's random starts (same seed, same result)")->capture_default_str()->type_name("N");
+  plan_cmd->add_option("--threads", threads, "Worker threads (output does not depend on it); default: hardware threads, at most 2")
+      ->capture_default_str()->type_name("N");
   plan_cmd->footer(kExamples);
 
   CommonArgs predict_args;
@@ -252,7 +284,18 @@ int run(int argc, char** argv) {
     qqt::validate(regression);
     const qqt::Config config = load(plan_args);
     const auto strategies = qqt::topk_strategies(config.model);
-    const auto result = qqt::plan(config.model, strategies, options);
+    qqt::SearchOptions search;
+    if (!search_text.empty()) search.families = qqt::parse_families(search_text, config.model);
+    search.constraints.max_passes = max_passes;
+    if (!max_unique_text.empty()) search.constraints.max_unique = qqt::parse_count(max_unique_text, "--max-unique");
+    qqt::set_weight_bounds(search.constraints, config.model,
+                           min_weight_opt->count() ? std::optional<double>(min_weight) : std::nullopt,
+                           max_weight_opt->count() ? std::optional<double>(max_weight) : std::nullopt, weight_bounds_text);
+    search.mixture.seed = seed;
+    search.mixture.only_seen = !allow_unseen;
+    search.frontier = !plan_args.budget_range.empty();
+    search.threads = threads;
+    const auto result = qqt::search_plan(config.model, options, search);
     spdlog::info("{} budgets x {} levels, {} crossovers", result.budgets.size(), config.model.pools.size(), result.crossovers.size());
     for (const auto& w : result.warnings) spdlog::warn("{}", w);
     qqt::PlanExtras extras;

@@ -8,6 +8,7 @@ build_dir="${QQT_BUILD_DIR:-$root/build}"
 qqt="$build_dir/apps/qqt"
 
 # time_cmd RUNS LABEL CMD...: median and min wall time of RUNS runs, output discarded.
+# With PER=K in the environment it also prints the median divided by K (e.g. per budget).
 time_cmd() {
   local runs="$1" label="$2"; shift 2
   local times=()
@@ -23,13 +24,35 @@ time_cmd() {
   local min median
   min=$(echo "$sorted" | head -1)
   median=$(echo "$sorted" | sed -n "$(( (runs + 1) / 2 ))p")
-  awk -v l="$label" -v med="$median" -v mn="$min" -v r="$runs" \
-    'BEGIN { printf "%-70s median %8.1f ms   min %8.1f ms   (%d runs)\n", l, med / 1000, mn / 1000, r }'
+  awk -v l="$label" -v med="$median" -v mn="$min" -v r="$runs" -v per="${PER:-0}" \
+    'BEGIN { printf "%-78s median %8.1f ms   min %8.1f ms   (%d runs)", l, med / 1000, mn / 1000, r;
+             if (per > 0) printf "   = %.1f ms per unit (median / %d)", med / 1000 / per, per;
+             printf "\n" }'
 }
 
-echo "== whole process (target: plan over 10,000 budgets x 4 levels < 50 ms)"
-time_cmd 15 "qqt plan --budgets 1M:100B:10000 --format csv (default config)" "$qqt" plan --budgets 1M:100B:10000 --format csv
-time_cmd 15 "qqt plan --budget 640M (default config, table)" "$qqt" plan --budget 640M
+data="$root/tests/data"
+echo "== whole process, top-k levels (target: 10,000 budgets x 4 levels < 50 ms)"
+time_cmd 15 "qqt plan --budgets 1M:100B:10000 --format csv --search topk (default config)" "$qqt" plan --budgets 1M:100B:10000 --format csv --search topk
+time_cmd 15 "qqt plan --budget 640M --search topk (default config, table)" "$qqt" plan --budget 640M --search topk
+echo
+echo "== whole process, search families (docs/search.md)"
+echo "   target: subsets over 16 pools (65,535 subsets) x 100 budgets < 1 s"
+time_cmd 5 "plan --config pools-16.yaml --budgets 1M:100B:100 --search subsets --format json" \
+  "$qqt" plan --config "$data/pools-16.yaml" --budgets 1M:100B:100 --search subsets --format json
+time_cmd 5 "  the same, --threads 1" \
+  "$qqt" plan --config "$data/pools-16.yaml" --budgets 1M:100B:100 --search subsets --format json --threads 1
+echo "   target: mixture over 8 pools < 100 ms per budget"
+PER=10 time_cmd 5 "plan --config pools-8.yaml --budgets 1M:100B:10 --search mixture --threads 1" \
+  "$qqt" plan --config "$data/pools-8.yaml" --budgets 1M:100B:10 --search mixture --format json --threads 1
+PER=10 time_cmd 5 "  the same, --threads 2" \
+  "$qqt" plan --config "$data/pools-8.yaml" --budgets 1M:100B:10 --search mixture --format json --threads 2
+PER=1 time_cmd 5 "plan --config pools-8.yaml --budget 100B --search mixture (the slowest budget)" \
+  "$qqt" plan --config "$data/pools-8.yaml" --budget 100B --search mixture --format json
+echo "   the default search (topk, subsets, threshold, mixture)"
+time_cmd 5 "qqt plan --budget 32M,64M,128M,640M (default config, table)" "$qqt" plan --budget 32M,64M,128M,640M
+PER=100 time_cmd 3 "qqt plan --budgets 1M:100B:100 --format json (default config)" "$qqt" plan --budgets 1M:100B:100 --format json
+PER=100 time_cmd 3 "plan --config pools-8.yaml --budgets 1M:100B:100 --format json" \
+  "$qqt" plan --config "$data/pools-8.yaml" --budgets 1M:100B:100 --format json
 echo
 echo "== law evaluations"
 "$build_dir/tests/qqt_law_bench"

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "qqt/error.hpp"
+#include "qqt/search.hpp"
 
 using namespace qqt;
 
@@ -89,9 +90,9 @@ TEST_CASE("plan CSV has a header and one row per budget x candidate", "[output]"
   const PlanResult p = default_plan(c, {32e6, 64e6, 640e6});
   const auto lines = split(render_plan(c, p, Format::csv), '\n');
   REQUIRE(lines.size() == 1 + 3 * 4);
-  CHECK(lines[0] == "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best");
+  CHECK(lines[0] == "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best,feasible,row");
   const auto row = split(lines[1 + 4 * 2 + 1], ',');  // 640M, top-2
-  REQUIRE(row.size() == 12);
+  REQUIRE(row.size() == 14);
   CHECK(row[0] == "640000000");
   CHECK(row[1] == "top-2");
   CHECK(row[3] == "top 0-10%;top 10-20%");
@@ -101,6 +102,8 @@ TEST_CASE("plan CSV has a header and one row per budget x candidate", "[output]"
   CHECK(row[7] == "25");
   CHECK(std::stod(row[8]) == p.budgets[2].candidates[1].error);
   CHECK(row[11] == "true");
+  CHECK(row[12] == "true");
+  CHECK(row[13] == "level");
 }
 
 TEST_CASE("tables are aligned and plain without colour", "[output]") {
@@ -174,4 +177,52 @@ TEST_CASE("a signal during an atomic write deletes the temporary file and keeps 
   CHECK_FALSE(fs::exists(temp));
   CHECK(slurp(target) == "old\n");
   fs::remove_all(dir);
+}
+
+TEST_CASE("search results in JSON, CSV and tables", "[output][search]") {
+  const Config c = default_config();
+  PlanOptions o;
+  o.budgets_samples = {32e6, 640e6};
+  SearchOptions search;
+  search.frontier = true;
+  search.constraints.max_passes = 40;
+  const PlanResult p = search_plan(c.model, o, search);
+  const std::string json = render_plan(c, p, Format::json);
+  const YAML::Node root = YAML::Load(json);
+  CHECK(root["search"]["families"].as<std::vector<std::string>>() == std::vector<std::string>{"topk", "subsets", "threshold", "mixture"});
+  CHECK(root["search"]["constraints"]["max_passes"].as<double>() == 40);
+  CHECK(root["search"]["constraints"]["max_unique"].IsNull());
+  CHECK(root["search"]["mixture"]["only_seen"].as<bool>());
+  const YAML::Node b = root["budgets"][1];
+  const BudgetPlan& want = p.budgets[1];
+  CHECK(b["best"]["family"].as<std::string>() == want.overall_family());
+  CHECK(b["best"]["error"].as<double>() == want.overall_best().error);
+  for (const auto& f : want.families) {
+    const YAML::Node got = b["families"][f.family];
+    REQUIRE(got.IsMap());
+    CHECK(got["strategy"].as<std::string>() == f.best->strategy());
+    CHECK(got["fractions"].as<std::vector<double>>() == f.best->info->fractions);
+    CHECK(got["weights"].as<std::vector<double>>() == f.best->info->weights);
+    CHECK(got["error"].as<double>() == f.best->error);
+    CHECK(got["passes"].as<double>() == f.best->passes);
+  }
+  CHECK(b["mixture_search"]["evaluations"].as<std::size_t>() == want.mixture_summary->evaluations);
+  CHECK(b["candidates"][3]["feasible"].as<bool>() == want.candidates[3].feasible);
+  for (const auto& f : p.frontier) {
+    const YAML::Node got = root["frontier"][f.family];
+    REQUIRE(got.size() == f.intervals.size());
+    CHECK(got[0]["from"].as<double>() == f.intervals[0].from);
+    CHECK(got[0]["strategy"].as<std::string>() == f.intervals[0].strategy);
+  }
+  // CSV: the levels, then one row per family; best marks the overall best.
+  const auto lines = split(render_plan(c, p, Format::csv), '\n');
+  REQUIRE(lines.size() == 1 + 2 * (4 + 4));
+  const auto overall = split(lines[1 + 8 + 4 + *want.best_family], ',');
+  CHECK(overall.back() == want.overall_family());
+  CHECK(overall[11] == "true");
+  // Table: the family accuracies and the overall best.
+  const std::string t = render_plan(c, p, Format::table);
+  CHECK(t.find("accuracy % of each family's best") != std::string::npos);
+  CHECK(t.find("overall best:") != std::string::npos);
+  CHECK(t.find("frontier (each family's best") != std::string::npos);
 }

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <map>
 
 #include "qqt/error.hpp"
 #include "qqt/quantity.hpp"
@@ -111,13 +112,60 @@ std::string json_law(const LawParams& p) {
                      exact_number(p.d), exact_number(p.normalizer), exact_number(p.tau_scaling));
 }
 
+std::string json_info_fields(const StrategyInfo& s) {
+  return fmt::format("\"strategy\":{},\"label\":{},\"pools\":{},\"fractions\":{},\"weights\":{},\"unique_samples\":{}",
+                     json_string(s.id), json_string(s.label), json_strings(s.pools), json_numbers(s.fractions),
+                     json_numbers(s.weights), exact_number(s.unique_samples));
+}
+
 std::string json_candidate(const Candidate& c) {
+  return fmt::format("{{{},\"passes\":{},\"error\":{},\"accuracy\":{},\"pareto\":{},\"feasible\":{}}}", json_info_fields(*c.info),
+                     exact_number(c.passes), exact_number(c.error), exact_number(c.accuracy), c.pareto ? "true" : "false",
+                     c.feasible ? "true" : "false");
+}
+
+// A family's best (docs/output.md "Search"): the candidate's fields without the Pareto marks.
+std::string json_family_best(const std::string& family, const Candidate& c) {
+  return fmt::format("{{\"family\":{},{},\"passes\":{},\"error\":{},\"accuracy\":{}}}", json_string(family), json_info_fields(*c.info),
+                     exact_number(c.passes), exact_number(c.error), exact_number(c.accuracy));
+}
+
+std::string json_limit(double x) { return std::isfinite(x) ? exact_number(x) : "null"; }
+
+std::string json_search(const Config& config, const SearchEcho& e) {
+  std::string bounds;
+  for (std::size_t i = 0; i < config.model.pools.size(); ++i) {
+    if (e.min_weight[i] > 0 || e.max_weight[i] < 1) {
+      if (!bounds.empty()) bounds += ",";
+      bounds += fmt::format("{{\"pool\":{},\"min\":{},\"max\":{}}}", json_string(config.model.pools[i].name),
+                            exact_number(e.min_weight[i]), exact_number(e.max_weight[i]));
+    }
+  }
   return fmt::format(
-      "{{\"strategy\":{},\"label\":{},\"pools\":{},\"fractions\":{},\"weights\":{},\"unique_samples\":{},"
-      "\"passes\":{},\"error\":{},\"accuracy\":{},\"pareto\":{}}}",
-      json_string(c.info->id), json_string(c.info->label), json_strings(c.info->pools), json_numbers(c.info->fractions),
-      json_numbers(c.info->weights), exact_number(c.info->unique_samples), exact_number(c.passes), exact_number(c.error),
-      exact_number(c.accuracy), c.pareto ? "true" : "false");
+      "\"search\":{{\"families\":{},\"constraints\":{{\"max_passes\":{},\"max_unique\":{},\"weight_bounds\":[{}]}},"
+      "\"mixture\":{{\"seed\":{},\"only_seen\":{}}}}}",
+      json_strings(e.families), json_limit(e.max_passes), json_limit(e.max_unique), bounds, e.seed, e.only_seen ? "true" : "false");
+}
+
+std::string json_summary(const MixtureSummary& m) {
+  return fmt::format(
+      "{{\"algorithm\":{},\"starts\":{},\"evaluations\":{},\"stopped\":{},\"start_error\":{},\"error\":{}}}",
+      json_string(m.algorithm), m.starts, m.evaluations, json_string(m.stopped), exact_number(m.start_error), exact_number(m.error));
+}
+
+std::string json_frontier(const std::vector<FamilyFrontier>& frontier) {
+  return "{" + join(frontier, ",", [](const FamilyFrontier& f) {
+           return json_string(f.family) + ":[" + join(f.intervals, ",", [](const FrontierInterval& iv) {
+                    if (!iv.at_from) return fmt::format("{{\"from\":{},\"to\":{},\"strategy\":null}}", exact_number(iv.from), exact_number(iv.to));
+                    return fmt::format("{{\"from\":{},\"to\":{},\"strategy\":{},\"label\":{},\"pools\":{},\"fractions\":{},"
+                                       "\"weights\":{},\"unique_samples\":{},\"to_fractions\":{},\"to_weights\":{},\"to_unique_samples\":{}}}",
+                                       exact_number(iv.from), exact_number(iv.to), json_string(iv.strategy), json_string(iv.at_from->label),
+                                       json_strings(iv.at_from->pools), json_numbers(iv.at_from->fractions),
+                                       json_numbers(iv.at_from->weights), exact_number(iv.at_from->unique_samples),
+                                       json_numbers(iv.at_to->fractions), json_numbers(iv.at_to->weights),
+                                       exact_number(iv.at_to->unique_samples));
+                  }) + "]";
+         }) + "}";
 }
 
 // A left-aligned text table: the first row is the header; columns are padded to their widest cell.
@@ -168,6 +216,83 @@ std::string header_line(const Config& config) {
 
 std::string percent(double x) { return fmt::format("{:.2f}", 100.0 * x); }
 
+bool any_infeasible(const PlanResult& plan) {
+  for (const auto& b : plan.budgets) {
+    for (const auto& c : b.candidates) {
+      if (!c.feasible) return true;
+    }
+  }
+  return false;
+}
+
+// Accuracy of each family's best and the overall best's strategy, per budget.
+std::string search_tables(const PlanResult& plan, const RenderOptions& options) {
+  const SearchEcho& echo = *plan.search;
+  std::string out = fmt::format("\nsearch: {}; constraints: {}\n", fmt::join(echo.families, ", "), echo.constraints);
+  out += "accuracy % of each family's best (* overall best; gain = overall best minus best top-k level, in points):\n";
+  TextTable acc;
+  std::vector<std::string> head{"budget"};
+  for (const auto& f : echo.families) head.push_back(f);
+  head.push_back("gain");
+  acc.row(head);
+  for (const auto& b : plan.budgets) {
+    std::vector<std::string> r{format_count(b.budget_samples)};
+    for (std::size_t f = 0; f < b.families.size(); ++f) {
+      const auto& best = b.families[f].best;
+      r.push_back(best ? percent(best->accuracy) + (b.best_family == f ? "*" : "") : "-");
+    }
+    const Candidate& top = b.best_candidate();
+    r.push_back(top.feasible ? fmt::format("{:+.2f}", 100.0 * (b.overall_best().accuracy - top.accuracy)) : "-");
+    acc.row(r);
+  }
+  out += acc.render(options.color);
+  out += "\noverall best:\n";
+  TextTable best;
+  best.row({"budget", "family", "strategy", "label", "error", "acc %", "passes", "unique"});
+  for (const auto& b : plan.budgets) {
+    const Candidate& c = b.overall_best();
+    best.row({format_count(b.budget_samples), b.overall_family(), c.strategy(), c.label(), fmt::format("{:.6f}", c.error),
+              percent(c.accuracy), fmt::format("{:.4g}", c.passes), format_count(c.unique_samples())});
+  }
+  return out + best.render(options.color);
+}
+
+std::string weights_text(const StrategyInfo& s) {
+  std::vector<std::string> parts;
+  for (double w : s.weights) {
+    if (w > 0) parts.push_back(fmt::format("{:.3g}", 100.0 * w));
+  }
+  return fmt::format("{}%", fmt::join(parts, "/"));
+}
+
+// Each family's best by budget interval.
+std::string frontier_table(const PlanResult& plan) {
+  std::string out = "\nfrontier (each family's best by budget interval; threshold and mixture: at the start -> at the end):\n";
+  TextTable t;
+  for (const auto& f : plan.frontier) {
+    bool first = true;
+    for (const auto& iv : f.intervals) {
+      std::vector<std::string> r{first ? "  " + f.family : "", format_count(iv.from, 6) + " .. " + format_count(iv.to, 6)};
+      first = false;
+      if (!iv.at_from) {
+        r.push_back("-");
+        r.push_back("no strategy meets the constraints");
+      } else if (f.family == "mixture") {
+        r.push_back(fmt::format("{}", fmt::join(iv.at_from->pools, ", ")));
+        r.push_back("weights " + weights_text(*iv.at_from) + " -> " + weights_text(*iv.at_to));
+      } else if (f.family == "threshold") {
+        r.push_back(iv.strategy);
+        r.push_back(iv.at_from->label + " -> " + iv.at_to->label);
+      } else {
+        r.push_back(iv.strategy);
+        r.push_back(iv.at_from->label);
+      }
+      t.row(r);
+    }
+  }
+  return out + t.render(false);
+}
+
 std::string plan_table(const Config& config, const PlanResult& plan, const RenderOptions& options) {
   std::string out = header_line(config);
   TextTable summary;
@@ -195,13 +320,15 @@ std::string plan_table(const Config& config, const PlanResult& plan, const Rende
       std::vector<std::string> r{format_count(b.budget_samples)};
       for (std::size_t i = 0; i < b.candidates.size(); ++i) {
         const auto& c = b.candidates[i];
-        r.push_back(percent(c.accuracy) + (i == b.best ? "*" : c.pareto ? "" : "~"));
+        r.push_back(percent(c.accuracy) + (!c.feasible ? "x" : i == b.best ? "*" : c.pareto ? "" : "~"));
       }
       levels.row(r);
     }
-    out += "\naccuracy % by level (* best, ~ not Pareto-optimal in unique samples vs error):\n";
+    out += "\naccuracy % by level (* best, ~ not Pareto-optimal in unique samples vs error";
+    out += any_infeasible(plan) ? ", x breaks a constraint):\n" : "):\n";
     out += levels.render(options.color);
   }
+  if (plan.search) out += search_tables(plan, options);
   out += "\n";
   if (plan.crossovers.empty()) {
     out += "crossovers: none in the budget span\n";
@@ -213,19 +340,28 @@ std::string plan_table(const Config& config, const PlanResult& plan, const Rende
     }
     out += cross.render(false);
   }
+  if (!plan.frontier.empty()) out += frontier_table(plan);
   return out;
 }
 
 std::string plan_json(const Config& config, const PlanResult& plan, const PlanExtras& extras) {
-  std::string out = "{\"schema\":1," + json_config(config) + "," + json_law(config.model.params) + ",\"budgets\":[";
+  std::string out = "{\"schema\":1," + json_config(config) + "," + json_law(config.model.params);
+  if (plan.search) out += "," + json_search(config, *plan.search);
+  out += ",\"budgets\":[";
   for (std::size_t i = 0; i < plan.budgets.size(); ++i) {
     const BudgetPlan& b = plan.budgets[i];
     if (i) out += ",";
-    out += fmt::format("{{\"budget\":{},\"best\":{},\"runner_up\":{},\"margin\":{},\"candidates\":[", exact_number(b.budget_samples),
-                       json_candidate(b.best_candidate()),
+    out += fmt::format("{{\"budget\":{},\"best\":{},\"runner_up\":{},\"margin\":{},", exact_number(b.budget_samples),
+                       json_family_best(b.overall_family(), b.overall_best()),
                        b.runner_up ? json_string(b.candidates[*b.runner_up].strategy()) : "null",
                        b.runner_up ? exact_number(b.margin) : "null");
-    out += join(b.candidates, ",", json_candidate) + "]";
+    if (!b.families.empty()) {
+      out += "\"families\":{" + join(b.families, ",", [](const FamilyBest& f) {
+               return json_string(f.family) + ":" + (f.best ? json_family_best(f.family, *f.best) : std::string("null"));
+             }) + "},";
+    }
+    if (b.mixture_summary) out += "\"mixture_search\":" + json_summary(*b.mixture_summary) + ",";
+    out += "\"candidates\":[" + join(b.candidates, ",", json_candidate) + "]";
     if (i < extras.budget_json.size() && !extras.budget_json[i].empty()) out += "," + extras.budget_json[i];
     out += "}";
   }
@@ -233,16 +369,27 @@ std::string plan_json(const Config& config, const PlanResult& plan, const PlanEx
   out += join(plan.crossovers, ",", [](const Crossover& x) {
     return fmt::format("{{\"budget\":{},\"from\":{},\"to\":{}}}", exact_number(x.budget_samples), json_string(x.from), json_string(x.to));
   });
-  return out + "]}\n";
+  out += "]";
+  if (!plan.frontier.empty()) out += ",\"frontier\":" + json_frontier(plan.frontier);
+  return out + "}\n";
 }
 
 std::string plan_csv(const PlanResult& plan) {
   // The hot path of large sweeps: format straight into one buffer, and format the columns that only
   // depend on the strategy (label, pools, fractions, weights, unique samples) once per strategy.
   fmt::memory_buffer out;
-  fmt::format_to(fmt::appender(out), "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best\n");
+  if (!plan.budgets.empty()) {  // one allocation instead of repeated doubling and copying
+    const auto& b = plan.budgets.front();
+    out.reserve(plan.budgets.size() * (b.candidates.size() + b.families.size()) * 192);
+  }
+  fmt::format_to(fmt::appender(out), "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best,feasible,row\n");
+  auto strategy_columns = [](const StrategyInfo& s) {
+    return fmt::format("{},{},{},{},{},{}", csv_field(s.id), csv_field(s.label), csv_field(fmt::format("{}", fmt::join(s.pools, ";"))),
+                       join(s.fractions, ";", exact_number), join(s.weights, ";", exact_number), exact_number(s.unique_samples));
+  };
   std::vector<const StrategyInfo*> cached_for;
   std::vector<std::string> cached;
+  std::map<const StrategyInfo*, std::string> family_cache;
   for (const auto& b : plan.budgets) {
     if (cached.size() < b.candidates.size()) {
       cached.resize(b.candidates.size());
@@ -252,16 +399,29 @@ std::string plan_csv(const PlanResult& plan) {
       const Candidate& c = b.candidates[i];
       const StrategyInfo& s = *c.info;
       if (cached_for[i] != &s) {
-        cached[i] = fmt::format("{},{},{},{},{},{}", csv_field(s.id), csv_field(s.label),
-                                csv_field(fmt::format("{}", fmt::join(s.pools, ";"))), join(s.fractions, ";", exact_number),
-                                join(s.weights, ";", exact_number), exact_number(s.unique_samples));
+        cached[i] = strategy_columns(s);
         cached_for[i] = &s;
       }
       for (double x : {b.budget_samples, c.passes, c.error, c.accuracy}) {
         if (!std::isfinite(x)) exact_number(x);  // throws: NaN and inf never reach the output
       }
-      fmt::format_to(fmt::appender(out), FMT_COMPILE("{},{},{},{},{},{},{}\n"), b.budget_samples, cached[i], c.passes, c.error,
-                     c.accuracy, c.pareto ? "true" : "false", i == b.best ? "true" : "false");
+      fmt::format_to(fmt::appender(out), FMT_COMPILE("{},{},{},{},{},{},{},{},level\n"), b.budget_samples, cached[i], c.passes, c.error,
+                     c.accuracy, c.pareto ? "true" : "false", i == b.best && c.feasible ? "true" : "false",
+                     c.feasible ? "true" : "false");
+    }
+    // One row per searched family: its best (best = the overall best).
+    for (std::size_t f = 0; f < b.families.size(); ++f) {
+      if (!b.families[f].best) continue;
+      const Candidate& c = *b.families[f].best;
+      const StrategyInfo* s = c.info.get();
+      auto it = family_cache.find(s);
+      if (it == family_cache.end()) it = family_cache.emplace(s, strategy_columns(*s)).first;
+      for (double x : {c.passes, c.error, c.accuracy}) {
+        if (!std::isfinite(x)) exact_number(x);  // throws
+      }
+      fmt::format_to(fmt::appender(out), FMT_COMPILE("{},{},{},{},{},,{},true,{}\n"), b.budget_samples, it->second, c.passes, c.error,
+                     c.accuracy, b.best_family == f ? "true" : "false", b.families[f].family);
+      if (family_cache.size() > 4096) family_cache.clear();  // threshold and mixture strategies are new at every budget
     }
   }
   return fmt::to_string(out);

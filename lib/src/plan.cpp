@@ -61,6 +61,10 @@ void mark_pareto(std::vector<Candidate>& candidates) {
   double best_unique = -1.0;
   for (std::size_t idx : order) {
     Candidate& c = candidates[idx];
+    if (!c.feasible) {
+      c.pareto = false;
+      continue;
+    }
     const bool dominated = best_error < c.error || (best_error == c.error && best_unique < c.unique_samples());
     c.pareto = !dominated;
     if (c.error < best_error) {
@@ -68,6 +72,28 @@ void mark_pareto(std::vector<Candidate>& candidates) {
       best_unique = c.unique_samples();
     }
   }
+}
+
+std::shared_ptr<const StrategyInfo> strategy_info(const Model& model, const NamedStrategy& strategy, const Mixture& mixture) {
+  auto info = std::make_shared<StrategyInfo>();
+  info->id = strategy.id;
+  info->label = strategy.label;
+  info->fractions = mixture.fractions();
+  info->weights = mixture.weights();
+  for (std::size_t p = 0; p < model.pools.size(); ++p) {
+    if (info->weights[p] > 0) info->pools.push_back(model.pools[p].name);
+  }
+  info->unique_samples = mixture.unique_samples();
+  return info;
+}
+
+Candidate evaluate(std::shared_ptr<const StrategyInfo> info, const Mixture& mixture, double n) {
+  Candidate c;
+  c.info = std::move(info);
+  c.error = mixture.error(n);
+  c.accuracy = 1.0 - c.error;
+  c.passes = mixture.passes(n);
+  return c;
 }
 
 namespace {
@@ -139,18 +165,7 @@ PlanResult plan(const Model& model, const std::vector<NamedStrategy>& strategies
 
   // What does not depend on the budget.
   std::vector<Candidate> templates(strategies.size());
-  for (std::size_t i = 0; i < strategies.size(); ++i) {
-    auto info = std::make_shared<StrategyInfo>();
-    info->id = strategies[i].id;
-    info->label = strategies[i].label;
-    info->fractions = mixtures[i].fractions();
-    info->weights = mixtures[i].weights();
-    for (std::size_t p = 0; p < model.pools.size(); ++p) {
-      if (info->weights[p] > 0) info->pools.push_back(model.pools[p].name);
-    }
-    info->unique_samples = mixtures[i].unique_samples();
-    templates[i].info = std::move(info);
-  }
+  for (std::size_t i = 0; i < strategies.size(); ++i) templates[i].info = strategy_info(model, strategies[i], mixtures[i]);
 
   PlanResult result;
   result.budgets.reserve(options.budgets_samples.size());

@@ -89,7 +89,7 @@ RegressionReport compare_with_baseline(const PlanResult& plan, const std::string
       continue;
     }
     ++report.budgets_compared;
-    const Candidate& best = b.best_candidate();
+    const Candidate& best = b.overall_best();
     if (best.strategy() != it->second.strategy) {
       report.findings.push_back(fmt::format("{}: best strategy changed from {} to {}", name, it->second.strategy, best.strategy()));
       continue;

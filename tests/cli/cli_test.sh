@@ -96,8 +96,9 @@ cp "$tmp/out" "$tmp/baseline.json"
 run 0 plan --budget 32M,640M --format json --output "$tmp/plan.json"
 if cmp -s "$tmp/plan.json" "$tmp/baseline.json"; then ok; else bad "--output differs from stdout"; fi
 if [[ ! -s "$tmp/out" ]]; then ok; else bad "--output also printed to stdout"; fi
-run 0 plan --budgets 1M:100B:10 --format csv
-if [[ $(wc -l <"$tmp/out") -eq 41 ]]; then ok; else bad "csv rows: $(wc -l <"$tmp/out"), want 41"; fi
+run 0 plan --budgets 1M:100B:10 --format csv --search topk
+# 10 budgets x (4 levels + 1 family row) + header
+if [[ $(wc -l <"$tmp/out") -eq 51 ]]; then ok; else bad "csv rows: $(wc -l <"$tmp/out"), want 51"; fi
 has "$tmp/out" "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best"
 run 2 plan --budget 640M --output "$tmp"
 one_line_error "is a directory"
@@ -112,15 +113,20 @@ timeout -s INT 0.5 "$qqt" plan --budgets 1M:1T:1000000 --format csv --output "$t
 if [[ "$(cat "$tmp/kill/plan.csv")" == old ]] || [[ $(wc -l <"$tmp/kill/plan.csv") -eq 4000001 ]]; then ok; else bad "interrupted output is partial"; fi
 if [[ $(ls -A "$tmp/kill" | wc -l) -eq 1 ]]; then ok; else bad "debris after interrupt: $(ls -A "$tmp/kill")"; fi
 
-# --- regression check
+# --- regression check (the top-k levels only, as before the search families; then the default search)
+run 0 plan --budget 32M,640M --format json --search topk --output "$tmp/baseline-topk.json"
 run 0 plan --budget 32M,640M --expect "$tmp/baseline.json"
+run 0 plan --budget 32M,640M --search topk --expect "$tmp/baseline-topk.json"
 sed 's/b: -0.125/b: -0.13/' "$src/configs/datacomp-medium-tmars-imagenet.yaml" >"$tmp/changed.yaml"
-run 3 plan --config "$tmp/changed.yaml" --budget 32M,640M --expect "$tmp/baseline.json"
+run 3 plan --config "$tmp/changed.yaml" --budget 32M,640M --search topk --expect "$tmp/baseline-topk.json"
 has "$tmp/err" "qqt: regression: budget 640M (640000000): error of top-2 moved from"
-run 0 plan --config "$tmp/changed.yaml" --budget 32M,640M --expect "$tmp/baseline.json" --tolerance 0.1
+run 0 plan --config "$tmp/changed.yaml" --budget 32M,640M --search topk --expect "$tmp/baseline-topk.json" --tolerance 0.1
 sed 's/b: -0.10,/b: -0.3,/' "$src/configs/datacomp-medium-tmars-imagenet.yaml" >"$tmp/flipped.yaml"
-run 3 plan --config "$tmp/flipped.yaml" --budget 32M,640M --expect "$tmp/baseline.json"
+run 3 plan --config "$tmp/flipped.yaml" --budget 32M,640M --search topk --expect "$tmp/baseline-topk.json"
 has "$tmp/err" "best strategy changed from top-2 to top-3"
+# the default search compares the overall best: the mixture at 640M
+run 3 plan --config "$tmp/changed.yaml" --budget 32M,640M --expect "$tmp/baseline.json"
+has "$tmp/err" "qqt: regression: budget 640M (640000000): error of mixture moved from"
 run 2 plan --budget 32M --expect "$tmp/missing.json"
 one_line_error "cannot open the baseline file"
 
@@ -147,6 +153,54 @@ run 2 plot curves --output "$tmp/x.jpg"
 one_line_error "must end in .svg, .png or .pdf"
 run 2 plot curves --output "$tmp/x.svg" --budgets 1M:1M:1
 one_line_error "at least 2 points"
+
+# --- search families, constraints, frontiers, threads
+run 0 plan --help
+has "$tmp/out" "--search"
+has "$tmp/out" "--max-passes"
+has "$tmp/out" "--max-unique"
+has "$tmp/out" "--weight-bounds"
+has "$tmp/out" "--threads"
+run 0 plan --budget 32M,128M,640M
+has "$tmp/out" "search: topk, subsets, threshold, mixture; constraints: none"
+has "$tmp/out" "overall best:"
+run 0 plan --budget 640M --format json
+has "$tmp/out" '"families":{"topk":{"family":"topk","strategy":"top-2"'
+has "$tmp/out" '"mixture_search":{"algorithm":'
+run 0 plan --budget 640M --search topk,threshold --format json
+has "$tmp/out" '"search":{"families":["topk","threshold"]'
+if grep -qF '"mixture":{"family"' "$tmp/out"; then bad "mixture reported though not searched"; else ok; fi
+run 0 plan --budgets 10M:10B:8 --format json --threads 1
+has "$tmp/out" '"frontier":{"topk":[{"from":10000000,'
+cp "$tmp/out" "$tmp/threads1.json"
+run 0 plan --budgets 10M:10B:8 --format json --threads 2
+if cmp -s "$tmp/out" "$tmp/threads1.json"; then ok; else bad "--threads 1 and 2 differ"; fi
+run 0 plan --budgets 10M:10B:8 --format json --threads 2
+if cmp -s "$tmp/out" "$tmp/threads1.json"; then ok; else bad "two runs differ"; fi
+run 0 plan --budgets 10M:10B:8
+has "$tmp/out" "frontier (each family's best by budget interval"
+run 0 plan --budget 640M --max-passes 20 --max-unique 50M --weight-bounds "top 30-40%=:0.1" --format json
+has "$tmp/out" '"constraints":{"max_passes":20,"max_unique":50000000,"weight_bounds":[{"pool":"top 30-40%","min":0,"max":0.1}]}'
+run 0 plan --budget 640M --max-passes 20
+has "$tmp/out" "x breaks a constraint"
+run 2 plan --budget 640M --search mixtures
+one_line_error "--search: 'mixtures' is not a search family (did you mean 'mixture'?)"
+run 2 plan --budget 640M --max-passes 0.5
+one_line_error "--max-passes must be a number >= 1"
+run 2 plan --budget 640M --max-unique 12X
+one_line_error "--max-unique: '12X' is not a sample count"
+run 2 plan --budget 640M --weight-bounds "top 0-1%=0.1:0.2"
+one_line_error "--weight-bounds: no pool named 'top 0-1%' (did you mean 'top 0-10%'?)"
+run 2 plan --budget 640M --min-weight 0.3
+one_line_error "the lower bounds (--min-weight, --weight-bounds) sum to 1.2 > 1"
+run 2 plan --budget 32M,1B --max-passes 10
+one_line_error "no strategy meets --max-passes 10 at budget 1B: it needs at least 100M unique samples, but the pools hold only 51.2M"
+run 2 plan --budget 640M --search topk --weight-bounds "top 30-40%=0.3:"
+one_line_error "no strategy of the searched families (topk) meets the constraints (top 30-40%=0.3:1) at budget 640M; --search mixture may find one"
+run 2 plan --budget 640M --threads 0
+one_line_error "--threads must be in [1, 256], got 0"
+run 0 plan --config "$src/tests/data/pools-8.yaml" --budget 640M --search subsets --format csv
+has "$tmp/out" ",true,true,subsets"
 
 # --- predict
 run 0 predict --fractions 1,1,0.5,0 --weights 0.5,0.3,0.2,0 --budget 128M --format csv

@@ -24,8 +24,9 @@ struct RegressionReport {
 };
 
 /// Reads `baseline_path` (a `qqt plan --format json` output, "schema": 1) and names every budget
-/// of `plan` whose best strategy differs, whose best error moved by more than the tolerance, or
-/// that the baseline lacks. Throws InputError (file:line:col) if the baseline is not such a file.
+/// of `plan` whose overall best strategy (BudgetPlan::overall_best: the best of the searched
+/// families) differs, whose best error moved by more than the tolerance, or that the baseline lacks.
+/// Throws InputError (file:line:col) if the baseline is not such a file.
 RegressionReport compare_with_baseline(const PlanResult& plan, const std::string& baseline_path, const RegressionOptions& options);
 
 }  // namespace qqt

@@ -1,0 +1,69 @@
+// The `mixture` search family: free kept fractions f_i in [0, 1] and sampling weights w on the simplex,
+// optimised with NLopt from several deterministic starts (docs/search.md "mixture").
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "qqt/constraints.hpp"
+#include "qqt/law.hpp"
+
+namespace qqt {
+
+/// Options of optimize_mixture (validated by validate(MixtureSearchOptions)).
+struct MixtureSearchOptions {
+  /// Seed of the pseudo-random starts (std::mt19937_64). Any value. Default 1. The same seed gives
+  /// the same result on every run and for any thread count.
+  std::uint64_t seed = 1;
+  /// Pseudo-random starts, besides the given seeds, the uniform mix of all pools and one start per
+  /// pool. Range [0, 1000]. Default 4.
+  int random_starts = 4;
+  /// Every start is first screened by a loose local run that stops when no variable moves by more
+  /// than this (relative). Range [1e-15, 0.5]. Default 1e-2.
+  double screening_x_tol_rel = 1e-2;
+  /// The best screened points are then polished by tight local runs: this many. Range [1, 1000]. Default 3.
+  int polished_starts = 3;
+  /// Most objective evaluations of one local run. Range [10, 10000000]. Default 3000.
+  int max_evaluations = 3000;
+  /// A polishing run stops when no variable moves by more than this (relative). Range [1e-15, 1e-2].
+  /// Default 1e-10.
+  double x_tol_rel = 1e-10;
+  /// ... or when the predicted error improves by less than this (absolute). Range [0, 1e-3]. Default 1e-14.
+  double f_tol_abs = 1e-14;
+  /// Count as kept only samples the budget actually draws: f_i S_i <= n w_i for every used pool.
+  /// Without it, a pool sampled at a vanishing weight still adds its whole size to U and slows the
+  /// decay of every other pool (tau_hat_i grows with U, spec §2): the law's optimum degenerates to
+  /// such weights. See docs/search.md "The unseen-data artefact". Default true (--allow-unseen: false).
+  bool only_seen = true;
+};
+
+/// Throws InputError naming the field, its value and the rule.
+void validate(const MixtureSearchOptions& options);
+
+/// How the optimiser ran.
+struct MixtureSummary {
+  std::string algorithm;        ///< the NLopt algorithms used
+  std::size_t starts = 0;       ///< starting points screened
+  std::size_t evaluations = 0;  ///< objective evaluations over all runs
+  std::string stopped;          ///< why the run that found the optimum stopped, e.g. "xtol_rel reached"
+  double start_error = 0.0;     ///< best predicted error among the starts (the objective before)
+  double error = 0.0;           ///< predicted error of the optimum (after; exact law, Mixture)
+};
+
+/// The best mixture found at one budget.
+struct MixtureOptimum {
+  Strategy strategy;            ///< fractions and weights (resolved, summing to 1) in pool order
+  double error = 0.0;           ///< predicted error (Mixture)
+  MixtureSummary summary;
+};
+
+/// Minimises the predicted error at budget n over every (f, w) that meets `constraints` (and, with
+/// only_seen, f_i S_i <= n w_i), starting from each of `seeds` (strategies that meet the constraints,
+/// e.g. the best top-k, subset and threshold strategies) among others. The result is never worse than
+/// a seed by more than 1e-12 relative (rounding). nullopt when no mixture meets the constraints at n (check_budget_feasible says why).
+std::optional<MixtureOptimum> optimize_mixture(const Model& model, const Constraints& constraints, double n,
+                                               std::span<const Strategy> seeds, const MixtureSearchOptions& options);
+
+}  // namespace qqt

@@ -1,0 +1,149 @@
+#include "fast_law.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cmath>
+#include <limits>
+#include <numbers>
+
+#include "qqt/error.hpp"
+#include "repetition_sum.hpp"
+
+namespace qqt::detail {
+namespace {
+
+// The rest of the series is dropped once it is below this fraction of the sum (as RepetitionSum).
+constexpr double kTailTolerance = 1e-17;
+
+// ln(1 + 1/k) for k = 0..kDirectPasses + 1 (entry 0 unused).
+const std::array<double, kDirectPasses + 2>& log_ratios() {
+  static const std::array<double, kDirectPasses + 2> table = [] {
+    std::array<double, kDirectPasses + 2> t{};
+    for (int k = 1; k <= kDirectPasses + 1; ++k) t[k] = std::log1p(1.0 / k);
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
+PrefixWalker::PrefixWalker(double lambda) : lambda_(lambda), step_(std::exp(-lambda)) {
+  if (!(lambda > 0.0) || !std::isfinite(lambda)) {
+    throw InternalError(fmt::format("PrefixWalker: lambda must be finite and > 0, got {}", lambda));
+  }
+  step_powers_[0] = 1.0;
+  for (int j = 1; j < kBlock; ++j) step_powers_[j] = step_powers_[j - 1] * step_;
+  block_step_ = std::exp(-lambda * kBlock);
+  anchor_ = step_;
+}
+
+double PrefixWalker::advance_to(double m) {
+  if (m < last_m_) throw InternalError(fmt::format("PrefixWalker: m went down from {} to {}", last_m_, m));
+  last_m_ = m;
+  if (m < 1.0) return 0.0;
+  const double* ratios = log_ratios().data();
+  const int target = m < kDirectPasses ? static_cast<int>(m) : kDirectPasses;
+  // Whole blocks up to target, each summed with four accumulators.
+  double sum = sum_;
+  double anchor = anchor_;
+  int blocks = blocks_;
+  const double inv_one_minus_delta = 1.0 / -std::expm1(-lambda_);
+  while (!converged_ && (blocks + 1) * kBlock <= target) {
+    const double* r = ratios + blocks * kBlock + 1;
+    double acc[4] = {0.0, 0.0, 0.0, 0.0};
+    for (int j = 0; j < kBlock; j += 4) {
+      acc[0] += step_powers_[j] * r[j];
+      acc[1] += step_powers_[j + 1] * r[j + 1];
+      acc[2] += step_powers_[j + 2] * r[j + 2];
+      acc[3] += step_powers_[j + 3] * r[j + 3];
+    }
+    sum += anchor * ((acc[0] + acc[1]) + (acc[2] + acc[3]));
+    ++blocks;
+    // Powers across blocks: re-anchored with exp every 8 blocks, multiplied in between.
+    anchor = blocks % 8 == 0 ? std::exp(-lambda_ * (blocks * kBlock + 1)) : anchor * block_step_;
+    // sum_{j>k} delta^j ln(1+1/j) <= delta^(k+1) ln(1+1/(k+1)) / (1 - delta)
+    if (anchor * ratios[blocks * kBlock + 1] * inv_one_minus_delta <= kTailTolerance * sum) converged_ = true;
+  }
+  sum_ = sum;
+  anchor_ = anchor;
+  blocks_ = blocks;
+  if (converged_) return sum_;
+  if (m <= kDirectPasses) {
+    // The partial block: terms 32 blocks + 1 .. target, in order.
+    double partial = 0.0;
+    const int first = blocks * kBlock + 1;
+    for (int k = first; k <= target; ++k) partial += step_powers_[k - first] * ratios[k];
+    return sum + anchor * partial;
+  }
+  // Past the direct part: C(m) = C(N) + sum_{k=N+1..m} f(k) by Euler-Maclaurin (repetition_sum.hpp).
+  constexpr double a = kDirectPasses + 1.0;
+  if (!tail_known_) {
+    tail_base_ = sum_ + repetition_term(lambda_, a) - em_upper_end(lambda_, a);  // C(infinity)
+    tail_known_ = true;
+  }
+  const double next = m + 1.0;
+  if (std::exp(-lambda_ * next) * std::log1p(1.0 / next) * inv_one_minus_delta <= kTailTolerance * tail_base_) {
+    return tail_base_;
+  }
+  return tail_base_ + em_upper_end(lambda_, m);
+}
+
+double pass_sum(double lambda, double passes) {
+  const double whole = std::floor(passes);
+  if (!(whole >= 1.0)) return 0.0;
+  PrefixWalker walker(lambda);
+  return walker.advance_to(whole - 1.0) + std::exp(-lambda * whole) * std::log1p((passes - whole) / whole);
+}
+
+void pass_sums(double lambda, std::span<const double> passes, std::span<double> out) {
+  if (out.size() != passes.size()) throw InternalError("pass_sums: output size differs from input size");
+  PrefixWalker walker(lambda);
+  double previous = 0.0;
+  for (std::size_t j = 0; j < passes.size(); ++j) {
+    const double x = passes[j];
+    if (x < previous) throw InternalError("pass_sums: passes must be ascending");
+    previous = x;
+    const double whole = std::floor(x);
+    out[j] = whole >= 1.0 ? walker.advance_to(whole - 1.0) + std::exp(-lambda * whole) * std::log1p((x - whole) / whole) : 0.0;
+  }
+}
+
+double decay_rate(const Pool& pool, double unique_total, double tau_scaling) {
+  return std::numbers::ln2 / (pool.tau_passes * std::pow(unique_total / pool.size_samples, tau_scaling));
+}
+
+FastUtility::FastUtility(const Model& model) : model_(&model) {
+  if (model.params.law != LawKind::utility) throw InternalError("FastUtility needs the utility law");
+}
+
+double FastUtility::error(std::span<const double> kept, std::span<const double> weights, double n) const {
+  const Model& model = *model_;
+  const LawParams& p = model.params;
+  const std::size_t m = model.pools.size();
+  double unique_total = 0.0;
+  double first_break = n;
+  for (std::size_t i = 0; i < m; ++i) {
+    if (weights[i] > 0) {
+      unique_total += kept[i];
+      first_break = std::min(first_break, kept[i] / weights[i]);
+    }
+  }
+  const double l1 = std::log(p.a * first_break / p.normalizer);
+  double beta0 = 0.0;
+  double rest = 0.0;
+  for (std::size_t i = 0; i < m; ++i) {
+    const double w = weights[i];
+    if (!(w > 0)) continue;
+    const double period = kept[i] / w;
+    const double lambda = decay_rate(model.pools[i], unique_total, p.tau_scaling);
+    const double h = std::log(std::min(period, n) / first_break) + pass_sum(lambda, n / period);
+    beta0 += w * model.pools[i].b;
+    rest += w * model.pools[i].b * h;
+  }
+  const double y = p.irreducible == Irreducible::inside ? (std::exp(beta0 * l1) + p.d) * std::exp(rest)
+                                                         : std::exp(beta0 * l1 + rest) + p.d;
+  return std::isfinite(y) ? y : std::numeric_limits<double>::infinity();
+}
+
+}  // namespace qqt::detail

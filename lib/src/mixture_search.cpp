@@ -1,0 +1,354 @@
+// Free mixtures: minimise y(n) over kept fractions f and weights w (docs/search.md "mixture").
+//
+// Variables, all in [0, 1] (NLopt box bounds):
+//   z_i  weight variables. w = the projection of z onto {sum w = 1, lo_i <= w_i <= hi_i}, where hi_i
+//        also includes --max-passes: n w_i <= R S_i (pool i kept whole, repeated R times).
+//   t_i  kept-size variables, only in the `free` fraction mode below.
+// Kept sizes: a used pool keeps c_i = min(S_i, n w_i) samples (only_seen: no more than the budget
+// draws from it) or c_i = S_i, and at least r_i = n w_i / R (to stay under R passes). Then
+//   most    u_i = c_i, when --max-unique does not bind (sum c_i <= N for every w);
+//   free    u_i = r_i + t_i (c_i - r_i), then u_i = r_i + s (u_i - r_i) with one s <= 1 for all
+//           pools so that sum u <= N (--max-unique);
+//   scaled  u_i = r_i + s (c_i - r_i), the same without t: every pool gives up the same share.
+// Every x in the box maps to a strategy that meets the constraints, so the problem is box-constrained.
+//
+// Why `most`: under the utility law with `irreducible: outside` the error never increases when a used
+// pool keeps more data at fixed weights (a longer period P_i = u_i / w_i means fewer passes, and a
+// larger U slower decay of every pool: beta(m) = sum w_i b_i delta_i^k_i only gets more negative;
+// mixture_search_test checks it). With `inside` that fails through an artefact: d multiplies the
+// repetition factor from the first breakpoint n1' = min P_i on, so a pool with a tiny kept size and
+// a tiny period shrinks the irreducible error towards 0. The family therefore keeps u_i = c_i under
+// every law unless --max-unique binds; then `free` (outside and the other laws) or `scaled` (inside,
+// which keeps the shortest period from collapsing). docs/search.md explains both artefacts.
+#include "qqt/mixture_search.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <nlopt.hpp>
+#include <random>
+#include <vector>
+
+#include "fast_law.hpp"
+#include "qqt/error.hpp"
+
+namespace qqt {
+
+void validate(const MixtureSearchOptions& o) {
+  if (o.random_starts < 0 || o.random_starts > 1000) {
+    throw InputError(fmt::format("mixture random_starts must be in [0, 1000], got {}", o.random_starts));
+  }
+  if (o.max_evaluations < 10 || o.max_evaluations > 10000000) {
+    throw InputError(fmt::format("mixture max_evaluations must be in [10, 10000000], got {}", o.max_evaluations));
+  }
+  if (!(o.x_tol_rel >= 1e-15 && o.x_tol_rel <= 1e-2)) {
+    throw InputError(fmt::format("mixture x_tol_rel must be in [1e-15, 1e-2], got {}", o.x_tol_rel));
+  }
+  if (!(o.screening_x_tol_rel >= 1e-15 && o.screening_x_tol_rel <= 0.5)) {
+    throw InputError(fmt::format("mixture screening_x_tol_rel must be in [1e-15, 0.5], got {}", o.screening_x_tol_rel));
+  }
+  if (o.polished_starts < 1 || o.polished_starts > 1000) {
+    throw InputError(fmt::format("mixture polished_starts must be in [1, 1000], got {}", o.polished_starts));
+  }
+  if (!(o.f_tol_abs >= 0 && o.f_tol_abs <= 1e-3)) {
+    throw InputError(fmt::format("mixture f_tol_abs must be in [0, 1e-3], got {}", o.f_tol_abs));
+  }
+}
+
+namespace {
+
+// Weights below this (with a lower bound of 0) are dropped: the pool is not used.
+constexpr double kWeightFloor = 1e-12;
+// Relative difference below which a seed and the optimum count as equal.
+constexpr double kSeedTieRelTol = 1e-12;
+
+const char* result_text(nlopt::result r) {
+  switch (r) {
+    case nlopt::SUCCESS: return "success";
+    case nlopt::STOPVAL_REACHED: return "stopval reached";
+    case nlopt::FTOL_REACHED: return "ftol_abs reached";
+    case nlopt::XTOL_REACHED: return "xtol_rel reached";
+    case nlopt::MAXEVAL_REACHED: return "max_evaluations reached";
+    case nlopt::MAXTIME_REACHED: return "maxtime reached";
+    default: return "failed";
+  }
+}
+
+// x in [0,1]^dim <-> a strategy meeting the constraints at budget n.
+class Decoder {
+ public:
+  Decoder(const Model& model, const Constraints& c, double n, bool only_seen)
+      : model_(model), n_(n), only_seen_(only_seen), max_passes_(c.max_passes), max_unique_(c.max_unique) {
+    const std::size_t m = model.pools.size();
+    double total = 0.0;
+    for (std::size_t i = 0; i < m; ++i) {
+      const double s = model.pools[i].size_samples;
+      total += s;
+      lo_.push_back(c.lower(i));
+      hi_.push_back(std::min(c.upper(i), c.max_passes * s / n));
+    }
+    double sum_lo = 0.0;
+    double sum_hi = 0.0;
+    for (std::size_t i = 0; i < m; ++i) {
+      sum_lo += lo_[i];
+      sum_hi += hi_[i];
+      if (lo_[i] > hi_[i]) feasible_ = false;
+    }
+    if (sum_lo > 1 + kConstraintSlack || sum_hi < 1 - kConstraintSlack) feasible_ = false;
+    if (n / c.max_passes > std::min(total, c.max_unique) * (1 + kConstraintSlack)) feasible_ = false;
+    const double most_kept = only_seen ? std::min(total, n) : total;
+    if (c.max_unique >= most_kept) {
+      mode_ = Mode::most;
+    } else if (model.params.law == LawKind::utility && model.params.irreducible == Irreducible::inside) {
+      mode_ = Mode::scaled;
+    } else {
+      mode_ = Mode::free;
+    }
+  }
+
+  enum class Mode { most, free, scaled };
+  Mode mode() const { return mode_; }
+
+  bool feasible() const { return feasible_; }
+  std::size_t pools() const { return lo_.size(); }
+  std::size_t dimension() const { return mode_ == Mode::free ? 2 * pools() : pools(); }
+
+  // Weights: the point of {sum w = 1, lo <= w <= hi} closest to z, w_i = clamp(z_i - theta, lo_i, hi_i).
+  void project(const double* z, std::vector<double>& w) const {
+    const std::size_t m = pools();
+    auto total_at = [&](double theta) {
+      double s = 0.0;
+      for (std::size_t i = 0; i < m; ++i) s += std::clamp(z[i] - theta, lo_[i], hi_[i]);
+      return s;
+    };
+    std::vector<double> breaks;
+    breaks.reserve(2 * m);
+    for (std::size_t i = 0; i < m; ++i) {
+      breaks.push_back(z[i] - hi_[i]);
+      breaks.push_back(z[i] - lo_[i]);
+    }
+    std::sort(breaks.begin(), breaks.end());
+    // total_at is non-increasing and linear between breaks: find the piece where it crosses 1.
+    double theta = breaks.back();
+    double previous_theta = breaks.front();
+    double previous_total = total_at(previous_theta);
+    if (previous_total <= 1.0) {
+      theta = previous_theta;
+    } else {
+      for (std::size_t k = 1; k < breaks.size(); ++k) {
+        const double t = total_at(breaks[k]);
+        if (t <= 1.0) {
+          theta = previous_total == t ? breaks[k]
+                                      : previous_theta + (previous_total - 1.0) / (previous_total - t) * (breaks[k] - previous_theta);
+          break;
+        }
+        previous_theta = breaks[k];
+        previous_total = t;
+      }
+    }
+    w.resize(m);
+    double sum = 0.0;
+    for (std::size_t i = 0; i < m; ++i) {
+      w[i] = std::clamp(z[i] - theta, lo_[i], hi_[i]);
+      if (w[i] < kWeightFloor && lo_[i] == 0.0) w[i] = 0.0;
+      sum += w[i];
+    }
+    for (double& v : w) v /= sum;
+  }
+
+  // x -> fractions f, weights w and kept samples u = f S.
+  void decode(const double* x, std::vector<double>& f, std::vector<double>& w, std::vector<double>& u) const {
+    const std::size_t m = pools();
+    project(x, w);
+    f.assign(m, 0.0);
+    u.assign(m, 0.0);
+    std::vector<double> least(m, 0.0);
+    double total = 0.0;
+    double total_least = 0.0;
+    for (std::size_t i = 0; i < m; ++i) {
+      if (!(w[i] > 0)) continue;
+      const double s = model_.pools[i].size_samples;
+      const double most = only_seen_ ? std::min(s, n_ * w[i]) : s;
+      least[i] = std::min(most, std::max(n_ * w[i] / max_passes_, 1e-9 * most));
+      u[i] = mode_ == Mode::free ? least[i] + x[m + i] * (most - least[i]) : most;
+      total += u[i];
+      total_least += least[i];
+    }
+    if (mode_ != Mode::most && total > max_unique_) {
+      const double scale = std::max(0.0, (max_unique_ - total_least) / (total - total_least));
+      for (std::size_t i = 0; i < m; ++i) {
+        if (w[i] > 0) u[i] = least[i] + scale * (u[i] - least[i]);
+      }
+    }
+    for (std::size_t i = 0; i < m; ++i) {
+      if (!(w[i] > 0)) continue;
+      f[i] = std::min(1.0, u[i] / model_.pools[i].size_samples);
+      u[i] = f[i] * model_.pools[i].size_samples;
+    }
+  }
+
+  // A strategy (fractions, resolved weights) -> x; decode(encode(s)) is s up to rounding when s
+  // meets the constraints (and only_seen), else a strategy that does and keeps at least as much.
+  std::vector<double> encode(const std::vector<double>& f, const std::vector<double>& w) const {
+    const std::size_t m = pools();
+    std::vector<double> x(dimension(), 1.0);
+    for (std::size_t i = 0; i < m; ++i) x[i] = w[i];
+    if (mode_ == Mode::free) {
+      for (std::size_t i = 0; i < m; ++i) {
+        if (!(w[i] > 0)) continue;
+        const double s = model_.pools[i].size_samples;
+        const double most = only_seen_ ? std::min(s, n_ * w[i]) : s;
+        const double least = std::min(most, std::max(n_ * w[i] / max_passes_, 1e-9 * most));
+        x[m + i] = most > least ? std::clamp((f[i] * s - least) / (most - least), 0.0, 1.0) : 1.0;
+      }
+    }
+    return x;
+  }
+
+ private:
+  const Model& model_;
+  double n_;
+  bool only_seen_;
+  double max_passes_;
+  double max_unique_;
+  std::vector<double> lo_, hi_;
+  bool feasible_ = true;
+  Mode mode_ = Mode::most;
+};
+
+struct Objective {
+  const Model* model;
+  const Decoder* decoder;
+  const detail::FastUtility* fast;  // null: evaluate with Mixture
+  double n;
+  std::size_t evaluations = 0;
+  std::vector<double> f, w, u;
+
+  double operator()(const double* x) {
+    ++evaluations;
+    decoder->decode(x, f, w, u);
+    if (fast) return fast->error(u, w, n);
+    try {
+      return Mixture(*model, Strategy{f, w}).error(n);
+    } catch (const NumericalError&) {
+      return std::numeric_limits<double>::infinity();
+    }
+  }
+};
+
+double nlopt_objective(unsigned dim, const double* x, double* grad, void* data) {
+  (void)dim;
+  if (grad) throw InternalError("the mixture search uses derivative-free algorithms only");
+  return (*static_cast<Objective*>(data))(x);
+}
+
+struct LocalResult {
+  std::vector<double> x;
+  double value;
+  std::string stopped;
+};
+
+// One local run of `algorithm` from x0.
+LocalResult local_run(nlopt::algorithm algorithm, Objective& objective, std::vector<double> x0, const MixtureSearchOptions& o) {
+  const unsigned dim = static_cast<unsigned>(x0.size());
+  nlopt::opt opt(algorithm, dim);
+  opt.set_lower_bounds(0.0);
+  opt.set_upper_bounds(1.0);
+  opt.set_min_objective(nlopt_objective, &objective);
+  opt.set_xtol_rel(o.x_tol_rel);
+  opt.set_ftol_abs(o.f_tol_abs);
+  opt.set_maxeval(o.max_evaluations);
+  opt.set_initial_step(0.05);
+  double value = 0.0;
+  std::string stopped;
+  try {
+    stopped = result_text(opt.optimize(x0, value));
+  } catch (const nlopt::roundoff_limited&) {
+    stopped = "roundoff limited";
+    value = objective(x0.data());
+  } catch (const nlopt::forced_stop&) {
+    throw;
+  } catch (const std::invalid_argument& e) {
+    throw InternalError(fmt::format("NLopt rejected the mixture problem: {}", e.what()));
+  }
+  return {std::move(x0), value, std::move(stopped)};
+}
+
+}  // namespace
+
+std::optional<MixtureOptimum> optimize_mixture(const Model& model, const Constraints& constraints, double n,
+                                               std::span<const Strategy> seeds, const MixtureSearchOptions& options) {
+  validate(options);
+  const std::size_t m = model.pools.size();
+  const Decoder decoder(model, constraints, n, options.only_seen);
+  if (!decoder.feasible()) return std::nullopt;
+  std::optional<detail::FastUtility> fast;
+  if (model.params.law == LawKind::utility) fast.emplace(model);
+  Objective objective{&model, &decoder, fast ? &*fast : nullptr, n, 0, {}, {}, {}};
+
+  // Starts: the seeds, the uniform mix of all pools, each pool alone, then pseudo-random points.
+  std::vector<std::vector<double>> starts;
+  for (const Strategy& s : seeds) {
+    const Mixture mix(model, s);
+    starts.push_back(decoder.encode(mix.fractions(), mix.weights()));
+  }
+  const std::size_t dim = decoder.dimension();
+  starts.emplace_back(dim, 1.0);
+  std::fill_n(starts.back().begin(), m, 1.0 / static_cast<double>(m));
+  for (std::size_t p = 0; p < m && m > 1; ++p) {
+    std::vector<double> x(dim, 1.0);
+    std::fill_n(x.begin(), m, 0.0);
+    x[p] = 1.0;
+    starts.push_back(std::move(x));
+  }
+  std::mt19937_64 rng(options.seed);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  for (int r = 0; r < options.random_starts; ++r) {
+    std::vector<double> x(dim);
+    for (double& v : x) v = unit(rng);
+    starts.push_back(std::move(x));
+  }
+
+  MixtureSummary summary;
+  summary.algorithm = dim >= 2 ? "LN_SBPLX screening, LN_SBPLX + LN_BOBYQA polishing" : "LN_SBPLX";
+  summary.start_error = std::numeric_limits<double>::infinity();
+  // Screening: a loose local run from every start. Polishing: the best few, run tightly.
+  MixtureSearchOptions loose = options;
+  loose.x_tol_rel = options.screening_x_tol_rel;
+  std::vector<LocalResult> screened;
+  for (const auto& x0 : starts) {
+    summary.start_error = std::min(summary.start_error, objective(x0.data()));
+    screened.push_back(local_run(nlopt::LN_SBPLX, objective, x0, loose));
+    ++summary.starts;
+  }
+  std::stable_sort(screened.begin(), screened.end(), [](const LocalResult& a, const LocalResult& b) { return a.value < b.value; });
+  LocalResult best{{}, std::numeric_limits<double>::infinity(), "no run"};
+  for (std::size_t k = 0; k < screened.size() && k < static_cast<std::size_t>(options.polished_starts); ++k) {
+    LocalResult run = local_run(nlopt::LN_SBPLX, objective, screened[k].x, options);
+    if (dim >= 2) {
+      LocalResult polish = local_run(nlopt::LN_BOBYQA, objective, run.x, options);
+      if (polish.value <= run.value) run = std::move(polish);
+    }
+    if (run.value < best.value) best = std::move(run);
+  }
+  summary.evaluations = objective.evaluations;
+  summary.stopped = best.stopped;
+
+  // The optimum, by the exact law; never worse than a seed.
+  std::vector<double> f, w, u;
+  decoder.decode(best.x.data(), f, w, u);
+  MixtureOptimum out{Strategy{f, w}, Mixture(model, Strategy{f, w}).error(n), {}};
+  // A seed replaces it only if better beyond rounding: the optimiser's own form of a seed (all a pool
+  // may keep) is preferred when they tie, e.g. below one pass, where kept data beyond n w_i changes nothing.
+  for (const Strategy& s : seeds) {
+    const Mixture mix(model, s);
+    const double y = mix.error(n);
+    if (y < out.error * (1 - kSeedTieRelTol)) out = {Strategy{mix.fractions(), mix.weights()}, y, {}};
+  }
+  summary.error = out.error;
+  out.summary = summary;
+  return out;
+}
+
+}  // namespace qqt

@@ -1,0 +1,131 @@
+// subsets.cpp <-> subsets_test.cpp: the shared-work exhaustive search against one-by-one evaluation.
+#include "qqt/subsets.hpp"
+
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "qqt/config.hpp"
+#include "qqt/error.hpp"
+#include "test_support.hpp"
+
+using namespace qqt;
+using qqt::test::rel_diff;
+
+namespace {
+
+/// The search kernel against the exact law (Mixture).
+constexpr double kKernelRelTol = 1e-12;
+
+Model five_unequal(Irreducible irreducible) {
+  Model m;
+  m.params.a = 0.025;
+  m.params.d = 0.1;
+  m.params.irreducible = irreducible;
+  m.pools = {{"p1", 5e6, -0.18, 4.0, std::nullopt},   {"p2", 12.8e6, -0.15, 7.0, std::nullopt},
+             {"p3", 12.8e6, -0.12, 6.0, std::nullopt}, {"p4", 30e6, -0.1, 3.0, std::nullopt},
+             {"p5", 8e6, -0.09, 2.0, std::nullopt}};
+  return m;
+}
+
+const std::vector<double> kBudgets{2e6, 3.2e7, 1.28e8, 6.4e8, 3e9, 2e10, 2e11};
+
+// The best subset by evaluating every one with Mixture; ties to the lower mask.
+SubsetBest brute_force(const Model& model, const Constraints& c, double n) {
+  SubsetBest best;
+  const PoolMask count = PoolMask{1} << model.pools.size();
+  for (PoolMask mask = 1; mask < count; ++mask) {
+    const Mixture mix(model, subset_strategy(model, mask).strategy);
+    if (!violation(c, model, mix, n).empty()) continue;
+    const double y = mix.error(n);
+    if (best.mask == 0 || y < best.error) best = {mask, y};
+  }
+  return best;
+}
+
+}  // namespace
+
+TEST_CASE("each subset's error agrees with evaluating it alone with Mixture", "[subsets]") {
+  for (const Model& model : {default_config().model, five_unequal(Irreducible::outside), five_unequal(Irreducible::inside)}) {
+    const SubsetSearch search(model, {});
+    const PoolMask count = PoolMask{1} << model.pools.size();
+    REQUIRE(search.subset_count() == count - 1);
+    for (PoolMask mask = 1; mask < count; ++mask) {
+      const Mixture mix(model, subset_strategy(model, mask).strategy);
+      for (double n : kBudgets) {
+        INFO("mask " << mask << " budget " << n);
+        CHECK(rel_diff(search.error(mask, n), mix.error(n)) <= kKernelRelTol);
+      }
+    }
+  }
+}
+
+TEST_CASE("the best subset at every budget is the brute-force best", "[subsets]") {
+  for (const Model& model : {default_config().model, five_unequal(Irreducible::outside), five_unequal(Irreducible::inside)}) {
+    const SubsetSearch search(model, {});
+    const auto best = search.best(kBudgets, 1);
+    const auto best2 = search.best(kBudgets, 2);
+    for (std::size_t j = 0; j < kBudgets.size(); ++j) {
+      INFO("budget " << kBudgets[j]);
+      const SubsetBest want = brute_force(model, {}, kBudgets[j]);
+      CHECK(best[j].mask == want.mask);
+      CHECK(rel_diff(best[j].error, want.error) <= kKernelRelTol);
+      CHECK(best[j].error == search.error(best[j].mask, kBudgets[j]));  // what best() compares is error()
+      CHECK(best2[j].mask == best[j].mask);  // thread count does not matter
+      CHECK(best2[j].error == best[j].error);
+    }
+  }
+}
+
+TEST_CASE("budgets in any order, duplicates included", "[subsets]") {
+  const Model model = five_unequal(Irreducible::outside);
+  const SubsetSearch search(model, {});
+  const std::vector<double> shuffled{6.4e8, 2e6, 2e11, 6.4e8, 3.2e7};
+  const auto got = search.best(shuffled, 2);
+  for (std::size_t j = 0; j < shuffled.size(); ++j) CHECK(got[j].mask == brute_force(model, {}, shuffled[j]).mask);
+}
+
+TEST_CASE("constraints: the best feasible subset, or none", "[subsets][constraints]") {
+  const Model model = five_unequal(Irreducible::outside);
+  Constraints c;
+  c.max_passes = 20;
+  c.max_unique = 40e6;
+  set_weight_bounds(c, model, std::nullopt, 0.6, "p5=0.1:");
+  c.max_passes = 20;
+  c.max_unique = 40e6;
+  const SubsetSearch search(model, c);
+  const auto best = search.best(kBudgets, 2);
+  bool some_infeasible = false;
+  for (std::size_t j = 0; j < kBudgets.size(); ++j) {
+    INFO("budget " << kBudgets[j]);
+    const SubsetBest want = brute_force(model, c, kBudgets[j]);
+    CHECK(best[j].mask == want.mask);
+    if (best[j].mask == 0) {
+      some_infeasible = true;
+      continue;
+    }
+    const Mixture mix(model, subset_strategy(model, best[j].mask).strategy);
+    CHECK(violation(c, model, mix, kBudgets[j]).empty());
+    CHECK(search.feasible(best[j].mask, kBudgets[j]));
+  }
+  CHECK(some_infeasible);  // 2e11 needs 1e10 unique samples at 20 passes
+}
+
+TEST_CASE("the effective-data law goes through Mixture", "[subsets]") {
+  Model model = five_unequal(Irreducible::outside);
+  model.params.law = LawKind::effective_data;
+  const SubsetSearch search(model, {});
+  const std::vector<double> budgets{3.2e7, 6.4e8};
+  const auto best = search.best(budgets, 2);
+  for (std::size_t j = 0; j < budgets.size(); ++j) CHECK(best[j].mask == brute_force(model, {}, budgets[j]).mask);
+}
+
+TEST_CASE("subset names and the pool limit", "[subsets]") {
+  const Model model = default_config().model;
+  CHECK(subset_strategy(model, 0b0101).id == "subset-1+3");
+  CHECK(subset_strategy(model, 0b0101).label == "top 0-10% + top 20-30%");
+  CHECK(subset_strategy(model, 0b0011).label == "top 20%");
+  CHECK(subset_strategy(model, 0b0101).strategy.fractions == std::vector<double>{1, 0, 1, 0});
+  Model big = model;
+  for (int i = 0; i < 17; ++i) big.pools.push_back({"x" + std::to_string(i), 1e6, -0.1, 2.0, std::nullopt});
+  CHECK_THROWS_WITH(SubsetSearch(big, {}), Catch::Contains("handles at most 20 pools; the config has 21"));
+}

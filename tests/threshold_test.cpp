@@ -1,0 +1,172 @@
+// threshold.cpp <-> threshold_test.cpp: the continuous filter level against a brute-force scan of the
+// whole level range with Mixture.
+#include "qqt/threshold.hpp"
+
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "qqt/config.hpp"
+#include "qqt/error.hpp"
+#include "test_support.hpp"
+
+using namespace qqt;
+using qqt::test::rel_diff;
+
+namespace {
+
+/// The search must not be worse than the brute-force scan by more than this (absolute error); the
+/// scan's own grid spacing makes it slightly worse than the true optimum, never better.
+constexpr double kScanAbsTol = 1e-10;
+/// The search kernel against Mixture.
+constexpr double kKernelRelTol = 1e-12;
+
+// Two pools whose error along the level has three local minima at 49.8M samples (found by a random
+// search over configs; a kink is one of them).
+Model bumpy() {
+  Model m;
+  m.params.a = 0.025;
+  m.params.d = 0.1;
+  m.pools = {{"p0", 2.02991e6, -0.194875, 7.71676, std::nullopt}, {"p1", 8.20013e6, -0.096176, 5.01607, std::nullopt}};
+  return m;
+}
+constexpr double kBumpyBudget = 4.98234e7;
+
+// A second one, irreducible inside: two local minima at 26.7M.
+Model bumpy_inside() {
+  Model m;
+  m.params.a = 0.025;
+  m.params.d = 0.1;
+  m.params.irreducible = Irreducible::inside;
+  m.pools = {{"p0", 1.45454e6, -0.209461, 9.38107, std::nullopt}, {"p1", 9.75745e6, -0.125026, 3.75001, std::nullopt}};
+  return m;
+}
+
+Strategy at_size(const Model& model, double u) {
+  Strategy s;
+  s.fractions.assign(model.pools.size(), 0.0);
+  double below = 0.0;
+  for (std::size_t i = 0; i < model.pools.size(); ++i) {
+    const double size = model.pools[i].size_samples;
+    s.fractions[i] = std::clamp((u - below) / size, 0.0, 1.0);
+    below += size;
+  }
+  return s;
+}
+
+struct Scan {
+  double best = 1e300;
+  double best_u = 0;
+  int local_minima = 0;
+};
+
+// Every U on an even grid of `points` over [min_fraction S_1, total], plus every kink n / j in that
+// range (j <= 20000), each evaluated with Mixture; only strategies meeting `c` count.
+Scan scan(const Model& model, const Constraints& c, double n, int points) {
+  double total = 0;
+  for (const auto& p : model.pools) total += p.size_samples;
+  const double lo = 1e-3 * model.pools[0].size_samples;
+  std::vector<double> us;
+  for (int i = 0; i <= points; ++i) us.push_back(lo + (total - lo) * i / points);
+  for (double j = std::ceil(n / total); j <= 20000 && n / j >= lo; ++j) us.push_back(n / j);
+  std::sort(us.begin(), us.end());
+  Scan out;
+  double prev2 = 1e300, prev = 1e300;
+  for (double u : us) {
+    const Mixture mix(model, at_size(model, u));
+    if (!violation(c, model, mix, n).empty()) continue;
+    const double y = mix.error(n);
+    if (prev < prev2 && prev < y) ++out.local_minima;
+    if (y < out.best) {
+      out.best = y;
+      out.best_u = u;
+    }
+    prev2 = prev;
+    prev = y;
+  }
+  return out;
+}
+
+void check_against_scan(const Model& model, const Constraints& c, double n) {
+  INFO("budget " << n);
+  const auto got = best_threshold(model, c, n, {});
+  REQUIRE(got);
+  const Scan want = scan(model, c, n, 20000);
+  CHECK(got->error <= want.best + kScanAbsTol);
+  // What it reports is what the law says of its strategy.
+  const NamedStrategy s = threshold_strategy(model, got->level, got->fraction);
+  const Mixture mix(model, s.strategy);
+  CHECK(rel_diff(mix.error(n), got->error) <= kKernelRelTol);
+  CHECK(rel_diff(mix.unique_samples(), got->unique_samples) <= 1e-12);
+  INFO(violation(c, model, mix, n) << " level " << got->level << " f " << got->fraction);
+  CHECK(violation(c, model, mix, n).empty());
+  CHECK(got->error <= got->sampled_error);
+  CHECK(got->evaluations >= got->samples);
+}
+
+}  // namespace
+
+TEST_CASE("the error along the level is not unimodal in these configs", "[threshold]") {
+  CHECK(scan(bumpy(), {}, kBumpyBudget, 20000).local_minima >= 3);
+  CHECK(scan(bumpy_inside(), {}, 2.6721e7, 20000).local_minima >= 2);
+}
+
+TEST_CASE("the threshold optimum is the global one of a brute-force scan", "[threshold]") {
+  check_against_scan(bumpy(), {}, kBumpyBudget);
+  check_against_scan(bumpy_inside(), {}, 2.6721e7);
+  const Model def = default_config().model;
+  for (double n : {8e6, 3.2e7, 1e8, 1.5e8, 6.4e8, 1e9, 1e10}) check_against_scan(def, {}, n);
+}
+
+TEST_CASE("the threshold optimum is never worse than a top-k level", "[threshold]") {
+  const Model def = default_config().model;
+  for (double n : {3.2e7, 1.28e8, 6.4e8, 3e9}) {
+    const auto got = best_threshold(def, {}, n, {});
+    REQUIRE(got);
+    for (const auto& s : topk_strategies(def)) CHECK(got->error <= predict_error(def, s.strategy, n) * (1 + kKernelRelTol));
+  }
+  // Interior optima on the default config (a scan found them): 1e8 keeps 30.6% of pool 2.
+  const auto mid = best_threshold(def, {}, 1e8, {});
+  REQUIRE(mid);
+  CHECK(mid->level == 2);
+  CHECK(std::abs(mid->fraction - 0.306) < 0.002);
+}
+
+TEST_CASE("constraints restrict the level; none feasible gives nullopt", "[threshold][constraints]") {
+  const Model def = default_config().model;
+  Constraints c;
+  c.max_passes = 20;
+  check_against_scan(def, c, 6.4e8);  // needs U >= 32M: level 3 at least
+  c.max_unique = 30e6;
+  CHECK_FALSE(best_threshold(def, c, 6.4e8, {}));
+  c = {};
+  set_weight_bounds(c, def, std::nullopt, 0.45, "");  // pool 1 at most 45%: U >= 28.4M
+  check_against_scan(def, c, 1.28e8);
+  set_weight_bounds(c, def, std::nullopt, std::nullopt, "top 20-30%=0.1:0.2");
+  check_against_scan(def, c, 1.28e8);
+  c.max_unique = 15e6;
+  CHECK_FALSE(best_threshold(def, c, 1.28e8, {}));
+}
+
+TEST_CASE("threshold labels: kept share or pool numbers", "[threshold]") {
+  const Model def = default_config().model;
+  const auto s = threshold_strategy(def, 3, 0.37);
+  CHECK(s.id == "threshold-3");
+  CHECK(s.label == "top 23.7%");
+  CHECK(s.strategy.fractions == std::vector<double>{1, 1, 0.37, 0});
+  Model plain = bumpy();
+  plain.pools.push_back({"p2", 1e6, -0.05, 2.0, std::nullopt});
+  CHECK(threshold_strategy(plain, 3, 0.37).label == "pools 1-2 + 37% of pool 3");
+  CHECK(threshold_strategy(plain, 2, 0.5).label == "pool 1 + 50% of pool 2");
+  CHECK(threshold_strategy(plain, 1, 0.125).label == "12.5% of pool 1");
+  CHECK(threshold_strategy(plain, 3, 1.0).label == "pools 1-3");
+  CHECK(threshold_strategy(plain, 1, 1.0).label == "pool 1");
+}
+
+TEST_CASE("threshold options are validated", "[threshold][errors]") {
+  ThresholdOptions o;
+  o.grid_per_level = 1;
+  CHECK_THROWS_WITH(validate(o), "threshold grid_per_level must be in [2, 10000], got 1");
+  o = {};
+  o.min_fraction = 0;
+  CHECK_THROWS_WITH(validate(o), "threshold min_fraction must be in (0, 1], got 0");
+}
