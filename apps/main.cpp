@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -56,18 +57,26 @@ docs/validation.md, docs/performance.md, docs/reliability.md.
 )";
 
 // A progress bar on stderr, drawn only when stderr is a terminal.
+// A progress bar on stderr, drawn only when stderr is a terminal and only once the work has taken
+// more than a second (short runs stay quiet).
 class ProgressBar {
  public:
-  explicit ProgressBar(const char* label, bool enabled) : label_(label), enabled_(enabled) {}
-  ~ProgressBar() {
+  explicit ProgressBar(const char* label, bool enabled)
+      : label_(label), enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
+  ~ProgressBar() { finish(); }
+  /// Clears the bar's line (before the results are printed).
+  void finish() {
     if (enabled_ && drawn_) std::fputs("\r\033[K", stderr);
+    drawn_ = false;
+    enabled_ = false;
   }
   ProgressBar(const ProgressBar&) = delete;
   ProgressBar& operator=(const ProgressBar&) = delete;
-  void update(int done, int total) {
+  void update(long long done, long long total) {
     if (!enabled_ || total <= 0) return;
+    if (!drawn_ && std::chrono::steady_clock::now() - start_ < std::chrono::seconds(1)) return;
     constexpr int kWidth = 30;
-    const int filled = static_cast<int>(static_cast<long long>(kWidth) * done / total);
+    const int filled = static_cast<int>(kWidth * done / total);
     fmt::print(stderr, "\rqqt: {} [{}{}] {}/{}", label_, std::string(static_cast<std::size_t>(filled), '#'),
                std::string(static_cast<std::size_t>(kWidth - filled), '.'), done, total);
     std::fflush(stderr);
@@ -77,6 +86,7 @@ class ProgressBar {
  private:
   const char* label_;
   bool enabled_;
+  std::chrono::steady_clock::time_point start_;
   bool drawn_ = false;
 };
 
@@ -295,7 +305,12 @@ int run(int argc, char** argv) {
     search.mixture.only_seen = !allow_unseen;
     search.frontier = !plan_args.budget_range.empty();
     search.threads = threads;
+    ProgressBar bar("search", !quiet && ::isatty(STDERR_FILENO));
+    search.progress = [&bar](std::size_t done, std::size_t total) {
+      bar.update(static_cast<long long>(done), static_cast<long long>(total));
+    };
     const auto result = qqt::search_plan(config.model, options, search);
+    bar.finish();
     spdlog::info("{} budgets x {} levels, {} crossovers", result.budgets.size(), config.model.pools.size(), result.crossovers.size());
     for (const auto& w : result.warnings) spdlog::warn("{}", w);
     qqt::PlanExtras extras;

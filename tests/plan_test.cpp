@@ -111,6 +111,11 @@ TEST_CASE("budgets below the law's range are flagged", "[plan]") {
   REQUIRE(r.warnings.size() == 1);
   CHECK(r.warnings[0].rfind("budget 1M: every strategy predicts an error of 1 or more", 0) == 0);
   CHECK(r.warnings[0].find("N0/a = 4M samples") != std::string::npos);
+  // A sweep gets one warning naming how many budgets and their range.
+  o.budgets_samples = {1e6, 2e6, 3e6, 640e6};
+  const PlanResult sweep = plan(c.model, topk_strategies(c.model), o);
+  REQUIRE(sweep.warnings.size() == 1);
+  CHECK(sweep.warnings[0].rfind("3 budgets from 1M to 3M: every strategy predicts an error of 1 or more", 0) == 0);
 }
 
 TEST_CASE("labels come from shares, else pool names", "[plan]") {

@@ -188,14 +188,26 @@ PlanResult plan(const Model& model, const std::vector<NamedStrategy>& strategies
     }
     if (bp.runner_up) bp.margin = bp.candidates[*bp.runner_up].error - bp.candidates[bp.best].error;
     mark_pareto(bp.candidates);
-    if (bp.best_candidate().error >= 1.0) {
-      // (a n / N0)^b >= 1 while a n < N0: the law's power term has not started to fall yet.
-      result.warnings.push_back(fmt::format(
-          "budget {}: every strategy predicts an error of 1 or more ({:.4g} at best); the law is not meaningful "
-          "below about N0/a = {} samples",
-          format_count(n), bp.best_candidate().error, format_count(model.params.normalizer / model.params.a)));
-    }
     result.budgets.push_back(std::move(bp));
+  }
+  // Budgets where even the best level predicts an error of 1 or more: (a n / N0)^b is still near
+  // or above 1 (a n < N0 or not far past it), where the law says nothing useful. One warning.
+  std::vector<double> hopeless;
+  double best_there = INFINITY;
+  for (const auto& b : result.budgets) {
+    if (b.best_candidate().error >= 1.0) {
+      hopeless.push_back(b.budget_samples);
+      best_there = std::min(best_there, b.best_candidate().error);
+    }
+  }
+  if (!hopeless.empty()) {
+    const auto [few, many] = std::minmax_element(hopeless.begin(), hopeless.end());
+    result.warnings.push_back(fmt::format(
+        "{}: every strategy predicts an error of 1 or more ({:.4g} at best); the law is not meaningful there "
+        "(N0/a = {} samples)",
+        hopeless.size() == 1 ? fmt::format("budget {}", format_count(*few))
+                             : fmt::format("{} budgets from {} to {}", hopeless.size(), format_count(*few), format_count(*many)),
+        best_there, format_count(model.params.normalizer / model.params.a)));
   }
   const auto [lo, hi] = std::minmax_element(options.budgets_samples.begin(), options.budgets_samples.end());
   result.crossovers = find_crossovers(mixtures, strategies, *lo, *hi, options);

@@ -8,6 +8,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <numeric>
 #include <thread>
 
@@ -264,6 +265,8 @@ PlanResult search_plan(const Model& model, const PlanOptions& plan_options, cons
     std::vector<std::size_t> by_cost(count);
     std::iota(by_cost.begin(), by_cost.end(), 0);
     std::stable_sort(by_cost.begin(), by_cost.end(), [&](std::size_t a, std::size_t b) { return budgets[a] > budgets[b]; });
+    std::mutex progress_mutex;
+    std::size_t done = 0;
     detail::parallel_for(count, options.threads, [&](std::size_t i, int) {
       const std::size_t j = by_cost[i];
       const double n = budgets[j];
@@ -293,6 +296,10 @@ PlanResult search_plan(const Model& model, const PlanOptions& plan_options, cons
           slot.mixture = candidate_for(model, s, n);
           slot.summary = opt->summary;
         }
+      }
+      if (options.progress) {
+        const std::lock_guard<std::mutex> lock(progress_mutex);
+        options.progress(++done, count);
       }
     });
   }

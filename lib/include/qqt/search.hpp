@@ -7,6 +7,8 @@
 //   mixture    free weights w (and kept fractions f), optimised with NLopt
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -55,6 +57,10 @@ struct SearchOptions {
   /// Worker threads (std::thread). Output does not depend on it. Range [1, 256]. Default 1
   /// (qqt plan: --threads, default default_threads()).
   int threads = 1;
+  /// Called after each budget's threshold and mixture searches with (budgets done, budgets in all),
+  /// for progress bars. Calls are serialised (never two at once) but may come from worker threads.
+  /// Default: none.
+  std::function<void(std::size_t done, std::size_t total)> progress;
 };
 
 /// Throws InputError naming the field (or flag), its value and the rule.
