@@ -58,11 +58,13 @@ docs/validation.md, docs/performance.md, docs/reliability.md.
 
 // A progress bar on stderr, drawn only when stderr is a terminal.
 // A progress bar on stderr, drawn only when stderr is a terminal and only once the work has taken
-// more than a second (short runs stay quiet).
+// more than a second (short runs stay quiet; QQT_PROGRESS_DELAY sets those seconds, e.g. 0 in tests).
 class ProgressBar {
  public:
   explicit ProgressBar(const char* label, bool enabled)
-      : label_(label), enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
+      : label_(label), enabled_(enabled), start_(std::chrono::steady_clock::now()) {
+    if (const char* delay = std::getenv("QQT_PROGRESS_DELAY")) delay_s_ = std::strtod(delay, nullptr);
+  }
   ~ProgressBar() { finish(); }
   /// Clears the bar's line (before the results are printed).
   void finish() {
@@ -74,7 +76,7 @@ class ProgressBar {
   ProgressBar& operator=(const ProgressBar&) = delete;
   void update(long long done, long long total) {
     if (!enabled_ || total <= 0) return;
-    if (!drawn_ && std::chrono::steady_clock::now() - start_ < std::chrono::seconds(1)) return;
+    if (!drawn_ && std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count() < delay_s_) return;
     constexpr int kWidth = 30;
     const int filled = static_cast<int>(kWidth * done / total);
     fmt::print(stderr, "\rqqt: {} [{}{}] {}/{}", label_, std::string(static_cast<std::size_t>(filled), '#'),
@@ -87,6 +89,7 @@ class ProgressBar {
   const char* label_;
   bool enabled_;
   std::chrono::steady_clock::time_point start_;
+  double delay_s_ = 1.0;
   bool drawn_ = false;
 };
 
@@ -317,7 +320,7 @@ int run(int argc, char** argv) {
     if (config.fit && config.fit->bootstrap) {
       const auto frequencies = qqt::best_frequency(config.model, *config.fit->bootstrap, strategies, options.budgets_samples);
       for (const auto& f : frequencies) extras.budget_json.push_back(qqt::best_frequency_json(f));
-      extras.table = qqt::render_best_frequency_table(frequencies);
+      extras.table = qqt::render_best_frequency_table(frequencies, format == qqt::Format::markdown);
     }
     emit(plan_args, qqt::render_plan(config, result, format, render_options(plan_args), extras));
     if (!expect_path.empty()) {

@@ -9,6 +9,7 @@
 #include "qqt/error.hpp"
 #include "qqt/output.hpp"
 #include "qqt/quantity.hpp"
+#include "text_table.hpp"
 #include "random.hpp"
 
 namespace qqt {
@@ -123,32 +124,20 @@ std::vector<BestFrequency> best_frequency(const Model& model, const BootstrapRec
   return out;
 }
 
-std::string render_best_frequency_table(const std::vector<BestFrequency>& frequencies) {
+std::string render_best_frequency_table(const std::vector<BestFrequency>& frequencies, bool markdown) {
   if (frequencies.empty()) return {};
   const BestFrequency& first = frequencies.front();
-  std::vector<std::vector<std::string>> rows;
+  detail::TextTable t;
   std::vector<std::string> head{"budget"};
   for (const auto& s : first.strategies) head.push_back(s);
-  rows.push_back(head);
+  t.row(head);
   for (const auto& f : frequencies) {
     std::vector<std::string> r{format_count(f.budget_samples)};
     for (double x : f.frequency) r.push_back(fmt::format("{:.1f}", 100.0 * x));
-    rows.push_back(std::move(r));
+    t.row(std::move(r));
   }
-  std::vector<std::size_t> width(head.size(), 0);
-  for (const auto& r : rows) {
-    for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-  }
-  std::string out = fmt::format("\nbest level across {} bootstrap fits (% of fits in which each level is best):\n", first.fits);
-  for (const auto& r : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < r.size(); ++i) {
-      line += r[i];
-      if (i + 1 < r.size()) line += std::string(width[i] - r[i].size() + 2, ' ');
-    }
-    out += line + "\n";
-  }
-  return out;
+  return detail::caption(fmt::format("best level across {} bootstrap fits (% of fits in which each level is best)", first.fits), markdown) +
+         t.render(markdown, false);
 }
 
 std::string best_frequency_json(const BestFrequency& frequency) {

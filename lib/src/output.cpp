@@ -17,6 +17,7 @@
 
 #include "qqt/error.hpp"
 #include "qqt/quantity.hpp"
+#include "text_table.hpp"
 
 namespace qqt {
 
@@ -24,7 +25,8 @@ Format parse_format(std::string_view text, std::string_view what) {
   if (text == "table") return Format::table;
   if (text == "json") return Format::json;
   if (text == "csv") return Format::csv;
-  throw InputError(fmt::format("{}: '{}' is not a format; use table, json or csv", what, text));
+  if (text == "markdown" || text == "md") return Format::markdown;
+  throw InputError(fmt::format("{}: '{}' is not a format; use table, json, csv or markdown", what, text));
 }
 
 std::vector<Prediction> predict(const Model& model, const Strategy& strategy, const std::vector<double>& budgets_samples) {
@@ -67,8 +69,6 @@ std::string json_string(std::string_view s) {
   return out + "\"";
 }
 
-namespace {
-
 std::string csv_field(std::string_view s) {
   if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
   std::string out = "\"";
@@ -78,6 +78,9 @@ std::string csv_field(std::string_view s) {
   }
   return out + "\"";
 }
+
+namespace {
+
 
 template <typename T, typename F>
 std::string join(const std::vector<T>& items, std::string_view sep, F&& f) {
@@ -168,50 +171,17 @@ std::string json_frontier(const std::vector<FamilyFrontier>& frontier) {
          }) + "}";
 }
 
-// A left-aligned text table: the first row is the header; columns are padded to their widest cell.
-class TextTable {
- public:
-  void row(std::vector<std::string> cells, bool highlight = false) {
-    rows_.push_back(std::move(cells));
-    highlight_.push_back(highlight);
-  }
-  std::string render(bool color) const {
-    std::vector<std::size_t> width;
-    for (const auto& r : rows_) {
-      width.resize(std::max(width.size(), r.size()), 0);
-      for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], display_width(r[i]));
-    }
-    std::string out;
-    for (std::size_t r = 0; r < rows_.size(); ++r) {
-      std::string line;
-      for (std::size_t i = 0; i < rows_[r].size(); ++i) {
-        line += rows_[r][i];
-        if (i + 1 < rows_[r].size()) line += std::string(width[i] - display_width(rows_[r][i]) + 2, ' ');
-      }
-      if (color && r == 0) {
-        line = fmt::format(fmt::emphasis::bold, "{}", line);
-      } else if (color && highlight_[r]) {
-        line = fmt::format(fg(fmt::terminal_color::green), "{}", line);
-      }
-      out += line + "\n";
-    }
-    return out;
-  }
+using detail::caption;
+using detail::TextTable;
 
- private:
-  // UTF-8 aware width: count code points, not bytes.
-  static std::size_t display_width(const std::string& s) {
-    return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-  }
-  std::vector<std::vector<std::string>> rows_;
-  std::vector<bool> highlight_;
-};
-
-std::string header_line(const Config& config) {
+std::string header_line(const Config& config, bool markdown = false) {
   const LawParams& p = config.model.params;
-  return fmt::format("config: {} ({} law{}), metric: {}\n", config.source, to_string(p.law),
-                     p.law == LawKind::utility ? fmt::format(", irreducible {}", to_string(p.irreducible)) : "",
-                     config.model.metric);
+  const std::string law = fmt::format("{} law{}", to_string(p.law),
+                                      p.law == LawKind::utility ? fmt::format(", irreducible {}", to_string(p.irreducible)) : "");
+  if (markdown) {
+    return fmt::format("### Predicted {}\n\nconfig `{}` ({})\n", config.model.metric, config.source, law);
+  }
+  return fmt::format("config: {} ({}), metric: {}\n", config.source, law, config.model.metric);
 }
 
 std::string percent(double x) { return fmt::format("{:.2f}", 100.0 * x); }
@@ -226,10 +196,10 @@ bool any_infeasible(const PlanResult& plan) {
 }
 
 // Accuracy of each family's best and the overall best's strategy, per budget.
-std::string search_tables(const PlanResult& plan, const RenderOptions& options) {
+std::string search_tables(const PlanResult& plan, const RenderOptions& options, bool md) {
   const SearchEcho& echo = *plan.search;
   std::string out = fmt::format("\nsearch: {}; constraints: {}\n", fmt::join(echo.families, ", "), echo.constraints);
-  out += "accuracy % of each family's best (* overall best; gain = overall best minus best top-k level, in points):\n";
+  out += caption("accuracy % of each family's best (* overall best; gain = overall best minus best top-k level, in points)", md);
   TextTable acc;
   std::vector<std::string> head{"budget"};
   for (const auto& f : echo.families) head.push_back(f);
@@ -245,8 +215,8 @@ std::string search_tables(const PlanResult& plan, const RenderOptions& options) 
     r.push_back(top.feasible ? fmt::format("{:+.2f}", 100.0 * (b.overall_best().accuracy - top.accuracy)) : "-");
     acc.row(r);
   }
-  out += acc.render(options.color);
-  out += "\noverall best:\n";
+  out += acc.render(md, options.color);
+  out += caption("overall best", md);
   TextTable best;
   best.row({"budget", "family", "strategy", "label", "error", "acc %", "passes", "unique"});
   for (const auto& b : plan.budgets) {
@@ -254,7 +224,7 @@ std::string search_tables(const PlanResult& plan, const RenderOptions& options) 
     best.row({format_count(b.budget_samples), b.overall_family(), c.strategy(), c.label(), fmt::format("{:.6f}", c.error),
               percent(c.accuracy), fmt::format("{:.4g}", c.passes), format_count(c.unique_samples())});
   }
-  return out + best.render(options.color);
+  return out + best.render(md, options.color);
 }
 
 std::string weights_text(const StrategyInfo& s) {
@@ -266,8 +236,8 @@ std::string weights_text(const StrategyInfo& s) {
 }
 
 // Each family's best by budget interval.
-std::string frontier_table(const PlanResult& plan) {
-  std::string out = "\nfrontier (each family's best by budget interval; threshold and mixture: at the start -> at the end):\n";
+std::string frontier_table(const PlanResult& plan, bool md) {
+  std::string out = caption("frontier (each family's best by budget interval; threshold and mixture: at the start -> at the end)", md);
   TextTable t;
   for (const auto& f : plan.frontier) {
     bool first = true;
@@ -290,11 +260,12 @@ std::string frontier_table(const PlanResult& plan) {
       t.row(r);
     }
   }
-  return out + t.render(false);
+  return out + t.render(md, false);
 }
 
-std::string plan_table(const Config& config, const PlanResult& plan, const RenderOptions& options) {
-  std::string out = header_line(config);
+// The report for people: aligned text, or Markdown (`md`) for pull requests and CI summaries.
+std::string plan_table(const Config& config, const PlanResult& plan, const RenderOptions& options, bool md) {
+  std::string out = header_line(config, md);
   TextTable summary;
   summary.row({"budget", "best", "label", "error", "acc %", "passes", "unique", "runner-up", "margin", "pareto"});
   for (const auto& b : plan.budgets) {
@@ -308,7 +279,7 @@ std::string plan_table(const Config& config, const PlanResult& plan, const Rende
                  b.runner_up ? b.candidates[*b.runner_up].strategy() : "-",
                  b.runner_up ? fmt::format("{:.6f}", b.margin) : "-", fmt::format("{}", fmt::join(pareto, ","))});
   }
-  out += "\n" + summary.render(options.color);
+  out += "\n" + summary.render(md, options.color);
 
   // Every level at every budget: accuracy %, * = best, ~ = not Pareto-optimal.
   if (!plan.budgets.empty() && plan.budgets.front().candidates.size() > 1) {
@@ -324,23 +295,28 @@ std::string plan_table(const Config& config, const PlanResult& plan, const Rende
       }
       levels.row(r);
     }
-    out += "\naccuracy % by level (* best, ~ not Pareto-optimal in unique samples vs error";
-    out += any_infeasible(plan) ? ", x breaks a constraint):\n" : "):\n";
-    out += levels.render(options.color);
+    out += caption(fmt::format("accuracy % by level (* best, ~ not Pareto-optimal in unique samples vs error{})",
+                               any_infeasible(plan) ? ", x breaks a constraint" : ""),
+                   md);
+    out += levels.render(md, options.color);
   }
-  if (plan.search) out += search_tables(plan, options);
-  out += "\n";
+  if (plan.search) out += search_tables(plan, options, md);
   if (plan.crossovers.empty()) {
-    out += "crossovers: none in the budget span\n";
+    out += "\ncrossovers: none in the budget span\n";
   } else {
-    out += "crossovers (the best level changes):\n";
+    out += caption("crossovers (the best level changes)", md);
     TextTable cross;
+    if (md) cross.row({"budget", "from", "to"});
     for (const auto& x : plan.crossovers) {
-      cross.row({"  " + format_count(x.budget_samples, 6), x.from, "->", x.to});
+      if (md) {
+        cross.row({format_count(x.budget_samples, 6), x.from, x.to});
+      } else {
+        cross.row({"  " + format_count(x.budget_samples, 6), x.from, "->", x.to});
+      }
     }
-    out += cross.render(false);
+    out += cross.render(md, false);
   }
-  if (!plan.frontier.empty()) out += frontier_table(plan);
+  if (!plan.frontier.empty()) out += frontier_table(plan, md);
   return out;
 }
 
@@ -435,7 +411,8 @@ std::string render_plan(const Config& config, const PlanResult& plan, Format for
     throw InternalError(fmt::format("render_plan: {} extra JSON entries for {} budgets", extras.budget_json.size(), plan.budgets.size()));
   }
   switch (format) {
-    case Format::table: return plan_table(config, plan, options) + extras.table;
+    case Format::table: return plan_table(config, plan, options, false) + extras.table;
+    case Format::markdown: return plan_table(config, plan, options, true) + extras.table;
     case Format::json: return plan_json(config, plan, extras);
     case Format::csv: return plan_csv(plan);
   }
@@ -445,9 +422,11 @@ std::string render_plan(const Config& config, const PlanResult& plan, Format for
 std::string render_predictions(const Config& config, const Mixture& mixture, const std::vector<Prediction>& predictions,
                                Format format, const RenderOptions& options) {
   switch (format) {
-    case Format::table: {
-      std::string out = header_line(config);
-      out += fmt::format("strategy: fractions {}, weights {}\n\n", join(mixture.fractions(), ",", [](double x) { return fmt::format("{:.4g}", x); }),
+    case Format::table:
+    case Format::markdown: {
+      const bool md = format == Format::markdown;
+      std::string out = header_line(config, md);
+      out += fmt::format("{}strategy: fractions {}, weights {}\n\n", md ? "\n" : "", join(mixture.fractions(), ",", [](double x) { return fmt::format("{:.4g}", x); }),
                          join(mixture.weights(), ",", [](double x) { return fmt::format("{:.4g}", x); }));
       TextTable t;
       t.row({"budget", "error", "acc %", "passes", "unique"});
@@ -455,7 +434,7 @@ std::string render_predictions(const Config& config, const Mixture& mixture, con
         t.row({format_count(p.budget_samples), fmt::format("{:.6f}", p.error), percent(p.accuracy),
                fmt::format("{:.4g}", p.passes), format_count(p.unique_samples)});
       }
-      return out + t.render(options.color);
+      return out + t.render(md, options.color);
     }
     case Format::json: {
       std::string out = "{\"schema\":1," + json_config(config) + "," + json_law(config.model.params) +

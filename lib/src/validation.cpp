@@ -6,7 +6,9 @@
 #include <cmath>
 
 #include "qqt/error.hpp"
+#include "qqt/output.hpp"
 #include "qqt/quantity.hpp"
+#include "text_table.hpp"
 
 namespace qqt {
 
@@ -43,49 +45,24 @@ ValidationReport check_predictions(const Model& model, const Observations& obser
   return report;
 }
 
-namespace {
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (const char ch : s) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + "\"";
-}
-
-}  // namespace
 
 std::string render_validation(const Config& config, const std::string& observations_source, const ValidationReport& report,
                               Format format) {
   const char* metric = to_string(report.metric);
   switch (format) {
-    case Format::table: {
-      std::string out = fmt::format("config: {} ({} law), observations: {} ({} rows, {})\n\n", config.source,
+    case Format::table:
+    case Format::markdown: {
+      const bool md = format == Format::markdown;
+      std::string out = fmt::format("config: {} ({} law), observations: {} ({} rows, {})\n\n", md ? "`" + config.source + "`" : config.source,
                                     to_string(config.model.params.law), observations_source, report.rows.size(), metric);
-      std::vector<std::vector<std::string>> rows;
-      rows.push_back({"line", "pool", "samples", fmt::format("observed {}", metric), "predicted", "residual"});
+      detail::TextTable t;
+      t.row({"line", "pool", "samples", fmt::format("observed {}", metric), "predicted", "residual"});
       for (const auto& r : report.rows) {
         const double residual = r.predicted - r.observed;
-        rows.push_back({fmt::format("{}", r.line), r.pool, format_count(r.samples_seen), fmt::format("{:.5f}", r.observed),
-                        fmt::format("{:.5f}", r.predicted), fmt::format("{:+.5f}", std::abs(residual) < 5e-6 ? 0.0 : residual)});
+        t.row({fmt::format("{}", r.line), r.pool, format_count(r.samples_seen), fmt::format("{:.5f}", r.observed),
+               fmt::format("{:.5f}", r.predicted), fmt::format("{:+.5f}", std::abs(residual) < 5e-6 ? 0.0 : residual)});
       }
-      std::vector<std::size_t> width(rows.front().size(), 0);
-      auto cells = [](const std::string& s) {
-        return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-      };
-      for (const auto& r : rows) {
-        for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], cells(r[i]));
-      }
-      for (const auto& r : rows) {
-        std::string line;
-        for (std::size_t i = 0; i < r.size(); ++i) {
-          line += r[i];
-          if (i + 1 < r.size()) line += std::string(width[i] - cells(r[i]) + 2, ' ');
-        }
-        out += line + "\n";
-      }
+      out += t.render(md, false);
       out += fmt::format("\nMAE {:.5f}  RMSE {:.5f}  max |error| {:.5f}", report.mae, report.rmse, report.max_abs);
       if (report.max_mae) out += fmt::format("  (gate: MAE <= {:g}: {})", *report.max_mae, report.passed() ? "pass" : "FAIL");
       return out + "\n";

@@ -202,6 +202,15 @@ one_line_error "--threads must be in [1, 256], got 0"
 run 0 plan --config "$src/tests/data/pools-8.yaml" --budget 640M --search subsets --format csv
 has "$tmp/out" ",true,true,subsets"
 
+# --- Markdown reports
+run 0 plan --budget 32M,640M --format markdown --search topk
+has "$tmp/out" "### Predicted ImageNet zero-shot error"
+has "$tmp/out" "| budget | best | label | error | acc % | passes | unique | runner-up | margin | pareto |"
+has "$tmp/out" "| 640M | top-2 | top 20% | 0.614475 | 38.55 |"
+has "$tmp/out" "**crossovers (the best level changes)**"
+run 0 predict --budget 640M --format md
+has "$tmp/out" "| budget | error | acc % | passes | unique |"
+
 # --- predict
 run 0 predict --fractions 1,1,0.5,0 --weights 0.5,0.3,0.2,0 --budget 128M --format csv
 has "$tmp/out" "budget,error,accuracy,passes,unique_samples"

@@ -90,7 +90,7 @@ run 0 plan --config "$tmp/boot.yaml" --budget 32M,640M --format csv
 lacks "$tmp/out" "bootstrap"
 # A progress bar when stderr is a terminal (script(1) gives the command a pseudo-terminal).
 if command -v script >/dev/null; then
-  script -qec "'$qqt' fit --config '$tmp/pools.yaml' --observations '$tmp/runs.csv' --bootstrap 3 --output '$tmp/tty.yaml'" /dev/null >"$tmp/tty.txt" 2>&1
+  QQT_PROGRESS_DELAY=0 script -qec "'$qqt' fit --config '$tmp/pools.yaml' --observations '$tmp/runs.csv' --bootstrap 3 --output '$tmp/tty.yaml'" /dev/null >"$tmp/tty.txt" 2>&1
   has "$tmp/tty.txt" "qqt: bootstrap [##########"
 fi
 

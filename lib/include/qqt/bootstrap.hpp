@@ -58,7 +58,7 @@ std::vector<BestFrequency> best_frequency(const Model& model, const BootstrapRec
                                           const std::vector<NamedStrategy>& strategies, const std::vector<double>& budgets_samples);
 
 /// The extra table section of `qqt plan` for a fitted config with bootstrap sets.
-std::string render_best_frequency_table(const std::vector<BestFrequency>& frequencies);
+std::string render_best_frequency_table(const std::vector<BestFrequency>& frequencies, bool markdown = false);
 
 /// The JSON member `"bootstrap":{"fits":N,"best_frequency":{"top-1":0.2,...}}` of one budget.
 std::string best_frequency_json(const BestFrequency& frequency);

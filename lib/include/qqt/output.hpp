@@ -12,9 +12,10 @@
 
 namespace qqt {
 
-enum class Format { table, json, csv };
+enum class Format { table, json, csv, markdown };
 
-/// "table" | "json" | "csv"; throws InputError naming `what` otherwise.
+/// "table" | "json" | "csv" | "markdown" (or "md"); throws InputError naming `what` otherwise.
+/// Markdown is the table report as Markdown (plan only; other commands reject it).
 Format parse_format(std::string_view text, std::string_view what);
 
 struct RenderOptions {
@@ -38,7 +39,8 @@ struct PlanExtras {
   /// One entry per budget (plan order) or empty: JSON members appended to that budget's object,
   /// e.g. "\"bootstrap\":{...}". Empty strings add nothing.
   std::vector<std::string> budget_json;
-  /// Appended to the table output. CSV output carries neither.
+  /// Appended to the table output (and to Markdown, rendered as Markdown by the caller). CSV
+  /// output carries neither.
   std::string table;
 };
 
@@ -53,6 +55,9 @@ std::string exact_number(double x);
 
 /// JSON string literal with quotes and escapes.
 std::string json_string(std::string_view s);
+
+/// A CSV field, quoted per RFC 4180 when it holds a comma, quote or line break.
+std::string csv_field(std::string_view s);
 
 /// Installs SIGINT, SIGTERM and SIGHUP handlers that delete a temporary file that
 /// write_file_atomically is writing at that moment, then end the process with the same signal.
