@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "qqt/error.hpp"
+#include "qqt/output.hpp"
 #include "qqt/fit.hpp"
 #include "qqt/quantity.hpp"
 
@@ -375,20 +376,8 @@ Config load_config_text(std::string_view text, const std::string& source, const 
 }
 
 Config load_config_file(const std::string& path, const ConfigOptions& options) {
-  std::stringstream buffer;
-  std::string source = path;
-  if (path == "-") {
-    source = "<stdin>";
-    buffer << std::cin.rdbuf();
-  } else {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) throw InputError(fmt::format("{}: is a directory, not a config file", path));
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(fmt::format("{}: cannot open the config file: {}", path, std::strerror(errno)));
-    buffer << in.rdbuf();
-    if (in.bad()) throw InputError(fmt::format("{}: cannot read the config file", path));
-  }
-  return load_config_text(buffer.str(), source, options);
+  const InputText input = read_input(path, "config file", "a config file");
+  return load_config_text(input.text, input.source, options);
 }
 
 }  // namespace qqt

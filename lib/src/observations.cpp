@@ -16,6 +16,7 @@
 
 #include "qqt/config.hpp"
 #include "qqt/error.hpp"
+#include "qqt/output.hpp"
 #include "qqt/quantity.hpp"
 
 namespace qqt {
@@ -42,13 +43,6 @@ struct Record {
   std::vector<Field> fields;
   std::size_t line = 0;
 };
-
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t");
-  return s.substr(first, last - first + 1);
-}
 
 // RFC 4180 records with line/column positions. Comment lines ('#' first) and blank lines are skipped.
 class CsvReader {
@@ -297,20 +291,8 @@ Observations parse_observations(std::string_view text, const std::string& source
 }
 
 Observations load_observations_file(const std::string& path, const Model& model) {
-  std::stringstream buffer;
-  std::string source = path;
-  if (path == "-") {
-    source = "<stdin>";
-    buffer << std::cin.rdbuf();
-  } else {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) throw InputError(fmt::format("{}: is a directory, not an observations CSV", path));
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(fmt::format("{}: cannot open the observations file: {}", path, std::strerror(errno)));
-    buffer << in.rdbuf();
-    if (in.bad()) throw InputError(fmt::format("{}: cannot read the observations file", path));
-  }
-  return parse_observations(buffer.str(), source, model);
+  const InputText input = read_input(path, "observations file", "an observations CSV");
+  return parse_observations(input.text, input.source, model);
 }
 
 Strategy strategy_of(const Observation& row, const Model& model) {

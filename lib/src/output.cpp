@@ -13,6 +13,9 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
 #include <map>
 
 #include "qqt/error.hpp"
@@ -495,6 +498,21 @@ void install_signal_cleanup() {
     sigemptyset(&action.sa_mask);
     ::sigaction(sig, &action, nullptr);
   }
+}
+
+InputText read_input(const std::string& path, std::string_view kind, std::string_view a_kind) {
+  std::stringstream buffer;
+  if (path == "-") {
+    buffer << std::cin.rdbuf();
+    return {buffer.str(), "<stdin>"};
+  }
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw InputError(fmt::format("{}: is a directory, not {}", path, a_kind));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(fmt::format("{}: cannot open the {}: {}", path, kind, std::strerror(errno)));
+  buffer << in.rdbuf();
+  if (in.bad()) throw InputError(fmt::format("{}: cannot read the {}", path, kind));
+  return {buffer.str(), path};
 }
 
 void check_writable(const std::string& path) {

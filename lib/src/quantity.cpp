@@ -10,14 +10,14 @@
 #include "qqt/error.hpp"
 
 namespace qqt {
-namespace {
-
 std::string_view trim(std::string_view s) {
   const auto first = s.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return {};
   const auto last = s.find_last_not_of(" \t\r\n");
   return s.substr(first, last - first + 1);
 }
+
+namespace {
 
 [[noreturn]] void bad_count(std::string_view what, std::string_view text, std::string_view rule) {
   throw InputError(fmt::format("{}: '{}' {}", what, text, rule));

@@ -72,6 +72,16 @@ unsigned output_mode(const std::string& path);
 void set_cleanup_path(const std::string& path);
 }  // namespace detail
 
+/// The whole text of an input file ("-" reads standard input) and its name for messages
+/// ("<stdin>" or the path). `kind` names the file in errors ("config file"), `a_kind` with its
+/// article for "PATH: is a directory, not A_KIND"; a missing or unreadable file is an InputError
+/// "PATH: cannot open the KIND: reason".
+struct InputText {
+  std::string text;
+  std::string source;
+};
+InputText read_input(const std::string& path, std::string_view kind, std::string_view a_kind);
+
 /// Checks before any work that `path` can be written the way write_file_atomically will (not a
 /// directory; its folder exists and accepts a new file). Throws InputError naming the path.
 void check_writable(const std::string& path);
