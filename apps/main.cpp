@@ -41,6 +41,7 @@ constexpr const char* kExamples = R"(Examples:
   qqt plan --budgets 10M:10B:20 --max-passes 20 --weight-bounds "top 30-40%=:0.05"
                                                best strategies under constraints, with frontiers
   qqt plot curves --output curves.svg          scaling curves of every level, crossovers marked
+  qqt plot curves --search threshold,mixture --output curves.png   with the best continuous level and mixture
   qqt plot utility --output utility.png --script > utility.gp   the gnuplot script, to restyle
   qqt plot fit --config fitted.yaml --observations runs.csv --output fit.svg
   qqt predict --fractions 1,1,0.5 --weights 0.5,0.3,0.2 --budget 128M
@@ -233,7 +234,7 @@ int run(int argc, char** argv) {
   predict_cmd->add_option("--weights", weights_text, "Sampling weight of each pool, pool order, summing to 1; pools past the list get 0 (default: uniform over kept data)")->type_name("LIST");
   predict_cmd->footer(kExamples);
 
-  std::string plot_kind, plot_output, plot_config, plot_budgets, plot_observations;
+  std::string plot_kind, plot_output, plot_config, plot_budgets, plot_observations, plot_search;
   bool plot_script = false;
   qqt::PlotOptions plot_options;
   CLI::App* plot_cmd = app.add_subcommand(
@@ -242,6 +243,8 @@ int run(int argc, char** argv) {
   plot_cmd->add_option("-o,--output", plot_output, "Image file: .svg, .png or .pdf (written atomically)")->required()->type_name("FILE");
   plot_cmd->add_option("-c,--config", plot_config, "Pool configuration YAML ('-' reads stdin); default: the built-in config")->type_name("FILE");
   plot_cmd->add_option("--budgets", plot_budgets, "Budgets drawn (curves), default 240 points from max(1M, 2 N0/a) to 1000x the pool")->type_name("FROM:TO:N");
+  plot_cmd->add_option("--search", plot_search, "curves: also draw the best strategy of these families at every budget: subsets, threshold, mixture (comma list)")->type_name("LIST");
+  plot_cmd->add_option("--threads", plot_options.threads, "Worker threads for --search")->capture_default_str();
   plot_cmd->add_option("--observations", plot_observations, "Runs CSV (as for fit): points on curves; required for fit")->type_name("FILE");
   plot_cmd->add_option("--width", plot_options.width_px, "Width in pixels (PDF: 100 px per inch)")->capture_default_str();
   plot_cmd->add_option("--height", plot_options.height_px, "Height in pixels")->capture_default_str();
@@ -357,16 +360,19 @@ int run(int argc, char** argv) {
     qqt::PlotSpec spec;
     switch (kind) {
       case qqt::PlotKind::curves: {
+        if (!plot_search.empty()) plot_options.families = qqt::parse_families(plot_search, config.model);
         const auto strategies = qqt::topk_strategies(config.model);
         spec = qqt::curves_plot(config, strategies, plot_options);
         if (runs) qqt::add_observations(spec, config, strategies, *runs);
         break;
       }
       case qqt::PlotKind::utility:
+        if (!plot_search.empty()) throw qqt::InputError("plot utility: --search applies to plot curves only");
         if (runs) throw qqt::InputError("plot utility: --observations does not apply (use plot curves or plot fit)");
         spec = qqt::utility_plot(config);
         break;
       case qqt::PlotKind::fit:
+        if (!plot_search.empty()) throw qqt::InputError("plot fit: --search applies to plot curves only");
         if (!runs) throw qqt::InputError("plot fit: --observations RUNS.csv is required (the runs the config was fitted to)");
         spec = qqt::fit_plot(config, *runs);
         break;

@@ -167,3 +167,24 @@ TEST_CASE("fit plot: one curve per run group through its runs, in one colour", "
   CHECK(curves.series[6].title == "measured: top 20%");
   CHECK(curves.series[6].color == 2);
 }
+
+TEST_CASE("curves with search families: a curve per family, the envelope is the best of all", "[plot][search]") {
+  const Config c = default_config();
+  PlotOptions o;
+  o.budgets_samples = {32e6, 128e6, 640e6};
+  o.families = {Family::threshold, Family::mixture};
+  const auto strategies = topk_strategies(c.model);
+  const PlotSpec spec = curves_plot(c, strategies, o);
+  REQUIRE(spec.series.size() == strategies.size() + 2 + 1);
+  CHECK(spec.series[4].title == "best threshold");
+  CHECK(spec.series[5].title == "best mixture");
+  const PlotSeries& envelope = spec.series.back();
+  for (std::size_t j = 0; j < 3; ++j) {
+    double lowest = INFINITY;
+    for (std::size_t i = 0; i + 1 < spec.series.size(); ++i) lowest = std::min(lowest, spec.series[i].y[j]);
+    CHECK(envelope.y[j] == lowest);
+    // The mixture is seeded with the top-k and threshold bests: never worse than either.
+    CHECK(spec.series[5].y[j] <= spec.series[4].y[j]);
+    for (std::size_t i = 0; i < strategies.size(); ++i) CHECK(spec.series[4].y[j] <= spec.series[i].y[j]);
+  }
+}

@@ -44,6 +44,7 @@ ImageFormat image_format_for(const std::string& path) {
 void validate(const PlotOptions& o) {
   if (o.width_px < 300 || o.width_px > 4000) throw InputError(fmt::format("--width must be in [300, 4000] pixels, got {}", o.width_px));
   if (o.height_px < 200 || o.height_px > 4000) throw InputError(fmt::format("--height must be in [200, 4000] pixels, got {}", o.height_px));
+  if (o.threads < 1 || o.threads > 256) throw InputError(fmt::format("--threads must be in [1, 256], got {}", o.threads));
   if (!o.budgets_samples.empty()) {
     if (o.budgets_samples.size() < 2) throw InputError("plot: budgets need at least 2 points (use --budgets FROM:TO:N with N >= 2)");
     for (std::size_t i = 1; i < o.budgets_samples.size(); ++i) {
@@ -125,6 +126,29 @@ PlotSpec curves_plot(const Config& config, const std::vector<NamedStrategy>& str
   for (const auto& b : r.budgets) {
     envelope.x.push_back(b.budget_samples);
     envelope.y.push_back(b.best_candidate().error);
+  }
+  std::vector<Family> extra;
+  for (const Family f : options.families) {
+    if (f != Family::topk) extra.push_back(f);
+  }
+  if (!extra.empty()) {
+    SearchOptions search;
+    search.families = extra;
+    search.threads = options.threads;
+    const PlanResult found = search_plan(config.model, plan_options, search);
+    for (std::size_t f = 0; f < extra.size(); ++f) {
+      PlotSeries s;
+      s.title = fmt::format("best {}", to_string(extra[f]));
+      for (std::size_t j = 0; j < found.budgets.size(); ++j) {
+        const auto& family = found.budgets[j].families;
+        const auto it = std::find_if(family.begin(), family.end(), [&](const FamilyBest& fb) { return fb.family == to_string(extra[f]); });
+        if (it == family.end() || !it->best) continue;
+        s.x.push_back(found.budgets[j].budget_samples);
+        s.y.push_back(it->best->error);
+        envelope.y[j] = std::min(envelope.y[j], it->best->error);
+      }
+      spec.series.push_back(std::move(s));
+    }
   }
   spec.series.push_back(std::move(envelope));
   for (const auto& x : r.crossovers) spec.marks.push_back({x.budget_samples, format_count(x.budget_samples, 3)});

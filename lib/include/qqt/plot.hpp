@@ -11,6 +11,7 @@
 #include "qqt/config.hpp"
 #include "qqt/observations.hpp"
 #include "qqt/plan.hpp"
+#include "qqt/search.hpp"
 
 namespace qqt {
 
@@ -29,6 +30,11 @@ struct PlotOptions {
   int width_px = 900;    ///< image width in pixels (PDF: at 100 px per inch); range [300, 4000]
   int height_px = 560;   ///< image height in pixels; range [200, 4000]
   ImageFormat format = ImageFormat::svg;
+  /// Curves only: search families drawn besides the top-k levels, each as the curve of its best
+  /// strategy at every budget (subsets, threshold, mixture; topk is always drawn). Default none.
+  std::vector<Family> families;
+  /// Worker threads for those searches; output does not depend on it. Range [1, 256]. Default 1.
+  int threads = 1;
 };
 void validate(const PlotOptions& options);
 
@@ -57,8 +63,9 @@ struct PlotSpec {
   std::vector<PlotMark> marks;
 };
 
-/// Predicted error of every strategy (default: the top-k levels) against samples seen, the lower
-/// envelope (the best strategy at each budget) and the crossovers between the top-k levels.
+/// Predicted error of every strategy (default: the top-k levels) against samples seen, the best
+/// strategy of each family in options.families ("best mixture"), the lower envelope (the best of
+/// all at each budget) and the crossovers between the top-k levels.
 PlotSpec curves_plot(const Config& config, const std::vector<NamedStrategy>& strategies, const PlotOptions& options);
 
 /// Adds measured runs to a curves plot as points: runs on exactly the pools of one strategy get
