@@ -107,7 +107,7 @@ void add_common(CLI::App* cmd, CommonArgs& args) {
   cmd->add_option("-c,--config", args.config_path, "Pool configuration YAML ('-' reads stdin); default: the built-in T-MARS config")->type_name("FILE");
   cmd->add_option("-b,--budget", args.budget_list, "Budgets in samples seen, comma separated: 32M,640M,1.28e9 (suffixes K M B/G T)")->type_name("LIST");
   cmd->add_option("--budgets", args.budget_range, "N log-spaced budgets from FROM to TO, e.g. 1M:100B:50 (plan: also each family's frontier)")->type_name("FROM:TO:N");
-  cmd->add_option("-f,--format", args.format, "Output format: table, json or csv")->capture_default_str()->type_name("FORMAT");
+  cmd->add_option("-f,--format", args.format, "Output format: table, json, csv or markdown")->capture_default_str()->type_name("FORMAT");
   cmd->add_option("-o,--output", args.output_path, "Write the output to FILE atomically (default: stdout)")->type_name("FILE");
 }
 
@@ -272,7 +272,7 @@ int run(int argc, char** argv) {
   validate_cmd->add_option("-c,--config", val_config, "Fitted config (from qqt fit) or any complete config")->required()->type_name("FILE");
   validate_cmd->add_option("--observations", val_observations, "CSV of held-out runs, as for fit ('-' reads stdin)")->required()->type_name("FILE");
   validate_cmd->add_option("--max-mae", val_max_mae, "Exit 3 when the mean absolute error exceeds X (metric units: 0.01 = 1 point)")->type_name("X");
-  validate_cmd->add_option("-f,--format", val_format, "Output format: table, json or csv")->capture_default_str()->type_name("FORMAT");
+  validate_cmd->add_option("-f,--format", val_format, "Output format: table, json, csv or markdown")->capture_default_str()->type_name("FORMAT");
   validate_cmd->add_option("-o,--output", val_output, "Write the output to FILE atomically (default: stdout)")->type_name("FILE");
   validate_cmd->footer(kExamples);
 
