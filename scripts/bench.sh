@@ -32,27 +32,27 @@ time_cmd() {
 
 data="$root/tests/data"
 echo "== whole process, top-k levels (target: 10,000 budgets x 4 levels < 50 ms)"
-time_cmd 15 "qqt plan --budgets 1M:100B:10000 --format csv --search topk (default config)" "$qqt" plan --budgets 1M:100B:10000 --format csv --search topk
-time_cmd 15 "qqt plan --budget 640M --search topk (default config, table)" "$qqt" plan --budget 640M --search topk
+time_cmd 15 "qqt plan --budgets 1M:100B:10000 --format csv --search topk (default config)" "$qqt" -q plan --budgets 1M:100B:10000 --format csv --search topk
+time_cmd 15 "qqt plan --budget 640M --search topk (default config, table)" "$qqt" -q plan --budget 640M --search topk
 echo
 echo "== whole process, search families (docs/search.md)"
 echo "   target: subsets over 16 pools (65,535 subsets) x 100 budgets < 1 s"
 time_cmd 5 "plan --config pools-16.yaml --budgets 1M:100B:100 --search subsets --format json" \
-  "$qqt" plan --config "$data/pools-16.yaml" --budgets 1M:100B:100 --search subsets --format json
+  "$qqt" -q plan --config "$data/pools-16.yaml" --budgets 1M:100B:100 --search subsets --format json
 time_cmd 5 "  the same, --threads 1" \
-  "$qqt" plan --config "$data/pools-16.yaml" --budgets 1M:100B:100 --search subsets --format json --threads 1
+  "$qqt" -q plan --config "$data/pools-16.yaml" --budgets 1M:100B:100 --search subsets --format json --threads 1
 echo "   target: mixture over 8 pools < 100 ms per budget"
 PER=10 time_cmd 5 "plan --config pools-8.yaml --budgets 1M:100B:10 --search mixture --threads 1" \
-  "$qqt" plan --config "$data/pools-8.yaml" --budgets 1M:100B:10 --search mixture --format json --threads 1
+  "$qqt" -q plan --config "$data/pools-8.yaml" --budgets 1M:100B:10 --search mixture --format json --threads 1
 PER=10 time_cmd 5 "  the same, --threads 2" \
-  "$qqt" plan --config "$data/pools-8.yaml" --budgets 1M:100B:10 --search mixture --format json --threads 2
+  "$qqt" -q plan --config "$data/pools-8.yaml" --budgets 1M:100B:10 --search mixture --format json --threads 2
 PER=1 time_cmd 5 "plan --config pools-8.yaml --budget 100B --search mixture (the slowest budget)" \
-  "$qqt" plan --config "$data/pools-8.yaml" --budget 100B --search mixture --format json
+  "$qqt" -q plan --config "$data/pools-8.yaml" --budget 100B --search mixture --format json
 echo "   the default search (topk, subsets, threshold, mixture)"
-time_cmd 5 "qqt plan --budget 32M,64M,128M,640M (default config, table)" "$qqt" plan --budget 32M,64M,128M,640M
-PER=100 time_cmd 3 "qqt plan --budgets 1M:100B:100 --format json (default config)" "$qqt" plan --budgets 1M:100B:100 --format json
+time_cmd 5 "qqt plan --budget 32M,64M,128M,640M (default config, table)" "$qqt" -q plan --budget 32M,64M,128M,640M
+PER=100 time_cmd 3 "qqt plan --budgets 1M:100B:100 --format json (default config)" "$qqt" -q plan --budgets 1M:100B:100 --format json
 PER=100 time_cmd 3 "plan --config pools-8.yaml --budgets 1M:100B:100 --format json" \
-  "$qqt" plan --config "$data/pools-8.yaml" --budgets 1M:100B:100 --format json
+  "$qqt" -q plan --config "$data/pools-8.yaml" --budgets 1M:100B:100 --format json
 echo
 echo "== law evaluations"
 "$build_dir/tests/qqt_law_bench"
@@ -70,5 +70,5 @@ awk 'BEGIN { print "pool,samples_seen,error";
              for (i = 0; i < 1000000; i++) { p = i % 4; printf "top %d-%d%%,%dM,%.4f\n", p * 10, p * 10 + 10, 10 + i % 500, 0.5 + (i % 1000) / 4000 } }' \
   >"$big/runs.csv"
 time_cmd 3 "qqt validate, 1,000,000 rows (load + predict + write CSV)" \
-  "$qqt" validate --config "$root/configs/datacomp-medium-tmars-imagenet.yaml" --observations "$big/runs.csv" --format csv
+  "$qqt" -q validate --config "$root/configs/datacomp-medium-tmars-imagenet.yaml" --observations "$big/runs.csv" --format csv
 rm -rf "$big"
