@@ -528,47 +528,67 @@ void check_writable(const std::string& path) {
   ::unlink(probe.c_str());
 }
 
-void write_file_atomically(const std::string& path, std::string_view content) {
+detail::PendingFile::PendingFile(const std::string& path) : path_(path) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (fs::is_directory(path, ec)) throw InputError(fmt::format("{}: is a directory; --output needs a file path", path));
   const fs::path target(path);
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::string temp = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
-  const int fd = ::mkstemp(temp.data());
-  if (fd < 0) throw InputError(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
-  detail::set_cleanup_path(temp);
-  auto fail = [&](const char* what) {
-    const int err = errno;
-    ::close(fd);
-    ::unlink(temp.c_str());
-    detail::set_cleanup_path("");
-    throw InputError(fmt::format("{}: cannot {}: {}", path, what, std::strerror(err)));
-  };
-  std::size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+  temp_ = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
+  fd_ = ::mkstemp(temp_.data());
+  if (fd_ < 0) throw InputError(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
+  set_cleanup_path(temp_);
+}
+
+detail::PendingFile::~PendingFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!done_) {
+    ::unlink(temp_.c_str());
+    set_cleanup_path("");
+  }
+}
+
+void detail::PendingFile::fail(const char* what, int err) {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  ::unlink(temp_.c_str());
+  set_cleanup_path("");
+  done_ = true;
+  throw InputError(fmt::format("{}: cannot {}: {}", path_, what, std::strerror(err)));
+}
+
+void detail::PendingFile::write(std::string_view content) {
+  std::size_t written = 0;
+  while (written < content.size()) {
+    const ssize_t n = ::write(fd_, content.data() + written, content.size() - written);
     if (n < 0) {
       if (errno == EINTR) continue;
-      fail("write");
+      fail("write", errno);
     }
-    done += static_cast<std::size_t>(n);
+    written += static_cast<std::size_t>(n);
   }
-  if (::fchmod(fd, detail::output_mode(path)) != 0) fail("set permissions");
-  if (::fsync(fd) != 0) fail("flush");
-  if (::close(fd) != 0) {
-    const int err = errno;
-    ::unlink(temp.c_str());
-    detail::set_cleanup_path("");
-    throw InputError(fmt::format("{}: cannot close: {}", path, std::strerror(err)));
-  }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(temp.c_str());
-    detail::set_cleanup_path("");
-    throw InputError(fmt::format("{}: cannot rename into place: {}", path, std::strerror(err)));
-  }
-  detail::set_cleanup_path("");
+}
+
+void detail::PendingFile::close() {
+  if (fd_ < 0) return;
+  if (::fsync(fd_) != 0) fail("flush", errno);
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) fail("close", errno);
+}
+
+void detail::PendingFile::commit() {
+  close();
+  if (::chmod(temp_.c_str(), output_mode(path_)) != 0) fail("set permissions", errno);
+  if (::rename(temp_.c_str(), path_.c_str()) != 0) fail("rename into place", errno);
+  set_cleanup_path("");
+  done_ = true;
+}
+
+void write_file_atomically(const std::string& path, std::string_view content) {
+  detail::PendingFile file(path);
+  file.write(content);
+  file.commit();
 }
 
 }  // namespace qqt

@@ -346,14 +346,9 @@ std::string read_all(const std::string& path) {
 void render_plot(const PlotSpec& spec, const PlotOptions& options, const std::string& output_path) {
   namespace fs = std::filesystem;
   validate(options);
-  check_writable(output_path);
-  const fs::path target(output_path);
-  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::string image = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
-  const int image_fd = ::mkstemp(image.data());
-  if (image_fd < 0) throw InputError(fmt::format("{}: cannot write: {}", output_path, std::strerror(errno)));
-  ::close(image_fd);
-  detail::set_cleanup_path(image);
+  detail::PendingFile image_file(output_path);
+  image_file.close();  // gnuplot writes it by name
+  const std::string& image = image_file.temp_path();
   std::string script_path = (fs::temp_directory_path() / "qqt-plot-XXXXXX").string();
   const int script_fd = ::mkstemp(script_path.data());
   std::string err_path = (fs::temp_directory_path() / "qqt-gnuplot-err-XXXXXX").string();
@@ -364,8 +359,6 @@ void render_plot(const PlotSpec& spec, const PlotOptions& options, const std::st
   };
   if (script_fd < 0 || err_fd < 0) {
     cleanup();
-    ::unlink(image.c_str());
-    detail::set_cleanup_path("");
     throw EnvironmentError("plot: cannot create temporary files");
   }
   const std::string script = gnuplot_script(spec, options, image);
@@ -391,21 +384,14 @@ void render_plot(const PlotSpec& spec, const PlotOptions& options, const std::st
   ::close(err_fd);
   const std::string gnuplot_errors = read_all(err_path);
   cleanup();
-  const bool ok = spawned == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 && fs::file_size(image) > 0;
+  std::error_code size_error;
+  const bool ok = spawned == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 && fs::file_size(image, size_error) > 0 && !size_error;
   if (!ok) {
-    ::unlink(image.c_str());
-    detail::set_cleanup_path("");
     if (spawned != 0) throw EnvironmentError("plot: cannot run gnuplot; install it (Debian: apt-get install gnuplot-nox)");
     const auto first_line = gnuplot_errors.substr(0, gnuplot_errors.find('\n', gnuplot_errors.find_first_not_of('\n')));
     throw InternalError(fmt::format("plot: gnuplot failed (exit {}): {}", WIFEXITED(status) ? WEXITSTATUS(status) : -1, first_line));
   }
-  if (::chmod(image.c_str(), detail::output_mode(output_path)) != 0 || ::rename(image.c_str(), output_path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(image.c_str());
-    detail::set_cleanup_path("");
-    throw InputError(fmt::format("{}: cannot rename into place: {}", output_path, std::strerror(err)));
-  }
-  detail::set_cleanup_path("");
+  image_file.commit();
 }
 
 }  // namespace qqt

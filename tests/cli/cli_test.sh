@@ -1,30 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end tests of the qqt command line: outputs, exit codes and one-line errors.
 # Usage: cli_test.sh PATH/TO/qqt PROJECT_SOURCE_DIR
-set -uo pipefail
 qqt="$1"
 src="$2"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-
-# run CODE ARGS...: runs qqt, stores stdout/stderr in $tmp/out and $tmp/err, checks the exit code.
-run() {
-  local want="$1"; shift
-  "$qqt" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-  local got=$?
-  if [[ $got -eq $want ]]; then ok; else bad "qqt $* exited $got, want $want; stderr: $(head -3 "$tmp/err")"; fi
-}
-has() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2': $(head -5 "$1")"; fi; }
-one_line_error() {  # stderr is exactly one line starting with "qqt: error: " and containing $1
-  local lines; lines=$(wc -l <"$tmp/err")
-  if [[ $lines -eq 1 ]] && grep -qF -- "qqt: error: " "$tmp/err" && grep -qF -- "$1" "$tmp/err"; then ok
-  else bad "want one error line with '$1', got: $(cat "$tmp/err")"; fi
-}
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # --- the reference table (issue: predicted accuracy for top 10/20/30/40 %)
 run 0 plan --budget 32M,64M,128M,640M

@@ -1,30 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end tests of `qqt fit`, `qqt validate` and plan's bootstrap section: outputs, files, exit
 # codes and one-line errors. Usage: fit_cli_test.sh PATH/TO/qqt PROJECT_SOURCE_DIR
-set -uo pipefail
 qqt="$1"
 src="$2"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-
-run() {  # run CODE ARGS...: stdout/stderr in $tmp/out and $tmp/err; checks the exit code
-  local want="$1"; shift
-  "$qqt" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-  local got=$?
-  if [[ $got -eq $want ]]; then ok; else bad "qqt $* exited $got, want $want; stderr: $(head -3 "$tmp/err")"; fi
-}
-has() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2': $(head -5 "$1")"; fi; }
-lacks() { if grep -qF -- "$2" "$1"; then bad "$1 has '$2'"; else ok; fi; }
-one_line_error() {
-  local lines; lines=$(wc -l <"$tmp/err")
-  if [[ $lines -eq 1 ]] && grep -qF -- "qqt: error: " "$tmp/err" && grep -qF -- "$1" "$tmp/err"; then ok
-  else bad "want one error line with '$1', got: $(cat "$tmp/err")"; fi
-}
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # close KEY WANT FILE: the YAML scalar KEY (first match) is within 1e-6 relative of WANT
 close() {
   local got; got=$(sed -n "s/^$1: //p" "$3" | head -1)

@@ -82,6 +82,37 @@ struct InputText {
 };
 InputText read_input(const std::string& path, std::string_view kind, std::string_view a_kind);
 
+namespace detail {
+/// A temporary file beside `path` that becomes `path` on commit() and is deleted otherwise (on
+/// destruction, on an exception, or by the signal handler of install_signal_cleanup()). The way
+/// every output of qqt reaches its path. Throws InputError naming `path`.
+class PendingFile {
+ public:
+  explicit PendingFile(const std::string& path);
+  ~PendingFile();
+  PendingFile(const PendingFile&) = delete;
+  PendingFile& operator=(const PendingFile&) = delete;
+
+  /// Where to write; open as fd() until close().
+  const std::string& temp_path() const { return temp_; }
+  int fd() const { return fd_; }
+  /// Writes all of `content` to fd().
+  void write(std::string_view content);
+  /// Flushes to disk and closes fd() (idempotent).
+  void close();
+  /// Closes, gives the file the mode of the file it replaces (or 0666 less the umask) and renames it
+  /// to the target path.
+  void commit();
+
+ private:
+  [[noreturn]] void fail(const char* what, int err);
+  std::string path_;
+  std::string temp_;
+  int fd_ = -1;
+  bool done_ = false;
+};
+}  // namespace detail
+
 /// Checks before any work that `path` can be written the way write_file_atomically will (not a
 /// directory; its folder exists and accepts a new file). Throws InputError naming the path.
 void check_writable(const std::string& path);
