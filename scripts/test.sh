@@ -20,7 +20,7 @@ if [[ -z "${QQT_NO_SANITIZE:-}" ]]; then
   asan_dir="${QQT_ASAN_BUILD_DIR:-$root/build-asan}"
   # Warnings are enforced by the plain build; g++ 12 under -fsanitize reports false
   # -Wmaybe-uninitialized in libstdc++ headers, so this build does not treat warnings as errors.
-  QQT_BUILD_DIR="$asan_dir" QQT_WERROR=OFF QQT_CMAKE_ARGS="-DQQT_SANITIZE=ON -DQQT_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo" \
+  QQT_BUILD_DIR="$asan_dir" QQT_WERROR=OFF QQT_CMAKE_ARGS="-DQQT_SANITIZE=ON -DQQT_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS=-O1" \
     "$root/scripts/setup.sh"
   echo "== tests under AddressSanitizer + UndefinedBehaviorSanitizer (build: $asan_dir)"
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
