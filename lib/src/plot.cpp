@@ -84,18 +84,37 @@ std::vector<double> default_budgets(const Model& m) {
   return out;
 }
 
-// A gnuplot double-quoted string.
+// A label as a gnuplot *single-quoted* string: the only form gnuplot never evaluates. Inside
+// double quotes gnuplot runs `backquoted` shell commands before parsing the line, so a pool name
+// like a`touch pwned` in a shared config would run code (gnuplot 5.4 docs, "Substitution": "not
+// done inside single quotes"). Single quotes have no escapes, so ' is doubled; control characters
+// (newlines end the command, NUL ends the string) become spaces. `@` macros and system() are not
+// expanded inside any string; enhanced-text markup is off for every label (noenhanced).
 std::string gp_string(std::string_view s) {
-  std::string out = "\"";
+  std::string out = "'";
   for (const char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\'') {
+      out += "''";
+    } else if (byte < 0x20 || byte == 0x7f) {
+      out += ' ';
+    } else {
+      out += c;
     }
-    out += c;
   }
-  return out + "\"";
+  return out + "'";
+}
+
+// A file path for gnuplot: a single-quoted string, refused if it holds a character that the
+// string cannot carry literally (a control character would be changed, so the file would go elsewhere).
+std::string gp_path(const std::string& path) {
+  for (const char c : path) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      throw InputError(fmt::format("output path '{}' holds a control character, which gnuplot cannot be given", gp_string(path)));
+    }
+  }
+  return gp_string(path);
 }
 
 }  // namespace
@@ -269,7 +288,7 @@ std::string gnuplot_script(const PlotSpec& spec, const PlotOptions& options, con
       s += fmt::format("set terminal pdfcairo size {}in,{}in font \"Helvetica,9\"\n", options.width_px / 100.0, options.height_px / 100.0);
       break;
   }
-  s += fmt::format("set output {}\n", gp_string(output_path));
+  s += fmt::format("set output {}\n", gp_path(output_path));
   s += fmt::format("set title {} noenhanced\nset xlabel {} noenhanced\nset ylabel {} noenhanced\n", gp_string(spec.title),
                    gp_string(spec.x_label), gp_string(spec.y_label));
   s += "set border 3\nset tics nomirror\nset grid xtics ytics lc rgb \"#e0e0e0\" lw 1\n";
