@@ -7,10 +7,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${QQT_BUILD_DIR:-$root/build}"
-if [[ ! -d "$root/../shared/testdata" ]]; then
-  echo "qqt test: ../shared (spec, test vectors, external data) is missing next to the project" >&2
-  exit 2
-fi
 
 QQT_WERROR=ON "$root/scripts/setup.sh"
 echo "== tests (build: $build_dir)"

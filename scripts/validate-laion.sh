@@ -4,7 +4,7 @@
 # prediction for the utility law next to the compute-agnostic power law.
 #
 # Data: Cherti et al. (CVPR 2023) ImageNet zero-shot results, read in place from
-# ../shared/data/external/scaling-laws-openclip/zeroshot_results.csv (see its README.txt). The
+# tests/data/laion/zeroshot_results_imagenet1k.csv (the ImageNet rows of the LAION results; see tests/data/laion/README.md). The
 # observation CSVs are built from it at run time in a temporary folder; nothing is copied into the
 # project. LAION-80M, LAION-400M and LAION-2B are three pools of one source, 80M, 400M and 2.32B
 # samples, fitted with one b and one tau (--shared b,tau; tau scales with pool size, App. G).
@@ -21,17 +21,16 @@ if [[ -z "$qqt" ]]; then
   "$root/scripts/setup.sh"
   qqt="${QQT_BUILD_DIR:-$root/build}/apps/qqt"
 fi
-shared="${QQT_SHARED_DIR:-$root/../shared}"
-data="$shared/data/external/scaling-laws-openclip/zeroshot_results.csv"
+data="$root/tests/data/laion/zeroshot_results_imagenet1k.csv"
 if [[ ! -r "$data" ]]; then
-  echo "validate-laion: cannot read $data (the shared data next to the project)" >&2
+  echo "validate-laion: cannot read $data (the LAION rows kept in the repository)" >&2
   exit 2
 fi
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 cat >"$tmp/laion.yaml" <<'EOF'
-# LAION subsets as pools of one source (sizes as in ../shared/data/external/scaling-laws-openclip/README.txt).
+# LAION subsets as pools of one source (sizes as in tests/data/laion/README.md and the source's README).
 law: utility
 irreducible: outside
 tau_scaling: 1
