@@ -12,14 +12,17 @@
 //   scaled  u_i = r_i + s (c_i - r_i), the same without t: every pool gives up the same share.
 // Every x in the box maps to a strategy that meets the constraints, so the problem is box-constrained.
 //
+// Every used pool keeps at least one sample (u_i >= 1, spec §2): least and most are at least 1, and
+// with only_seen a weight too small to draw one sample at budget n (n w_i < 1) drops the pool.
+//
 // Why `most`: under the utility law with `irreducible: outside` the error never increases when a used
 // pool keeps more data at fixed weights (a longer period P_i = u_i / w_i means fewer passes, and a
-// larger U slower decay of every pool: beta(m) = sum w_i b_i delta_i^k_i only gets more negative;
-// mixture_search_test checks it). With `inside` that fails through an artefact: d multiplies the
-// repetition factor from the first breakpoint n1' = min P_i on, so a pool with a tiny kept size and
-// a tiny period shrinks the irreducible error towards 0. The family therefore keeps u_i = c_i under
-// every law unless --max-unique binds; then `free` (outside and the other laws) or `scaled` (inside,
-// which keeps the shortest period from collapsing). docs/search.md explains both artefacts.
+// smaller w_i^2 / u_i a larger effective mix size U~ and slower decay of every pool: beta(m) =
+// sum w_i b_i delta_i^k_i only gets more negative; mixture_search_test checks it). With `inside` a
+// larger U also moves n_d = min(n, U), where d joins the repetition factor, so keeping less can pay
+// a little; the brute-force tests bound what `most` misses. The family keeps u_i = c_i unless
+// --max-unique binds; then `free` (outside and the other laws) or `scaled` (inside: every pool gives
+// up the same share). docs/search.md "Artefacts" says what is left of the old law's artefacts.
 #include "qqt/mixture_search.hpp"
 
 #include <fmt/format.h>
