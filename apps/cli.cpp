@@ -21,6 +21,7 @@
 #include "commands/validate.hpp"
 #include "context.hpp"
 #include "qqt/error.hpp"
+#include "qqt/io.hpp"
 #include "qqt/output.hpp"
 
 namespace qqt::cli {

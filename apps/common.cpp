@@ -4,11 +4,10 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <cmath>
-#include <cstdlib>
-
 #include "qqt/error.hpp"
+#include "qqt/io.hpp"
 #include "qqt/quantity.hpp"
+#include "qqt/text.hpp"
 
 namespace qqt::cli {
 
@@ -59,23 +58,7 @@ std::vector<double> budgets_of(const CommonArgs& args) {
   throw InputError("no budget given: use --budget LIST (e.g. --budget 640M) or --budgets FROM:TO:N");
 }
 
-std::vector<double> doubles_of(const std::string& text, const char* what) {
-  std::vector<double> out;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = text.find(',', start);
-    const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    char* end = nullptr;
-    const double v = std::strtod(item.c_str(), &end);
-    if (item.empty() || end != item.c_str() + item.size() || !std::isfinite(v)) {
-      throw InputError(fmt::format("{}: '{}' is not a finite number (item {} of '{}')", what, item, out.size() + 1, text));
-    }
-    out.push_back(v);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
+std::vector<double> doubles_of(const std::string& text, const char* what) { return parse_number_list(text, what); }
 
 std::vector<double> per_pool(std::vector<double> values, const Model& model, const char* what) {
   if (values.size() > model.pools.size()) {

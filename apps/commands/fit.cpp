@@ -9,6 +9,7 @@
 #include "qqt/error.hpp"
 #include "qqt/fit.hpp"
 #include "qqt/fit_report.hpp"
+#include "qqt/io.hpp"
 #include "qqt/observations.hpp"
 
 namespace qqt::cli {
