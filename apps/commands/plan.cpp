@@ -47,7 +47,7 @@ void setup_plan(CLI::App& cmd, PlanArgs& args) {
   cmd.add_flag("--allow-unseen", args.allow_unseen,
                "Let the mixture keep more of a pool than the budget draws from it (the law then rewards unseen data; "
                "see docs/search.md)");
-  cmd.add_option("--seed", args.seed, "Seed of the mixture search's random starts (same seed, same result)")->capture_default_str()->type_name("N");
+  add_seed_option(cmd, args.seed, "Seed of the mixture search's random starts (same seed, same result)");
   cmd.add_option("--threads", args.threads, "Worker threads (output does not depend on it); default: hardware threads, at most 2")
       ->capture_default_str()->type_name("N");
   cmd.footer(kExamples);
@@ -61,6 +61,9 @@ int run_plan(const PlanArgs& args, Context& ctx) {
   RegressionOptions regression;
   regression.tolerance_rel = args.tolerance;
   validate(regression);
+  // The baseline first: a missing or bad --expect file fails before the work, not after it.
+  std::optional<Baseline> baseline;
+  if (!args.expect_path.empty()) baseline = load_baseline(args.expect_path);
   const Config config = load_config(args.common.config_path);
   const auto strategies = topk_strategies(config.model);
   SearchOptions search;
@@ -87,8 +90,8 @@ int run_plan(const PlanArgs& args, Context& ctx) {
     extras.table = render_best_frequency_table(frequencies, format == Format::markdown);
   }
   emit(ctx, args.common.output_path, render_plan(config, result, format, render_options(ctx, args.common.output_path), extras));
-  if (!args.expect_path.empty()) {
-    const auto report = compare_with_baseline(result, args.expect_path, regression);
+  if (baseline) {
+    const auto report = compare_with_baseline(result, *baseline, regression);
     for (const auto& line : report.findings) ctx.write_err("qqt: regression: " + line + "\n");
     if (!report.ok()) return kExitRegression;
     spdlog::info("no regression against {} ({} budgets compared)", args.expect_path, report.budgets_compared);

@@ -41,6 +41,7 @@ int run_plot(const PlotArgs& args, Context& ctx) {
   options.format = image_format_for(args.output_path);
   // The image is written by qqt unless --script hands the drawing to the user's gnuplot.
   if (!args.script) check_output(args.output_path);
+  check_one_stdin({{"--config", args.config_path}, {"--observations", args.observations}});
   if (!args.budgets.empty()) options.budgets_samples = parse_count_range(args.budgets, "--budgets");
   validate(options);
   const Config config = load_config(args.config_path);
