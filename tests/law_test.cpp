@@ -323,4 +323,6 @@ TEST_CASE("a used pool keeps at least one sample; a pool has at least one", "[la
   CHECK_NOTHROW(Mixture(m, {{1.0, 1.0 / 12.8e6}, {0.5, 0.5}}));  // exactly one sample
   m.pools[1].size_samples = 0.5;
   CHECK_THROWS_WITH(validate(m), "pools[1].size must be a finite number of at least 1 sample, got 0.5");
+  m.pools[1].size_samples = 1e300;  // found by fuzz_kernel: sums of sizes overflowed in the subset kernel
+  CHECK_THROWS_WITH(validate(m), "pools[1].size must be at most 1e+18 samples, got 1e+300");
 }

@@ -129,3 +129,21 @@ TEST_CASE("subset names and the pool limit", "[subsets]") {
   for (int i = 0; i < 17; ++i) big.pools.push_back({"x" + std::to_string(i), 1e6, -0.1, 2.0, std::nullopt});
   CHECK_THROWS_WITH(SubsetSearch(big, {}), Catch::Contains("handles at most 20 pools; the config has 21"));
 }
+
+TEST_CASE("huge |b| and sizes: the subset kernel agrees with Mixture (found by fuzz_kernel)", "[subsets][extreme]") {
+  // The kernel summed S_i b_i before dividing by U: with b = -1e300 and S = 12.8M that overflowed
+  // to -inf (then NaN) where Mixture's w_i b_i stays finite. It now sums w_i b_i as Mixture does.
+  Model m;
+  m.params.a = 1e5;  // a n1' / N0 >= 1 at every budget below, so (..)^b with b = -1e300 is 0 or 1
+  m.params.d = 1e-300;
+  m.pools = {{"p", 12.8e6, -1e300, 3.0, std::nullopt}, {"q", 1e6, -0.1, 2.0, std::nullopt}};
+  const SubsetSearch search(m, Constraints{});
+  for (const double n : {1e6, 6.4e8}) {
+    for (const PoolMask mask : {PoolMask{1}, PoolMask{3}}) {
+      const double want = Mixture(m, subset_strategy(m, mask).strategy).error(n);
+      INFO("mask " << mask << " budget " << n);
+      CHECK(std::isfinite(search.error(mask, n)));
+      CHECK(std::abs(search.error(mask, n) - want) <= 1e-12 * want);
+    }
+  }
+}

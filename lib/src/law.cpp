@@ -14,6 +14,7 @@
 
 #include "law_kernel.hpp"
 #include "qqt/error.hpp"
+#include "qqt/quantity.hpp"
 #include "repetition_sum.hpp"
 
 namespace qqt {
@@ -66,6 +67,10 @@ void validate(const Model& model) {
     if (!names.insert(pool.name).second) bad(fmt::format("{}.name '{}' is a duplicate", where, pool.name));
     if (!finite(pool.size_samples) || !(pool.size_samples >= 1)) {
       bad(fmt::format("{}.size must be a finite number of at least 1 sample, got {}", where, pool.size_samples));
+    }
+    // The config reader's limit for any count (qqt/quantity.hpp): sums of sizes stay finite.
+    if (pool.size_samples > kMaxCount) {
+      bad(fmt::format("{}.size must be at most {:g} samples, got {}", where, kMaxCount, pool.size_samples));
     }
     if (!finite(pool.b) || !(pool.b < 0)) bad(fmt::format("{}.b must be negative, got {}", where, pool.b));
     if (!finite(pool.tau_passes) || !(pool.tau_passes > 0)) {

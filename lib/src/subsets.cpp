@@ -69,15 +69,16 @@ SubsetSearch::SubsetSearch(const Model& model, const Constraints& constraints) :
   weights_ok_.assign(count, 0);
   for (std::size_t mask = 1; mask < count; ++mask) {
     double u = 0.0;
-    double slope = 0.0;
     for (std::size_t i = 0; i < m; ++i) {  // pool order, as Mixture sums U
       if (mask >> i & 1u) {
         u += model.pools[i].size_samples;
-        slope += model.pools[i].size_samples * model.pools[i].b;
       }
     }
     unique_[mask] = u;
-    slope_[mask] = slope;
+    slope_[mask] = 0.0;
+    for (std::size_t i = 0; i < m; ++i) {  // beta0 = sum_i w_i b_i, w_i = S_i / U: |beta0| <= max |b_i|, no overflow
+      if (mask >> i & 1u) slope_[mask] += model.pools[i].size_samples / u * model.pools[i].b;
+    }
     bool ok = u <= constraints_.max_unique * (1 + kConstraintSlack);
     for (std::size_t i = 0; i < m && ok; ++i) {
       const double w = mask >> i & 1u ? model.pools[i].size_samples / u : 0.0;
@@ -105,10 +106,10 @@ double SubsetSearch::error(PoolMask mask, double n) const {
   for (std::size_t i = 0; i < model.pools.size(); ++i) {
     if (!(mask >> i & 1u)) continue;
     const Pool& pool = model.pools[i];
-    rest += pool.size_samples * pool.b * detail::pass_sum(detail::decay_rate(pool, u, p.tau_scaling), passes);
+    rest += pool.size_samples / u * pool.b * detail::pass_sum(detail::decay_rate(pool, u, p.tau_scaling), passes);
   }
   const double l1 = std::log(p.a * std::min(u, n) / p.normalizer);
-  return detail::close_utility(p, slope_[mask] / u, l1, rest / u, 0.0);  // uniform: ln R(n_d) - beta0 l1 = 0
+  return detail::close_utility(p, slope_[mask], l1, rest, 0.0);  // uniform: ln R(n_d) - beta0 l1 = 0
 }
 
 std::vector<SubsetBest> SubsetSearch::best(std::span<const double> budgets, int threads) const {
@@ -180,13 +181,13 @@ void SubsetSearch::best_utility(std::span<const double> sorted, std::vector<Subs
       std::fill(s.rest.begin(), s.rest.end(), 0.0);
       for (std::size_t i = 0; i < m; ++i) {
         if (!(mask >> i & 1u)) continue;
-        const double c = model.pools[i].size_samples * model.pools[i].b;
+        const double c = model.pools[i].size_samples / u * model.pools[i].b;  // w_i b_i
         const double* h = s.sums.data() + i * feasible_end;
         for (std::size_t j = 0; j < feasible_end; ++j) s.rest[j] += c * h[j];
       }
-      const double beta0 = slope_[mask] / u;
+      const double beta0 = slope_[mask];
       for (std::size_t j = 0; j < feasible_end; ++j) {
-        const double y = detail::close_utility(p, beta0, s.l1[j], s.rest[j] / u, 0.0);
+        const double y = detail::close_utility(p, beta0, s.l1[j], s.rest[j], 0.0);
         if (std::isfinite(y) && better(y, mask, mine[j])) mine[j] = {mask, y};
       }
     }

@@ -55,7 +55,7 @@ class SubsetSearch {
   const Model* model_;
   Constraints constraints_;
   std::vector<double> unique_;       // U per mask (mask 0 unused)
-  std::vector<double> slope_;        // sum_i S_i b_i per mask: beta0 * U
+  std::vector<double> slope_;        // beta0 = sum_i (S_i / U) b_i per mask
   std::vector<char> weights_ok_;     // weight bounds and --max-unique hold (budget-independent)
   std::vector<PoolMask> order_;      // feasible masks sorted by (U, mask)
 };
