@@ -9,6 +9,7 @@
 
 #include "context.hpp"
 #include "qqt/config.hpp"
+#include "qqt/io.hpp"
 #include "qqt/output.hpp"
 
 namespace CLI {
