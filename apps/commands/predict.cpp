@@ -1,9 +1,11 @@
 #include "predict.hpp"
 
 #include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
 
 #include "qqt/error.hpp"
 #include "qqt/law.hpp"
+#include "qqt/plan.hpp"
 
 namespace qqt::cli {
 
@@ -33,6 +35,7 @@ int run_predict(const PredictArgs& args, Context& ctx) {
   if (!args.weights_text.empty()) strategy.weights = per_pool(doubles_of(args.weights_text, "--weights"), config.model, "--weights");
   const Mixture mixture(config.model, strategy);
   const auto predictions = predict(config.model, strategy, budgets);
+  if (const auto warning = prediction_warning(config.model, predictions); !warning.empty()) spdlog::warn("{}", warning);
   emit(ctx, args.common.output_path, render_predictions(config, mixture, predictions, format, render_options(ctx, args.common.output_path)));
   return kExitOk;
 }

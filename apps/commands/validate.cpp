@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "qqt/error.hpp"
 #include "qqt/observations.hpp"
@@ -36,6 +37,7 @@ int run_validate(const ValidateArgs& args, Context& ctx) {
   const Config config = load_config_file(args.config_path);
   const Observations observations = load_observations_file(args.observations, config.model);
   const ValidationReport report = check_predictions(config.model, observations, options);
+  for (const auto& w : report.warnings) spdlog::warn("{}", w);
   emit(ctx, args.output_path, render_validation(config, observations.source, report, format));
   if (!report.passed()) {
     ctx.write_err(fmt::format("qqt: quality check failed: MAE {} exceeds --max-mae {}\n", exact_number(report.mae), exact_number(*options.max_mae)));

@@ -79,6 +79,8 @@ class Reader {
     if (!pools.IsSequence()) fail(pools, "pools", "must be a list of pools");
     if (pools.size() == 0) fail(pools, "pools", "must list at least one pool");
     std::map<std::string, std::size_t> seen;
+    double share_sum = 0.0;
+    constexpr double kShareSlack = 1e-9;  // rounding of decimal shares such as 0.1 x 10
     static const std::vector<std::string> kPoolKeys = {"name", "size", "b", "tau", "share"};
     for (std::size_t i = 0; i < pools.size(); ++i) {
       const YAML::Node node = pools[i];
@@ -96,7 +98,21 @@ class Reader {
       pool.size_samples = count(node["size"], path + ".size");
       pool.b = optional_number(node, "b", path + ".b", Rule::negative);
       pool.tau_passes = optional_number(node, "tau", path + ".tau", Rule::positive);
-      if (const auto n = node["share"]) pool.share = number(n, path + ".share", Rule::unit_interval);
+      if (const auto n = node["share"]) {
+        pool.share = number(n, path + ".share", Rule::unit_interval);
+        // The pools are disjoint buckets of one raw pool, so their fractions of it add up to at most 1.
+        share_sum += *pool.share;
+        if (share_sum > 1.0 + kShareSlack) {
+          std::vector<std::string> parts;
+          for (const Pool& earlier : m.pools) {
+            if (earlier.share) parts.push_back(fmt::format("'{}' {}", earlier.name, *earlier.share));
+          }
+          parts.push_back(fmt::format("'{}' {}", pool.name, *pool.share));
+          fail(n, path + ".share",
+               fmt::format("makes the shares sum to {:.6g} > 1 ({}): pools are disjoint parts of one raw pool",
+                           share_sum, fmt::join(parts, " + ")));
+        }
+      }
       m.pools.push_back(std::move(pool));
     }
     if (const auto n = root["fit"]) config.fit = read_fit(n, m.pools.size());

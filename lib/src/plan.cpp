@@ -79,6 +79,36 @@ std::vector<Prediction> predict(const Model& model, const Strategy& strategy, co
   return out;
 }
 
+std::string below_range_warning(const Model& model, const std::vector<double>& budgets_samples, const std::vector<double>& errors,
+                                std::string_view subject) {
+  // Budgets where even the best error is 1 or more: (a n / N0)^b is still near or above 1 (a n < N0
+  // or not far past it), where the law says nothing useful. One warning for all of them.
+  std::vector<double> hopeless;
+  double best_there = INFINITY;
+  for (std::size_t i = 0; i < budgets_samples.size() && i < errors.size(); ++i) {
+    if (errors[i] >= 1.0) {
+      hopeless.push_back(budgets_samples[i]);
+      best_there = std::min(best_there, errors[i]);
+    }
+  }
+  if (hopeless.empty()) return {};
+  const auto [few, many] = std::minmax_element(hopeless.begin(), hopeless.end());
+  return fmt::format(
+      "{}: {} predicts an error of 1 or more ({:.4g} at best); the law is not meaningful there (N0/a = {} samples)",
+      hopeless.size() == 1 ? fmt::format("budget {}", format_count(*few))
+                           : fmt::format("{} budgets from {} to {}", hopeless.size(), format_count(*few), format_count(*many)),
+      subject, best_there, format_count(model.params.normalizer / model.params.a));
+}
+
+std::string prediction_warning(const Model& model, const std::vector<Prediction>& predictions) {
+  std::vector<double> budgets, errors;
+  for (const auto& p : predictions) {
+    budgets.push_back(p.budget_samples);
+    errors.push_back(p.error);
+  }
+  return below_range_warning(model, budgets, errors, "the strategy");
+}
+
 void rank_levels(BudgetPlan& b) {
   std::vector<double> errors(b.candidates.size());
   for (std::size_t i = 0; i < errors.size(); ++i) errors[i] = b.candidates[i].feasible ? b.candidates[i].error : INFINITY;
@@ -115,25 +145,12 @@ PlanResult plan(const Model& model, const std::vector<NamedStrategy>& strategies
     rank_levels(bp);
     result.budgets.push_back(std::move(bp));
   }
-  // Budgets where even the best level predicts an error of 1 or more: (a n / N0)^b is still near
-  // or above 1 (a n < N0 or not far past it), where the law says nothing useful. One warning.
-  std::vector<double> hopeless;
-  double best_there = INFINITY;
+  std::vector<double> budgets, best_errors;
   for (const auto& b : result.budgets) {
-    if (b.best_candidate().error >= 1.0) {
-      hopeless.push_back(b.budget_samples);
-      best_there = std::min(best_there, b.best_candidate().error);
-    }
+    budgets.push_back(b.budget_samples);
+    best_errors.push_back(b.best_candidate().error);
   }
-  if (!hopeless.empty()) {
-    const auto [few, many] = std::minmax_element(hopeless.begin(), hopeless.end());
-    result.warnings.push_back(fmt::format(
-        "{}: every strategy predicts an error of 1 or more ({:.4g} at best); the law is not meaningful there "
-        "(N0/a = {} samples)",
-        hopeless.size() == 1 ? fmt::format("budget {}", format_count(*few))
-                             : fmt::format("{} budgets from {} to {}", hopeless.size(), format_count(*few), format_count(*many)),
-        best_there, format_count(model.params.normalizer / model.params.a)));
-  }
+  if (auto w = below_range_warning(model, budgets, best_errors, "every strategy"); !w.empty()) result.warnings.push_back(std::move(w));
   const auto [lo, hi] = std::minmax_element(options.budgets_samples.begin(), options.budgets_samples.end());
   result.crossovers = find_crossovers(mixtures, strategies, *lo, *hi, options);
   return result;

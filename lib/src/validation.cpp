@@ -42,6 +42,12 @@ ValidationReport check_predictions(const Model& model, const Observations& obser
   const auto n = static_cast<double>(report.rows.size());
   report.mae = abs_sum / n;
   report.rmse = std::sqrt(sq_sum / n);
+  // Observed errors and accuracies lie in [0, 1], so a gate of 1 or more passes any fit the law's
+  // range allows: most likely meant in percentage points.
+  if (options.max_mae && *options.max_mae >= 1.0) {
+    report.warnings.push_back(fmt::format("--max-mae {} cannot fail: the {} is a fraction in [0, 1] (for one point give 0.01)",
+                                          exact_number(*options.max_mae), to_string(observations.metric)));
+  }
   return report;
 }
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "qqt/law.hpp"
@@ -114,5 +115,15 @@ struct Prediction {
 
 /// Evaluates one strategy at each budget (budgets validated as in PlanOptions).
 std::vector<Prediction> predict(const Model& model, const Strategy& strategy, const std::vector<double>& budgets_samples);
+
+/// One warning for the budgets at which `errors` (the best predicted error at each of
+/// `budgets_samples`) is 1 or more, below the law's useful range (a n near or below N0), naming
+/// them, the best error there and N0/a; `subject` says whose error ("every strategy"). Empty
+/// when there are none. plan() puts it in PlanResult::warnings.
+std::string below_range_warning(const Model& model, const std::vector<double>& budgets_samples, const std::vector<double>& errors,
+                                std::string_view subject);
+
+/// below_range_warning for one strategy's predictions (`qqt predict`): the app prints it as plan does.
+std::string prediction_warning(const Model& model, const std::vector<Prediction>& predictions);
 
 }  // namespace qqt

@@ -38,6 +38,7 @@ struct ValidationReport {
   double rmse = 0.0;                ///< sqrt(mean (predicted - observed)^2)
   double max_abs = 0.0;             ///< max |predicted - observed|
   std::optional<double> max_mae;    ///< the gate, if any
+  std::vector<std::string> warnings;  ///< e.g. a gate that cannot fail; the app logs them on stderr
   bool passed() const { return !max_mae || mae <= *max_mae; }
 };
 
