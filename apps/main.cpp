@@ -18,6 +18,7 @@
 #include "qqt/config.hpp"
 #include "qqt/error.hpp"
 #include "qqt/fit.hpp"
+#include "qqt/fit_render.hpp"
 #include "qqt/fit_report.hpp"
 #include "qqt/observations.hpp"
 #include "qqt/output.hpp"
@@ -299,7 +300,6 @@ int run(int argc, char** argv) {
     regression.tolerance_rel = tolerance;
     qqt::validate(regression);
     const qqt::Config config = load(plan_args);
-    const auto strategies = qqt::topk_strategies(config.model);
     qqt::SearchOptions search;
     if (!search_text.empty()) search.families = qqt::parse_families(search_text, config.model);
     search.constraints.max_passes = max_passes;
@@ -321,9 +321,8 @@ int run(int argc, char** argv) {
     for (const auto& w : result.warnings) spdlog::warn("{}", w);
     qqt::PlanExtras extras;
     if (config.fit && config.fit->bootstrap) {
-      const auto frequencies = qqt::best_frequency(config.model, *config.fit->bootstrap, strategies, options.budgets_samples);
-      for (const auto& f : frequencies) extras.budget_json.push_back(qqt::best_frequency_json(f));
-      extras.table = qqt::render_best_frequency_table(frequencies, format == qqt::Format::markdown);
+      const auto decisions = qqt::decision_uncertainty(config.model, result, *config.fit->bootstrap, threads);
+      extras = qqt::decision_extras(decisions, format == qqt::Format::markdown);
     }
     emit(plan_args, qqt::render_plan(config, result, format, render_options(plan_args), extras));
     if (!expect_path.empty()) {
@@ -405,13 +404,13 @@ int run(int argc, char** argv) {
     const qqt::Config config = qqt::load_config_file(fit_config, load_options);
     const qqt::Observations observations = qqt::load_observations_file(fit_observations, config.model);
     const qqt::FitResult result = qqt::fit(config.model, observations, options);
-    std::optional<qqt::BootstrapRecord> record;
+    std::optional<qqt::BootstrapResult> record;
     if (fit_bootstrap > 0) {
       ProgressBar bar("bootstrap", !quiet && ::isatty(STDERR_FILENO));
       boot.progress = [&bar](int done, int total) { bar.update(done, total); };
       record = qqt::bootstrap(result, observations, options, boot);
     }
-    const qqt::FitRecord fit_record = qqt::make_fit_record(result, observations, options, record);
+    const qqt::FitRecord fit_record = qqt::make_fit_record(result, observations, options, record ? &*record : nullptr);
     const std::string yaml = qqt::render_fitted_config(config, result, fit_record);
     if (fit_output.empty() || fit_output == "-") {
       std::fwrite(yaml.data(), 1, yaml.size(), stdout);
