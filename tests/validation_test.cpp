@@ -181,3 +181,20 @@ TEST_CASE("cross-validation leaves out each budget in turn; a hand-checked fold"
   CHECK_THROWS_WITH(parse_fold_by("run", "--cross-validate"),
                     "--cross-validate: 'run' is not a fold; use budget (leave out each samples_seen value) or group (each pool label)");
 }
+
+TEST_CASE("runs at nearly the same budget are one budget for the decisions", "[validation]") {
+  // Within 10% of the group's smallest value: 1M and 1.05M together, 1.2M starts a new group.
+  CHECK(budget_groups({1.2e6, 1e6, 2e6, 1.05e6}, 0.1) == std::vector<double>{1.2e6, 1e6, 2e6, 1e6});
+  CHECK(budget_groups({1e6, 1.05e6}, 0.0) == std::vector<double>{1e6, 1.05e6});
+  // Published runs at a nominal budget: x at 1.6M, y at 1.65M are compared (predicted 0.6 vs
+  // 0.35-ish, observed errors 0.5 and 0.3: ordered rightly).
+  const Config c = power_config();
+  const Observations o = parse_observations("pool,samples_seen,accuracy\nx,1.6M,0.5\n\"y, the \"\"other\"\"\",1.65M,0.7\n", "near.csv", c.model);
+  const ValidationReport r = check_predictions(c.model, o);
+  REQUIRE(r.decisions.size() == 1);
+  CHECK(r.decisions[0].budget_samples == 1.6e6);
+  CHECK(*r.decision_accuracy == 1.0);
+  ValidationOptions exact;
+  exact.budget_rel_tol = 0.0;
+  CHECK(check_predictions(c.model, o, exact).decisions.empty());
+}

@@ -1048,12 +1048,13 @@ FitResult fit(const Model& start, const Observations& observations, const FitOpt
       const std::size_t e0 = problem.evaluations();
       const LocalResult r = lm_run(problem, best, options.polish_xtol_rel, kLmIterations);
       spdlog::debug("fit: Levenberg-Marquardt polish: {:.6g} after {} evaluations ({})", r.f, problem.evaluations() - e0, describe(r.result));
+      stopped = fmt::format("polish: {}", describe(r.result));
       if (r.f <= f_best) {
         f_best = r.f;
         best = r.x;
       }
     }
-    for (int polish = 0; polish < 3 && problem.remaining() > 0; ++polish) {
+    for (int polish = 0; options.derivative_free_polish && polish < 3 && problem.remaining() > 0; ++polish) {
       const std::size_t e0 = problem.evaluations();
       const LocalResult r = nlopt_run(problem, best, options.polish_xtol_rel, 1e-6);
       spdlog::debug("fit: BOBYQA polish {}: {:.6g} after {} evaluations ({})", polish, r.f, problem.evaluations() - e0, describe(r.result));

@@ -16,6 +16,9 @@ void validate(const ValidationOptions& options) {
   if (options.max_mae && !(std::isfinite(*options.max_mae) && *options.max_mae >= 0)) {
     throw InputError(fmt::format("--max-mae must be a finite number >= 0, got {}", *options.max_mae));
   }
+  if (!(options.budget_rel_tol >= 0 && options.budget_rel_tol <= 1)) {
+    throw InputError(fmt::format("budget_rel_tol must be in [0, 1], got {}", options.budget_rel_tol));
+  }
   if (options.min_decision_accuracy && !(*options.min_decision_accuracy >= 0 && *options.min_decision_accuracy <= 1)) {
     throw InputError(fmt::format("--min-decision-accuracy must be in [0, 1] (a share of pairs), got {}", *options.min_decision_accuracy));
   }
@@ -93,27 +96,45 @@ BudgetDecisions score_decisions(double budget_samples, const std::vector<Decisio
   return d;
 }
 
+std::vector<double> budget_groups(const std::vector<double>& samples_seen, double rel_tol) {
+  std::vector<double> sorted = samples_seen;
+  std::sort(sorted.begin(), sorted.end());
+  std::map<double, double> leader;
+  double current = 0.0;
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    if (i == 0 || sorted[i] > current * (1.0 + rel_tol)) current = sorted[i];
+    leader[sorted[i]] = current;
+  }
+  std::vector<double> out;
+  out.reserve(samples_seen.size());
+  for (double n : samples_seen) out.push_back(leader.at(n));
+  return out;
+}
+
 namespace {
 
 // Per budget (ascending), the held-out strategies (pool labels, first-appearance order) with their
 // mean observed error and their predicted error; budgets with at least two strategies are scored.
-std::vector<BudgetDecisions> decisions_of(const std::vector<ValidationRow>& rows, ObservedMetric metric) {
+std::vector<BudgetDecisions> decisions_of(const std::vector<ValidationRow>& rows, ObservedMetric metric, double rel_tol) {
+  std::vector<double> seen;
+  for (const auto& r : rows) seen.push_back(r.samples_seen);
+  const std::vector<double> group = budget_groups(seen, rel_tol);
   struct Acc {
     std::vector<std::string> order;
     std::map<std::string, std::pair<double, std::size_t>> observed;  // sum, count
     std::map<std::string, double> predicted;
   };
   std::map<double, Acc> by_budget;
-  for (const auto& r : rows) {
-    Acc& a = by_budget[r.samples_seen];
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const ValidationRow& r = rows[k];
+    Acc& a = by_budget[group[k]];
     // In error terms: an accuracy file ranks the other way round.
     const double observed = metric == ObservedMetric::accuracy ? 1.0 - r.observed : r.observed;
     const double predicted = metric == ObservedMetric::accuracy ? 1.0 - r.predicted : r.predicted;
     auto [it, inserted] = a.observed.emplace(r.pool, std::make_pair(0.0, std::size_t{0}));
-    if (inserted) {
-      a.order.push_back(r.pool);
-      a.predicted[r.pool] = predicted;
-    }
+    if (inserted) a.order.push_back(r.pool);
+    // Rows of one strategy in one budget group: mean observed and mean predicted error.
+    a.predicted[r.pool] += predicted;
     it->second.first += observed;
     ++it->second.second;
   }
@@ -123,7 +144,7 @@ std::vector<BudgetDecisions> decisions_of(const std::vector<ValidationRow>& rows
     std::vector<DecisionInput> in;
     for (const auto& name : a.order) {
       const auto& [sum, count] = a.observed.at(name);
-      in.push_back({name, a.predicted.at(name), sum / static_cast<double>(count)});
+      in.push_back({name, a.predicted.at(name) / static_cast<double>(count), sum / static_cast<double>(count)});
     }
     out.push_back(score_decisions(budget, in));
   }
@@ -171,7 +192,7 @@ ValidationReport check_predictions(const Model& model, const Observations& obser
   const auto n = static_cast<double>(report.rows.size());
   report.mae = abs_sum / n;
   report.rmse = std::sqrt(sq_sum / n);
-  report.decisions = decisions_of(report.rows, report.metric);
+  report.decisions = decisions_of(report.rows, report.metric, options.budget_rel_tol);
   std::size_t pairs = 0;
   double correct = 0.0;
   pool_decisions(report.decisions, report.decision_accuracy, report.mean_regret, pairs, correct);
@@ -198,8 +219,11 @@ CrossValidation cross_validate(const Model& start, const Observations& observati
   std::vector<std::string> keys;
   std::vector<std::vector<std::size_t>> held;
   if (by == FoldBy::budget) {
+    std::vector<double> seen;
+    for (const auto& row : observations.rows) seen.push_back(row.samples_seen);
+    const std::vector<double> group = budget_groups(seen, ValidationOptions{}.budget_rel_tol);
     std::map<double, std::vector<std::size_t>> rows;
-    for (std::size_t r = 0; r < observations.rows.size(); ++r) rows[observations.rows[r].samples_seen].push_back(r);
+    for (std::size_t r = 0; r < observations.rows.size(); ++r) rows[group[r]].push_back(r);
     for (const auto& [budget, idx] : rows) {
       keys.push_back(format_count(budget));
       held.push_back(idx);

@@ -43,6 +43,9 @@ void validate(const BootstrapOptions& options);
 /// its runs, every resample refits to the same parameters, and the bootstrap says nothing.
 inline constexpr double kRoundingRmseRel = 1e-8;
 
+/// The polish tolerance of a bootstrap refit (FitOptions::polish_xtol_rel, at least this).
+inline constexpr double kRefitPolishXtolRel = 1e-9;
+
 /// What bootstrap() found: the record, or why there is none.
 struct BootstrapResult {
   std::optional<BootstrapRecord> record;  ///< nullopt when the bootstrap would say nothing
@@ -50,8 +53,8 @@ struct BootstrapResult {
 };
 
 /// Resamples the rows with replacement within each `pool` label (every kind of run keeps its count
-/// of rows), refits each resample from `fitted.model` (one local run and the polish, with the
-/// options of the full fit, diagnostics off) and returns the parameter sets and their percentile
+/// of rows), refits each resample from `fitted.model` (one local run and the Levenberg-Marquardt
+/// polish to kRefitPolishXtolRel, otherwise the options of the full fit, diagnostics off) and returns the parameter sets and their percentile
 /// intervals (linear interpolation between order statistics, "type 7"). Parameters held by
 /// `fit_options` keep their value in every set. A resample with fewer rows of positive weight than
 /// free parameters keeps the full fit's set. When the full fit's RMSE is at rounding level

@@ -86,6 +86,10 @@ struct FitOptions {
   long max_evaluations = 200'000;
   /// Parameter box; see FitBounds.
   FitBounds bounds;
+  /// After the Levenberg-Marquardt polish, polish further with NLopt BOBYQA (derivative-free, up to
+  /// three rounds while it improves), so the result does not rest on the finite-difference
+  /// Jacobian. Default true; bootstrap refits turn it off (docs/fit.md "Uncertainty").
+  bool derivative_free_polish = true;
   /// Diagnose the result (docs/fit.md "What the data cannot tell"): identifiability from the
   /// Jacobian at the optimum (n more evaluations), fitted b's against the declared quality order,
   /// and how the refit a and d move the predictions of pools without runs. Refits (bootstrap,

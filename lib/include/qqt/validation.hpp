@@ -23,6 +23,10 @@ struct ValidationOptions {
   /// held-out strategies at one budget that the law orders correctly) is below it. In [0, 1].
   /// Default none. The held-out runs must then have some budget with two strategies.
   std::optional<double> min_decision_accuracy;
+  /// Runs whose samples_seen lie within this relative distance of the smallest of their group count
+  /// as one budget for the decisions (published runs at a nominal "34B" differ by a few percent).
+  /// Range [0, 1]. Default 0.1; 0 groups exact values only.
+  double budget_rel_tol = 0.1;
 };
 
 /// Throws InputError naming the field, its value and the rule.
@@ -41,7 +45,7 @@ struct ValidationRow {
 /// "Validation by decisions"). A strategy is a `pool` label; rows of one strategy at one budget are
 /// averaged. Figures in error terms whatever the file's metric (ranking by accuracy is the reverse).
 struct BudgetDecisions {
-  double budget_samples = 0.0;
+  double budget_samples = 0.0;     ///< the smallest samples_seen of the budget's group
   std::size_t strategies = 0;      ///< distinct held-out strategies here (>= 2)
   /// Spearman's rank correlation of predicted and observed error (average ranks for ties);
   /// nullopt when either side has all ranks equal.
@@ -97,6 +101,10 @@ enum class FoldBy {
 FoldBy parse_fold_by(std::string_view text, std::string_view what);
 const char* to_string(FoldBy by);
 
+/// Groups ascending `samples_seen` values: a value joins the current group when it is at most
+/// (1 + rel_tol) times the group's smallest value. Returns, per value given, its group's smallest value.
+std::vector<double> budget_groups(const std::vector<double>& samples_seen, double rel_tol);
+
 /// One refit without one budget or group, scored on the rows left out.
 struct Fold {
   std::string held_out;          ///< the budget (samples, as text) or group label left out
@@ -118,7 +126,8 @@ struct CrossValidation {
   std::optional<double> decision_accuracy;  ///< pooled over fitted folds: sum correct / sum pairs
 };
 
-/// Refits `start` to `observations` without each budget (or group) in turn, with `options`
+/// Refits `start` to `observations` without each budget (grouped as budget_groups() with the
+/// default ValidationOptions::budget_rel_tol) or group in turn, with `options`
 /// (diagnostics off), and predicts the rows left out. A fold whose remaining rows cannot fit the
 /// parameters (too few rows, a pool left without runs and without a value) is reported as skipped.
 /// Throws InputError when there are fewer than two budgets (groups) to leave out.
