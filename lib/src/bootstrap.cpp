@@ -170,7 +170,7 @@ DecisionUncertainty compared_at(const BudgetPlan& b, double level, std::size_t f
     if (c.feasible) add(c, "topk");
   }
   for (const FamilyBest& f : b.families) {
-    if (f.best) add(*f.best, f.family);
+    if (f.best) add(*f.best, to_string(f.family));
   }
   const Candidate& best = b.overall_best();
   bool found = false;
