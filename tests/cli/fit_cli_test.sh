@@ -68,8 +68,24 @@ has "$tmp/err" "90% interval (5 bootstrap fits)"
 has "$tmp/err" "identifiability: condition number"
 if grep -q $'\r' "$tmp/err"; then bad "progress bar on a non-terminal stderr"; else ok; fi
 cp "$tmp/boot.yaml" "$tmp/boot1.yaml"
-run 0 fit --config "$tmp/pools.yaml" --observations "$tmp/noisy.csv" --bootstrap 5 --seed 7 --output "$tmp/boot.yaml"
-if cmp -s "$tmp/boot.yaml" "$tmp/boot1.yaml"; then ok; else bad "two bootstrap fits differ"; fi
+run 0 fit --config "$tmp/pools.yaml" --observations "$tmp/noisy.csv" --bootstrap 5 --seed 7 --output "$tmp/boot.yaml" --threads 2
+if cmp -s "$tmp/boot.yaml" "$tmp/boot1.yaml"; then ok; else bad "bootstrap fits with 1 and 2 threads differ"; fi
+run 2 fit --config "$tmp/pools.yaml" --observations "$tmp/noisy.csv" --bootstrap 5 --threads 0
+one_line_error "bootstrap: threads must be in [1, 256], got 0"
+
+# --- cross-validation: one fold per budget, the report on stderr
+run 0 fit --config "$tmp/pools.yaml" --observations "$tmp/noisy.csv" --cross-validate --output "$tmp/cv.yaml"
+has "$tmp/err" "cross-validation: refit leaving out each budget in turn"
+has "$tmp/err" "held-out MAE"
+has "$tmp/err" "over 5 of 5 folds; decision accuracy"
+run 2 fit --config "$tmp/pools.yaml" --observations "$tmp/noisy.csv" --cross-validate --cv-by run
+one_line_error "--cv-by: 'run' is not a fold"
+
+# --- too few runs: exit 2 naming both counts and the flags
+head -6 "$tmp/noisy.csv" >"$tmp/few.csv"
+run 2 fit --config "$tmp/pools.yaml" --observations "$tmp/few.csv"
+one_line_error "10 free parameters but only 4 observations (rows of positive weight): the fit is underdetermined; reduce the parameters with --shared b,tau"
+
 run 0 plan --config "$tmp/boot.yaml" --budget 32M,640M --format json
 has "$tmp/out" '"uncertainty":{"fits":5,"level":0.9,"compared":[{"strategy":"top-1","family":"topk","error":'
 has "$tmp/out" '"near_optimal":['
@@ -152,6 +168,15 @@ run 3 validate --config "$src/configs/datacomp-medium-tmars-imagenet-effective-d
 has "$tmp/err" "qqt: quality check failed: MAE"
 has "$tmp/out" "FAIL"
 run 0 validate --config "$src/configs/datacomp-medium-tmars-imagenet-effective-data.yaml" --observations "$tmp/runs.csv" --max-mae 0.05
+# The decision gate: the fitted config orders the exact runs' pools rightly at every budget.
+run 0 validate --config "$tmp/fitted.yaml" --observations "$tmp/runs.csv" --min-decision-accuracy 1
+has "$tmp/out" "(gate: decision accuracy >= 1: pass)"
+# A config whose pools are in the reverse order of quality: the gate fails, exit 3.
+sed -e 's/b: -0.16, /b: -0.0849, /' "$src/configs/datacomp-medium-tmars-imagenet.yaml" >"$tmp/reversed.yaml"
+run 3 validate --config "$tmp/reversed.yaml" --observations "$tmp/runs.csv" --min-decision-accuracy 0.99
+has "$tmp/err" "qqt: quality check failed: decision accuracy"
+run 2 validate --config "$tmp/fitted.yaml" --observations "$tmp/runs.csv" --min-decision-accuracy 2
+one_line_error "--min-decision-accuracy must be in [0, 1] (a share of pairs), got 2"
 run 2 validate --config "$tmp/fitted.yaml" --observations "$tmp/runs.csv" --max-mae -1
 one_line_error "--max-mae must be a finite number >= 0, got -1"
 run 2 validate --config "$tmp/pools.yaml" --observations "$tmp/runs.csv"
