@@ -95,6 +95,11 @@ has "$tmp/out" "decision uncertainty across 5 bootstrap fits"
 has "$tmp/out" "P(best) %"
 run 0 plan --config "$tmp/boot.yaml" --budget 32M,640M --format csv
 has "$tmp/out" "budget,strategy,family,error,error_lo,error_hi,accuracy_lo,accuracy_hi,p_best,regret_mean,regret_lo,regret_hi,near_optimal,recommended,settled,fits,level"
+# predict gives the interval of its strategy's error
+run 0 predict --config "$tmp/boot.yaml" --fractions 1,1 --budget 640M --format json
+has "$tmp/out" '"intervals":{"fits":5,"level":0.9,"error":[['
+run 0 predict --config "$tmp/boot.yaml" --fractions 1,1 --budget 640M
+has "$tmp/out" "90% intervals across 5 bootstrap fits"
 # A progress bar when stderr is a terminal (script(1) gives the command a pseudo-terminal).
 if command -v script >/dev/null; then
   QQT_PROGRESS_DELAY=0 script -qec "'$qqt' fit --config '$tmp/pools.yaml' --observations '$tmp/noisy.csv' --bootstrap 3 --output '$tmp/tty.yaml'" /dev/null >"$tmp/tty.txt" 2>&1
