@@ -72,3 +72,28 @@ awk 'BEGIN { print "pool,samples_seen,error";
 time_cmd 3 "qqt validate, 1,000,000 rows (load + predict + write CSV)" \
   "$qqt" -q validate --config "$root/configs/datacomp-medium-tmars-imagenet.yaml" --observations "$big/runs.csv" --format csv
 rm -rf "$big"
+
+echo
+echo "== fit --bootstrap 1000 (issue 14 target: <= 2 s with --threads 2, the same output for any thread count)"
+# The 25-run example: the built-in config's 4 pools alone at 2-10 passes (20 runs) and the first two
+# pools mixed at 5 budgets (5 runs), errors x (1 + 0.01 s) with s a fixed sequence in [-1, 1].
+boot="$(mktemp -d)"
+sed -e 's/, b: [-0-9.]*, *tau: [0-9.]*}/}/' -e '/^a:/d' -e '/^d:/d' "$root/configs/datacomp-medium-tmars-imagenet.yaml" >"$boot/pools.yaml"
+{
+  echo "pool,samples_seen,error"
+  names=("top 0-10%" "top 10-20%" "top 20-30%" "top 30-40%")
+  for i in 0 1 2 3; do
+    f=(0 0 0 0); f[$i]=1
+    "$qqt" -q predict --fractions "$(IFS=,; echo "${f[*]}")" --budget 25.6M,51.2M,76.8M,102.4M,128M --format csv |
+      awk -F, -v p="${names[$i]}" 'NR > 1 { print "\"" p "\"," $1 "," $2 }'
+  done
+  "$qqt" -q predict --fractions 1,1,0,0 --budget 25.6M,51.2M,76.8M,102.4M,128M --format csv |
+    awk -F, 'NR > 1 { print "\"top 0-10%+top 10-20%\"," $1 "," $2 }'
+} | awk -F, 'NR == 1 { print; next } { s = ((NR * 7) % 11 - 5) / 5; printf "%s,%s,%.17g\n", $1, $2, $3 * (1 + 0.01 * s) }' >"$boot/runs.csv"
+echo "rows: $(($(wc -l <"$boot/runs.csv") - 1))"
+for t in 1 2; do
+  time_cmd 3 "qqt fit --bootstrap 1000 --threads $t (25 runs, 10 free parameters)" \
+    "$qqt" -q fit --config "$boot/pools.yaml" --observations "$boot/runs.csv" --bootstrap 1000 --threads "$t" --output "$boot/t$t.yaml"
+done
+if cmp -s "$boot/t1.yaml" "$boot/t2.yaml"; then echo "identical output with 1 and 2 threads"; else echo "OUTPUT DIFFERS between 1 and 2 threads"; fi
+rm -rf "$boot"

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "qqt/bootstrap.hpp"
+#include "qqt/fit_render.hpp"
 #include "qqt/error.hpp"
 #include "qqt/quantity.hpp"
 #include "qqt/regression.hpp"
@@ -65,7 +66,6 @@ int run_plan(const PlanArgs& args, Context& ctx) {
   std::optional<Baseline> baseline;
   if (!args.expect_path.empty()) baseline = load_baseline(args.expect_path);
   const Config config = load_config(args.common.config_path);
-  const auto strategies = topk_strategies(config.model);
   SearchOptions search;
   if (!args.search_text.empty()) search.families = parse_families(args.search_text, config.model);
   search.constraints.max_passes = args.max_passes;
@@ -85,9 +85,8 @@ int run_plan(const PlanArgs& args, Context& ctx) {
   for (const auto& w : result.warnings) spdlog::warn("{}", w);
   PlanExtras extras;
   if (config.fit && config.fit->bootstrap) {
-    const auto frequencies = best_frequency(config.model, *config.fit->bootstrap, strategies, options.budgets_samples);
-    for (const auto& f : frequencies) extras.budget_json.push_back(best_frequency_json(f));
-    extras.table = render_best_frequency_table(frequencies, format == Format::markdown);
+    const auto decisions = decision_uncertainty(config.model, result, *config.fit->bootstrap, args.threads);
+    extras = decision_extras(decisions, format == Format::markdown);
   }
   emit(ctx, args.common.output_path, render_plan(config, result, format, render_options(ctx, args.common.output_path), extras));
   if (baseline) {

@@ -211,7 +211,8 @@ class Reader {
     if (!node.IsMap()) fail(node, "fit", "must be a map (the fit block written by qqt fit)");
     static const std::vector<std::string> kFitKeys = {"observations", "rows", "loss", "fixed", "shared", "seed",
                                                       "objective_start", "objective", "rmse", "mae", "max_abs",
-                                                      "evaluations", "local_runs", "stopped", "at_bound", "bootstrap"};
+                                                      "evaluations", "local_runs", "stopped", "at_bound", "undetermined",
+                                                      "warnings", "bootstrap"};
     check_keys(node, "fit.", kFitKeys);
     FitRecord f;
     if (const auto n = node["observations"]) f.observations = string(n, "fit.observations");
@@ -238,6 +239,12 @@ class Reader {
     if (const auto n = node["at_bound"]) {
       if (!n.IsSequence()) fail(n, "fit.at_bound", "must be a list of strings");
       for (std::size_t i = 0; i < n.size(); ++i) f.at_bound.push_back(string(n[i], fmt::format("fit.at_bound[{}]", i)));
+    }
+    for (const auto& [key, list] : {std::pair{"undetermined", &f.undetermined}, std::pair{"warnings", &f.warnings}}) {
+      if (const auto n = node[key]) {
+        if (!n.IsSequence()) fail(n, fmt::format("fit.{}", key), "must be a list of strings");
+        for (std::size_t i = 0; i < n.size(); ++i) list->push_back(string(n[i], fmt::format("fit.{}[{}]", key, i)));
+      }
     }
     if (const auto n = node["bootstrap"]) f.bootstrap = read_bootstrap(n, pool_count);
     return f;

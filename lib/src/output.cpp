@@ -404,7 +404,7 @@ std::string render_plan(const Config& config, const PlanResult& plan, Format for
     case Format::table: return plan_table(config, plan, options, false) + extras.table;
     case Format::markdown: return plan_table(config, plan, options, true) + extras.table;
     case Format::json: return plan_json(config, plan, extras);
-    case Format::csv: return plan_csv(plan);
+    case Format::csv: return plan_csv(plan) + extras.csv;
   }
   throw InternalError("render_plan: unknown format");
 }
