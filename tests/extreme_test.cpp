@@ -7,8 +7,13 @@
 #include <cmath>
 #include <random>
 
+#include "fast_law.hpp"
+#include "qqt/config.hpp"
 #include "qqt/error.hpp"
 #include "qqt/law.hpp"
+#include "qqt/mixture_search.hpp"
+#include "qqt/subsets.hpp"
+#include "qqt/threshold.hpp"
 #include "qqt/output.hpp"
 #include "qqt/plan.hpp"
 #include "test_support.hpp"
@@ -133,4 +138,82 @@ TEST_CASE("property: the mixture form with one pool is the single-pool law", "[e
     smaller.pools[0].tau_passes *= 0.25;
     CHECK(qqt::test::rel_diff(predict_error(m, {{0.25}, {}}, n), predict_error(smaller, {}, n)) <= 1e-13);
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Issue 10 point 8: inputs the validator accepted ended in -inf, -nan or internal errors. Each one
+// now has a rule (an InputError naming it) or a finite answer that the searches and Mixture share.
+
+namespace {
+
+Model tmars() { return default_config().model; }
+
+// Every search family at budget n: finite errors that Mixture confirms for the strategy reported.
+void check_families_finite(const Model& m, double n) {
+  constexpr double kKernelRelTol = 1e-12;
+  const auto th = best_threshold(m, {}, n, {});
+  REQUIRE(th);
+  REQUIRE(std::isfinite(th->error));
+  CHECK(qqt::test::rel_diff(Mixture(m, threshold_strategy(m, th->level, th->fraction).strategy).error(n), th->error) <=
+        kKernelRelTol);
+  const SubsetSearch subsets(m, {});
+  const double budgets[] = {n};
+  const auto best = subsets.best(budgets, 1);
+  REQUIRE(best[0].mask != 0);
+  CHECK(qqt::test::rel_diff(Mixture(m, subset_strategy(m, best[0].mask).strategy).error(n), best[0].error) <=
+        kKernelRelTol);
+  const auto mix = optimize_mixture(m, {}, n, {}, {});
+  REQUIRE(mix);
+  CHECK(std::isfinite(mix->error));
+}
+
+}  // namespace
+
+TEST_CASE("d so large that the accuracy overflows is refused by name", "[extreme][errors]") {
+  Model m = tmars();
+  m.params.d = 1e308;  // printed -inf accuracy before
+  CHECK_THROWS_WITH(validate(m), "d must be a number in [0, 1e+294], got 1e+308");
+  m.params.d = 1e294;
+  CHECK_NOTHROW(validate(m));
+  CHECK(std::isfinite(100 * (1 - predict_error(m, {}, 6.4e8))));
+}
+
+TEST_CASE("a predicted error beyond 1e300 is a numerical error, never inf", "[extreme][errors]") {
+  Model m = tmars();
+  m.params.a = 1e-200;  // (a n / N0)^b = (1e-205)^-0.16 at n = 1: fine; at b = -5 it overflows
+  for (auto& p : m.pools) p.b = -5;
+  CHECK_THROWS_AS(predict_error(m, {}, 1.0), NumericalError);
+  // The search kernel ranks the same strategy as infeasible (+inf), not as a number.
+  const detail::FastUtility fast(m);
+  const std::vector<double> kept{12.8e6, 0, 0, 0}, weights{1, 0, 0, 0};
+  CHECK(fast.error(kept, weights, 1.0) == HUGE_VAL);
+}
+
+TEST_CASE("tau_scaling 1e3 and tau 5e-324: every search family answers, as Mixture does", "[extreme]") {
+  // Both used to end in "internal error: PrefixWalker: lambda must be finite" in threshold, subsets
+  // and mixture; the kernel's one decay-rate rule caps lambda (law_kernel.hpp).
+  Model big_kappa = tmars();
+  big_kappa.params.tau_scaling = 1e3;
+  Model denormal_tau = tmars();
+  denormal_tau.pools[0].tau_passes = 5e-324;
+  for (const double n : {3.2e7, 6.4e8}) {
+    INFO("budget " << n);
+    check_families_finite(big_kappa, n);
+    check_families_finite(denormal_tau, n);
+  }
+}
+
+TEST_CASE("budgets, pool sizes and kept sizes below one sample are refused by name", "[extreme][errors]") {
+  const Model m = tmars();
+  // --budget 5e-324 ended in "-nan"; a budget counts samples seen.
+  CHECK_THROWS_WITH(predict_error(m, {}, 5e-324), "budget must be a finite number of at least 1 sample, got 5e-324");
+  CHECK_THROWS_AS(predict_error(m, {}, 0.5), InputError);
+  CHECK(std::isfinite(predict_error(m, {}, 1.0)));
+  // size: 5e-324
+  Model tiny = m;
+  tiny.pools[0].size_samples = 5e-324;
+  CHECK_THROWS_WITH(validate(tiny), "pools[0].size must be a finite number of at least 1 sample, got 5e-324");
+  // predict --fractions 5e-324
+  CHECK_THROWS_WITH(predict_error(m, {{5e-324, 0, 0, 0}, {}}, 6.4e8),
+                    Catch::StartsWith("fractions[0] (top 0-10%) keeps 6.32404e-317 samples"));
 }

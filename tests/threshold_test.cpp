@@ -188,3 +188,46 @@ TEST_CASE("tau_scaling 110: the threshold search and Mixture agree (issue 9)", "
     CHECK(std::isfinite(sliver.error(n)));
   }
 }
+
+TEST_CASE("effective-data law: the threshold search's work is bounded (issue 10 point 7)", "[threshold][bounded]") {
+  // Each effective-data evaluation walks pass segments (spec §3), so a search of ~1,000 evaluations
+  // took 117 s over 7 budgets (two 12.8M pools, tau 4.2 and 1e3) and 46 s at 1e9 (1-sample pools,
+  // tau 1e4). The work is counted in segments (Mixture::walked_segments), not timed: at most twice the
+  // bound for the level grid, plus three evaluations past the bound (each at most 2e7 segments,
+  // law.cpp kMaxWalk) while kinks and refinement stop.
+  constexpr double kMaxWalkPerEvaluation = 2e7;
+  const ThresholdOptions options;
+  const double most = 2 * options.max_walked_segments + 3 * kMaxWalkPerEvaluation;
+  Model two;
+  two.params.law = LawKind::effective_data;
+  two.params.a = 0.022;
+  two.params.d = 0.1;
+  two.pools = {{"p1", 12.8e6, -0.18, 4.2, std::nullopt}, {"p2", 12.8e6, -0.14, 1e3, std::nullopt}};
+  Model ones = two;
+  ones.pools = {{"p1", 1, -0.18, 1e4, std::nullopt}, {"p2", 1, -0.14, 1e4, std::nullopt}};
+  for (const auto& [model, n] : {std::pair{two, 1e18}, std::pair{two, 1e12}, std::pair{ones, 1e9}}) {
+    INFO("budget " << n);
+    const auto got = best_threshold(model, {}, n, options);
+    REQUIRE(got);
+    CHECK(got->walked_segments > 0);  // counted
+    CHECK(got->walked_segments <= most);
+    CHECK(std::isfinite(got->error));
+    // What it reports is still what the law says of its strategy.
+    CHECK(rel_diff(Mixture(model, threshold_strategy(model, got->level, got->fraction).strategy).error(n), got->error) <=
+          kKernelRelTol);
+  }
+  // A tight bound stops kink sampling and refinement early, and says so.
+  ThresholdOptions tight;
+  tight.max_walked_segments = 1e5;
+  const auto capped = best_threshold(ones, {}, 1e9, tight);
+  REQUIRE(capped);
+  CHECK(capped->work_capped);
+  CHECK(capped->walked_segments <= 2 * tight.max_walked_segments + 3 * kMaxWalkPerEvaluation);
+  // The utility law walks nothing and is never capped.
+  const auto utility = best_threshold(default_config().model, {}, 6.4e8, options);
+  REQUIRE(utility);
+  CHECK(utility->walked_segments == 0);
+  CHECK_FALSE(utility->work_capped);
+  tight.max_walked_segments = 10;
+  CHECK_THROWS_WITH(validate(tight), "threshold max_walked_segments must be in [1e5, 1e10], got 10");
+}

@@ -135,7 +135,7 @@ double FastUtility::error(std::span<const double> kept, std::span<const double> 
     at_n.add(w, model.pools[i].b, period, pass_term(lambda, n / period, prefix));
   }
   const double y = close_utility(p, at_n.beta0(), at_n.l1(), at_n.rest(), inside ? at_nd.rest() : 0.0);
-  return std::isfinite(y) ? y : std::numeric_limits<double>::infinity();
+  return y;  // +inf beyond kMaxPredictedError (close_utility), like Mixture's NumericalError
 }
 
 }  // namespace qqt::detail

@@ -46,7 +46,11 @@ bool finite(double x) { return std::isfinite(x); }
 void validate(const Model& model) {
   const LawParams& p = model.params;
   if (!finite(p.a) || !(p.a > 0)) bad(fmt::format("a must be a finite number > 0, got {}", p.a));
-  if (!finite(p.d) || !(p.d >= 0)) bad(fmt::format("d must be a finite number >= 0, got {}", p.d));
+  // d at most 1e-6 of the largest error reported (law_kernel.hpp kMaxPredictedError): larger values
+  // would overflow the accuracy and margins derived from the error.
+  if (!finite(p.d) || !(p.d >= 0) || !(p.d <= detail::kMaxPredictedError * 1e-6)) {
+    bad(fmt::format("d must be a number in [0, {:g}], got {}", detail::kMaxPredictedError * 1e-6, p.d));
+  }
   if (!finite(p.normalizer) || !(p.normalizer > 0)) {
     bad(fmt::format("normalizer must be a finite number > 0, got {}", p.normalizer));
   }
@@ -158,15 +162,18 @@ Mixture::Mixture(const Model& model, const Strategy& strategy) : params_(model.p
 }
 
 double Mixture::error(double n) const {
-  if (!(n > 0) || !finite(n)) bad(fmt::format("budget must be a finite number > 0, got {}", n));
+  // A budget is a count of samples seen: below one sample the law has no meaning (spec §2 keeps
+  // every used pool at >= 1 sample for the same reason).
+  if (!(n >= 1) || !finite(n)) bad(fmt::format("budget must be a finite number of at least 1 sample, got {}", n));
   double y = 0.0;
   switch (params_.law) {
     case LawKind::utility: y = utility_error(n); break;
     case LawKind::effective_data: y = effective_data_error(n); break;
     case LawKind::power: y = power_error(n); break;
   }
-  if (!finite(y)) {
-    throw NumericalError(fmt::format("the predicted error at budget {} is not finite ({})", n, y));
+  if (!(detail::bounded_error(y) <= detail::kMaxPredictedError)) {
+    throw NumericalError(fmt::format("the predicted error at budget {} is beyond {:g} (the law is far outside its "
+                                     "range: check a, b and the normalizer)", n, detail::kMaxPredictedError));
   }
   return y;
 }
@@ -233,6 +240,13 @@ double Mixture::effective_data_error(double n) const {
   }
   std::vector<double> q(p, 0.0), rest(p, 0.0);
   double since_checkpoint = 0.0;
+  const double walked_before = st.walked;
+  struct Count {  // adds this call's walk to walked_segments_ however the walk ends
+    double& total;
+    const WalkState& state;
+    double before;
+    ~Count() { total += state.walked - before; }
+  } count{walked_segments_, st, walked_before};
   while (st.m < n) {
     if (since_checkpoint >= kCheckpointEvery && (checkpoints_.empty() || st.m > checkpoints_.back().m)) {
       checkpoints_.push_back(st);

@@ -182,16 +182,24 @@ class UtilityLogSum {
 /// inside`, the end of the first pass over the mix (U samples drawn; spec §2). U >= U~ >= n1'.
 inline double irreducible_anchor(double n, double unique_samples) { return std::min(n, unique_samples); }
 
+/// Largest predicted error any evaluator returns (every law): beyond it the law is far outside its
+/// range and derived numbers (accuracy = 1 - y in percent, margins) would overflow. Mixture reports
+/// it as a NumericalError, the search kernels rank it as +inf (infeasible).
+inline constexpr double kMaxPredictedError = 1e300;
+
+/// y if it is at most kMaxPredictedError, else +inf (NaN included).
+inline double bounded_error(double y) { return y <= kMaxPredictedError ? y : HUGE_VAL; }
+
 /// The predicted error (spec §2) from ln R(n) = beta0 * l1 + rest_n and, for `inside`, the rest at
 /// n_d (rest_nd; ln R(n) - ln R(n_d) = rest_n - rest_nd):
 ///   irreducible outside (paper Eq. 3):   y = R(n) + d
 ///   irreducible inside:                  y = R(n) + d R(n) / R(n_d)
 /// For a uniform mix every pool's first pass ends at U = n_d, so rest_nd = 0 and inside is the
-/// reference code's ((a U/N0)^beta0 + d) prod_s (n_{s+1}/n_s)^beta_s. May return inf or NaN when the
-/// result overflows; callers decide how to report that.
+/// reference code's ((a U/N0)^beta0 + d) prod_s (n_{s+1}/n_s)^beta_s. Returns +inf when the result
+/// is above kMaxPredictedError or not a number; callers decide how to report that.
 inline double close_utility(const LawParams& p, double beta0, double l1, double rest_n, double rest_nd) {
   const double r = std::exp(beta0 * l1 + rest_n);
-  return p.irreducible == Irreducible::inside ? r + p.d * std::exp(rest_n - rest_nd) : r + p.d;
+  return bounded_error(p.irreducible == Irreducible::inside ? r + p.d * std::exp(rest_n - rest_nd) : r + p.d);
 }
 
 }  // namespace qqt::detail

@@ -12,6 +12,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <numeric>
+#include <tuple>
 #include <vector>
 
 #include "fast_law.hpp"
@@ -35,6 +38,9 @@ void validate(const ThresholdOptions& o) {
   }
   if (!(o.x_tol_rel >= 1e-15 && o.x_tol_rel <= 1e-3)) {
     throw InputError(fmt::format("threshold x_tol_rel must be in [1e-15, 1e-3], got {}", o.x_tol_rel));
+  }
+  if (!(o.max_walked_segments >= 1e5 && o.max_walked_segments <= 1e10)) {
+    throw InputError(fmt::format("threshold max_walked_segments must be in [1e5, 1e10], got {}", o.max_walked_segments));
   }
 }
 
@@ -107,10 +113,15 @@ class LevelCurve {
     Strategy s;
     s.fractions.assign(model_.pools.size(), 0.0);
     for (std::size_t i = 0; i < k; ++i) s.fractions[i] = i + 1 < k ? 1.0 : f;
-    return Mixture(model_, s).error(n_);
+    const Mixture mix(model_, s);
+    const double y = mix.error(n_);
+    walked_ += mix.walked_segments();
+    return y;
   }
 
   std::size_t evaluations() const { return evaluations_; }
+  /// Pass segments walked by all evaluations so far (effective-data law; 0 for the utility law).
+  double walked() const { return walked_; }
 
  private:
   const Model& model_;
@@ -119,6 +130,7 @@ class LevelCurve {
   std::optional<detail::FastUtility> fast_;
   std::vector<double> kept_, weights_;
   std::size_t evaluations_ = 0;
+  double walked_ = 0.0;
 };
 
 struct Interval {
@@ -180,28 +192,63 @@ std::optional<ThresholdOptimum> best_threshold(const Model& model, const Constra
   }
   if (intervals.empty()) return std::nullopt;
 
-  // Sample points: ends and an even grid per level, then kinks U = n / j, fewest passes (largest U) first.
-  std::vector<std::pair<double, std::size_t>> points;
+  // Sample points: ends and an even grid per level (rank 0), then kinks U = n / j, fewest passes
+  // (largest U) first (rank 1, 2, ...). Under the effective-data law every evaluation walks pass
+  // segments, so the work is bounded (options.max_walked_segments): the grid is always evaluated
+  // (refused past 4x the bound), the kinks by rank while the bound allows.
+  struct Point {
+    double u;
+    std::size_t interval;
+    std::size_t rank;
+  };
+  std::vector<Point> points;
   for (std::size_t v = 0; v < intervals.size(); ++v) {
     const Interval iv = intervals[v];
     for (int g = 0; g < options.grid_per_level; ++g) {
       const double t = static_cast<double>(g) / (options.grid_per_level - 1);
-      points.emplace_back(g + 1 == options.grid_per_level ? iv.hi : iv.lo + t * (iv.hi - iv.lo), v);
+      points.push_back({g + 1 == options.grid_per_level ? iv.hi : iv.lo + t * (iv.hi - iv.lo), v, 0});
     }
   }
   std::size_t kinks_left = static_cast<std::size_t>(options.max_kinks);
+  std::size_t rank = 0;
   for (std::size_t v = intervals.size(); v-- > 0 && kinks_left > 0;) {
     const Interval iv = intervals[v];
     for (double j = std::ceil(n / iv.hi); kinks_left > 0 && n / j >= iv.lo; j += 1.0, --kinks_left) {
       const double u = n / j;
-      if (u <= iv.hi) points.emplace_back(u, v);
+      if (u <= iv.hi) points.push_back({u, v, ++rank});
     }
   }
-  std::sort(points.begin(), points.end());
-  points.erase(std::unique(points.begin(), points.end()), points.end());
+  // Unique by (U, interval), a grid point winning over a kink at the same place.
+  std::sort(points.begin(), points.end(), [](const Point& a, const Point& b) {
+    return std::tie(a.u, a.interval, a.rank) < std::tie(b.u, b.interval, b.rank);
+  });
+  points.erase(std::unique(points.begin(), points.end(),
+                           [](const Point& a, const Point& b) { return a.u == b.u && a.interval == b.interval; }),
+               points.end());
+  std::vector<std::size_t> by_rank(points.size());
+  std::iota(by_rank.begin(), by_rank.end(), std::size_t{0});
+  std::stable_sort(by_rank.begin(), by_rank.end(), [&](std::size_t a, std::size_t b) { return points[a].rank < points[b].rank; });
+  const double bound = options.max_walked_segments;
+  bool capped = false;
+  std::vector<double> values(points.size(), std::numeric_limits<double>::quiet_NaN());
+  for (const std::size_t p : by_rank) {
+    if (points[p].rank > 0 && curve.walked() >= bound) {
+      capped = true;
+      break;
+    }
+    values[p] = curve(points[p].u);
+    if (points[p].rank == 0 && curve.walked() > 2 * bound) {
+      throw NumericalError(fmt::format(
+          "threshold search: at budget {} the effective-data law needs more than {:g} pass segments for the level "
+          "grid alone (docs/performance.md, bounded search time); use a smaller budget, --search topk or the utility law",
+          n, 2 * bound));
+    }
+  }
   std::vector<Sample> samples;
   samples.reserve(points.size());
-  for (const auto& [u, v] : points) samples.push_back({u, curve(u), v});
+  for (std::size_t p = 0; p < points.size(); ++p) {
+    if (!std::isnan(values[p])) samples.push_back({points[p].u, values[p], points[p].interval});
+  }
   const std::size_t sampled = curve.evaluations();
 
   // Local minima of the samples within each interval, lowest first.
@@ -220,6 +267,10 @@ std::optional<ThresholdOptimum> best_threshold(const Model& model, const Constra
   const double sampled_best = best_y;
   const double inv_phi = (std::sqrt(5.0) - 1) / 2;
   for (std::size_t i : minima) {
+    if (curve.walked() >= bound) {
+      capped = true;
+      break;
+    }
     const Sample& s = samples[i];
     double a = i > 0 && samples[i - 1].interval == s.interval ? samples[i - 1].u : s.u;
     double b = i + 1 < samples.size() && samples[i + 1].interval == s.interval ? samples[i + 1].u : s.u;
@@ -237,6 +288,10 @@ std::optional<ThresholdOptimum> best_threshold(const Model& model, const Constra
     keep(c, yc);
     keep(d, yd);
     while (b - a > options.x_tol_rel * b) {
+      if (curve.walked() >= bound) {
+        capped = true;
+        break;
+      }
       if (yc <= yd) {
         b = d;
         d = c;
@@ -261,6 +316,8 @@ std::optional<ThresholdOptimum> best_threshold(const Model& model, const Constra
   out.error = best_y;
   out.evaluations = curve.evaluations();
   out.samples = sampled;
+  out.walked_segments = curve.walked();
+  out.work_capped = capped;
   out.sampled_error = sampled_best;
   return out;
 }

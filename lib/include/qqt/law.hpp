@@ -40,7 +40,7 @@ struct LawParams {
   LawKind law = LawKind::utility;
   Irreducible irreducible = Irreducible::outside;  ///< used by the utility law only
   double a = 0.0;              ///< sample-count scale; > 0
-  double d = 0.0;              ///< irreducible error; >= 0
+  double d = 0.0;              ///< irreducible error; in [0, 1e294] (larger would overflow derived numbers)
   double normalizer = 1e5;     ///< N0 in samples; > 0 (the reference's fitted a assume 1e5)
   double tau_scaling = 1.0;    ///< kappa: tau_hat_i = tau_i (U~ / S_i)^kappa, U~ the effective mix size; >= 0 (0 turns it off)
 };
@@ -74,8 +74,8 @@ class Mixture {
   Mixture(const Mixture&) = delete;
   Mixture& operator=(const Mixture&) = delete;
 
-  /// Predicted error y(n) after n_samples > 0 samples seen. Throws InputError for n <= 0 or NaN,
-  /// NumericalError if the result is not finite. Never increases with n.
+  /// Predicted error y(n) after n_samples >= 1 samples seen. Throws InputError for n < 1 or NaN,
+  /// NumericalError if the result is above 1e300 or not finite. Never increases with n.
   double error(double n_samples) const;
 
   /// U: unique samples in the mix (sum of f_i S_i over used pools).
@@ -92,6 +92,10 @@ class Mixture {
   const std::vector<double>& fractions() const { return fractions_; }
   /// Resolved sampling weights in pool order (uniform over kept data when none were given).
   const std::vector<double>& weights() const { return weights_; }
+
+  /// Work done so far by error() under the effective-data law: pass segments walked, over all calls
+  /// (0 for the other laws, whose evaluation is bounded without a walk). Lets searches bound their time.
+  double walked_segments() const { return walked_segments_; }
 
  private:
   struct Term;
@@ -113,6 +117,7 @@ class Mixture {
   mutable std::vector<WalkState> checkpoints_;  // ascending in m
   mutable double flat_from_ = 0.0;    // > 0: the curve is flat from here on, at flat_log_y_
   mutable double flat_log_y_ = 0.0;
+  mutable double walked_segments_ = 0.0;  // total over all calls
 
   LawParams params_;
   std::vector<double> fractions_;

@@ -28,6 +28,12 @@ struct ThresholdOptions {
   /// Golden-section search stops when its bracket is narrower than x_tol_rel * U. Range [1e-15, 1e-3].
   /// Default 1e-10.
   double x_tol_rel = 1e-10;
+  /// Work bound of one search under the effective-data law (each evaluation walks pass segments,
+  /// spec §3): once the evaluations have walked this many segments in all, no further kinks are
+  /// sampled and refinement stops; if the level ends and grid alone exceed 2x this, the search
+  /// refuses with a NumericalError. Unit: segments (about 10-20 ns each). Range [1e5, 1e10].
+  /// Default 5e7 (about a second). The utility law evaluates in bounded time and ignores it.
+  double max_walked_segments = 5e7;
 };
 
 /// Throws InputError naming the field, its value and the rule.
@@ -43,6 +49,8 @@ struct ThresholdOptimum {
   std::size_t evaluations = 0; ///< law evaluations used
   std::size_t samples = 0;     ///< of which were sample points (ends, grid, kinks)
   double sampled_error = 0.0;  ///< best error among the sample points, before refinement
+  double walked_segments = 0.0; ///< effective-data law: pass segments walked by all evaluations (0 otherwise)
+  bool work_capped = false;     ///< true if max_walked_segments stopped kink sampling or refinement
 };
 
 /// The global minimum of the error over all continuous filter levels that meet `constraints` at
