@@ -196,7 +196,7 @@ int run(int argc, char** argv) {
                        "Search families, comma separated: topk (pools 1..k), subsets (any set of pools, exhaustive, <= 20 pools), "
                        "threshold (pools 1..k-1 and part of pool k), mixture (free weights and fractions, NLopt), or all. "
                        "Default: topk,threshold,mixture, plus subsets with <= 20 pools")->type_name("LIST");
-  plan_cmd->add_option("--max-passes", max_passes, "Repeat no used pool more than R times: n w_i / (f_i S_i) <= R (R >= 1)")->type_name("R");
+  plan_cmd->add_option("--max-passes", max_passes, "Repeat no used pool more than R times: per pool, n w_i / (f_i S_i) <= R (R >= 1; reported as max_pool_passes)")->type_name("R");
   plan_cmd->add_option("--max-unique", max_unique_text, "Keep at most N unique samples (e.g. 50M)")->type_name("N");
   auto* min_weight_opt = plan_cmd->add_option("--min-weight", min_weight, "Lower bound of every pool's sampling weight (every pool used)")->type_name("W");
   auto* max_weight_opt = plan_cmd->add_option("--max-weight", max_weight, "Upper bound of every pool's sampling weight")->type_name("W");
