@@ -17,7 +17,7 @@
 #include <sstream>
 
 #include "qqt/error.hpp"
-#include "qqt/output.hpp"
+#include "qqt/io.hpp"
 #include "qqt/quantity.hpp"
 #include "qqt/text.hpp"
 
