@@ -38,7 +38,7 @@ void setup_plan(CLI::App& cmd, PlanArgs& args) {
                  "Search families, comma separated: topk (pools 1..k), subsets (any set of pools, exhaustive, <= 20 pools), "
                  "threshold (pools 1..k-1 and part of pool k), mixture (free weights and fractions, NLopt), or all. "
                  "Default: topk,threshold,mixture, plus subsets with <= 20 pools")->type_name("LIST");
-  cmd.add_option("--max-passes", args.max_passes, "Repeat no used pool more than R times: n w_i / (f_i S_i) <= R (R >= 1)")->type_name("R");
+  cmd.add_option("--max-passes", args.max_passes, "Repeat no used pool more than R times: per pool, n w_i / (f_i S_i) <= R (R >= 1; reported as max_pool_passes)")->type_name("R");
   cmd.add_option("--max-unique", args.max_unique_text, "Keep at most N unique samples (e.g. 50M)")->type_name("N");
   cmd.add_option("--min-weight", args.min_weight, "Lower bound of every pool's sampling weight (every pool used)")->type_name("W");
   cmd.add_option("--max-weight", args.max_weight, "Upper bound of every pool's sampling weight")->type_name("W");

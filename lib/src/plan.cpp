@@ -24,6 +24,9 @@ void validate(const PlanOptions& options) {
   if (!(options.crossover_rel_tol >= 1e-15 && options.crossover_rel_tol <= 1e-3)) {
     throw InputError(fmt::format("crossover_rel_tol must be in [1e-15, 1e-3], got {}", options.crossover_rel_tol));
   }
+  if (!(options.fitted_max_passes > 0)) {
+    throw InputError(fmt::format("fitted_max_passes must be in (0, inf], got {}", options.fitted_max_passes));
+  }
 }
 
 namespace {
@@ -109,6 +112,23 @@ std::string prediction_warning(const Model& model, const std::vector<Prediction>
   return below_range_warning(model, budgets, errors, "the strategy");
 }
 
+void mark_extrapolation(PlanResult& result, const Model& model, const PlanOptions& options) {
+  // The law is fitted where (a n / N0)^b is below 1; below N0 / a it says nothing useful (spec §2).
+  const double law_from = model.params.normalizer / model.params.a;
+  auto mark = [&](Candidate& c, double n) {
+    c.extrapolation = 0;
+    if (!c.info->uniform_weights) c.extrapolation |= kExtrapolatesWeights;
+    if (c.max_pool_passes > options.fitted_max_passes) c.extrapolation |= kExtrapolatesPasses;
+    if (n < law_from) c.extrapolation |= kExtrapolatesBudget;
+  };
+  for (BudgetPlan& b : result.budgets) {
+    for (Candidate& c : b.candidates) mark(c, b.budget_samples);
+    for (FamilyBest& f : b.families) {
+      if (f.best) mark(*f.best, b.budget_samples);
+    }
+  }
+}
+
 void rank_levels(BudgetPlan& b) {
   std::vector<double> errors(b.candidates.size());
   for (std::size_t i = 0; i < errors.size(); ++i) errors[i] = b.candidates[i].feasible ? b.candidates[i].error : INFINITY;
@@ -135,13 +155,8 @@ PlanResult plan(const Model& model, const std::vector<NamedStrategy>& strategies
   for (double n : options.budgets_samples) {
     BudgetPlan bp;
     bp.budget_samples = n;
-    bp.candidates = templates;
-    for (std::size_t i = 0; i < mixtures.size(); ++i) {
-      Candidate& c = bp.candidates[i];
-      c.error = mixtures[i].error(n);
-      c.accuracy = 1.0 - c.error;
-      c.passes = mixtures[i].passes(n);
-    }
+    bp.candidates.resize(mixtures.size());
+    for (std::size_t i = 0; i < mixtures.size(); ++i) bp.candidates[i] = evaluate(templates[i].info, mixtures[i], n);
     rank_levels(bp);
     result.budgets.push_back(std::move(bp));
   }
@@ -153,6 +168,7 @@ PlanResult plan(const Model& model, const std::vector<NamedStrategy>& strategies
   if (auto w = below_range_warning(model, budgets, best_errors, "every strategy"); !w.empty()) result.warnings.push_back(std::move(w));
   const auto [lo, hi] = std::minmax_element(options.budgets_samples.begin(), options.budgets_samples.end());
   result.crossovers = find_crossovers(mixtures, strategies, *lo, *hi, options);
+  mark_extrapolation(result, model, options);
   return result;
 }
 

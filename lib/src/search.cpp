@@ -136,15 +136,16 @@ std::vector<std::vector<FamilyBest>> search_budgets(std::vector<std::unique_ptr<
 }
 
 // The overall best at one budget: the lowest error over the families, simpler families winning ties.
+// Where none is feasible, says why in b.infeasible (unless check_budget_feasible already did).
 void pick_overall_best(BudgetPlan& b, const SearchOptions& options, const Model& model) {
   std::vector<double> errors;
   for (const FamilyBest& f : b.families) errors.push_back(f.best ? f.best->error : std::numeric_limits<double>::infinity());
   b.best_family = rank(errors, options.tie_rel_tol).best;
-  if (b.best_family) return;
+  if (b.best_family || !b.infeasible.empty()) return;
   std::vector<std::string> names;
   for (Family f : options.families) names.push_back(to_string(f));
   const bool mixture = std::find(options.families.begin(), options.families.end(), Family::mixture) != options.families.end();
-  throw InputError(fmt::format("no strategy of the searched families ({}) meets the constraints ({}) at budget {}{}",
+  b.infeasible = (fmt::format("no strategy of the searched families ({}) meets the constraints ({}) at budget {}{}",
                                fmt::join(names, ", "), describe(options.constraints, model), format_count(b.budget_samples),
                                mixture ? "" : "; --search mixture may find one"));
 }
@@ -175,10 +176,16 @@ PlanResult search_plan(const Model& model, const PlanOptions& plan_options, cons
   const Constraints& c = options.constraints;
   const std::vector<double>& budgets = plan_options.budgets_samples;
 
-  // Fail fast where no strategy at all can meet the constraints (the searches would find none).
-  for (double n : budgets) check_budget_feasible(c, model, n);
-
   PlanResult result = plan(model, topk_strategies(model), plan_options);
+  // Budgets where no strategy at all can meet the constraints: reported as infeasible there (the
+  // families find nothing); only a request infeasible at every budget is an input error.
+  for (BudgetPlan& b : result.budgets) {
+    try {
+      check_budget_feasible(c, model, b.budget_samples);
+    } catch (const InputError& e) {
+      b.infeasible = e.what();
+    }
+  }
   const auto [lo_it, hi_it] = std::minmax_element(budgets.begin(), budgets.end());
   const double lo = *lo_it;
   const double hi = *hi_it;
@@ -196,6 +203,11 @@ PlanResult search_plan(const Model& model, const PlanOptions& plan_options, cons
     result.budgets[j].families = std::move(bests[j]);
     pick_overall_best(result.budgets[j], options, model);
   }
+  if (std::none_of(result.budgets.begin(), result.budgets.end(), [](const BudgetPlan& b) { return b.feasible(); })) {
+    throw InputError(result.budgets.size() == 1 ? result.budgets.front().infeasible
+                                                : fmt::format("no budget is feasible; the first: {}", result.budgets.front().infeasible));
+  }
+  mark_extrapolation(result, model, plan_options);
   if (options.frontier && hi > lo) {
     for (auto& f : families) result.frontier.push_back({f->family(), f->frontier(lo, hi)});
   }

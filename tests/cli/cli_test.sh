@@ -70,7 +70,7 @@ has "$tmp/err" "qqt: numerical failure:"
 
 # --- formats and files
 run 0 plan --budget 32M,640M --format json
-has "$tmp/out" '{"schema":1,'
+has "$tmp/out" '{"schema":2,'
 has "$tmp/out" '"crossovers":[{"budget":'
 cp "$tmp/out" "$tmp/baseline.json"
 run 0 plan --budget 32M,640M --format json --output "$tmp/plan.json"
@@ -185,7 +185,7 @@ run 2 plan --budget 640M --weight-bounds "top 0-1%=0.1:0.2"
 one_line_error "--weight-bounds: no pool named 'top 0-1%' (did you mean 'top 0-10%'?)"
 run 2 plan --budget 640M --min-weight 0.3
 one_line_error "the lower bounds (--min-weight, --weight-bounds) sum to 1.2 > 1"
-run 2 plan --budget 32M,1B --max-passes 10
+run 2 plan --budget 1B --max-passes 10
 one_line_error "no strategy meets --max-passes 10 at budget 1B: it needs at least 100M unique samples, but the pools hold only 51.2M"
 run 2 plan --budget 640M --search topk --weight-bounds "top 30-40%=0.3:"
 one_line_error "no strategy of the searched families (topk) meets the constraints (top 30-40%=0.3:1) at budget 640M; --search mixture may find one"
@@ -197,7 +197,7 @@ has "$tmp/out" ",true,true,subsets"
 # --- Markdown reports
 run 0 plan --budget 32M,640M --format markdown --search topk
 has "$tmp/out" "### Predicted ImageNet zero-shot error"
-has "$tmp/out" "| budget | best | label | error | acc % | passes | unique | runner-up | margin | pareto |"
+has "$tmp/out" "| budget | best_level | label | error | acc % | passes | unique | runner-up | margin | pareto |"
 has "$tmp/out" "| 640M | top-2 | top 20% | 0.614475 | 38.55 |"
 has "$tmp/out" "**crossovers (the best level changes)**"
 run 0 predict --budget 640M --format md
