@@ -319,7 +319,7 @@ int run(int argc, char** argv) {
     const auto result = qqt::search_plan(config.model, options, search);
     bar.finish();
     spdlog::info("{} budgets x {} levels, {} crossovers", result.budgets.size(), config.model.pools.size(), result.crossovers.size());
-    for (const auto& w : result.warnings) spdlog::warn("{}", w);
+    for (const auto& w : result.warnings) spdlog::warn("{}", qqt::printable(w));
     qqt::PlanExtras extras;
     if (config.fit && config.fit->bootstrap) {
       const auto frequencies = qqt::best_frequency(config.model, *config.fit->bootstrap, strategies, options.budgets_samples);
