@@ -7,6 +7,8 @@
 
 #include "qqt/config.hpp"
 #include "qqt/error.hpp"
+#include "law_vectors.hpp"
+#include "qqt/subsets.hpp"
 #include "test_support.hpp"
 
 using namespace qqt;
@@ -112,4 +114,81 @@ TEST_CASE("FastUtility on the default config reproduces the reference table", "[
   Model other = c.model;
   other.params.law = LawKind::effective_data;
   CHECK_THROWS_AS(detail::FastUtility(other), InternalError);
+}
+
+TEST_CASE("a half-life that under- or overflows follows the kernel's one rule in every evaluator", "[fast_law][extreme]") {
+  // Issue 9: tau_scaling 110 made `plan --search threshold` fail inside PrefixWalker (lambda = inf)
+  // while Mixture capped the same rate. Both go through law_kernel.hpp's decay_rate now.
+  Config c = default_config();
+  c.model.params.tau_scaling = 110;
+  const detail::FastUtility fast(c.model);
+  const double a = c.model.params.a, d = c.model.params.d, n0 = c.model.params.normalizer, n = 640e6;
+  SECTION("tau_hat underflows to 0: the pool is worthless after its first pass") {
+    // 0.1% of pool 1 alone: tau_hat = tau (1e-3)^110 = 0, so delta = 0 and only the first factor is left:
+    // y = ((a u / N0)^b + d) * 1 (irreducible inside), u = 12.8K.
+    const double u = 12.8e3, b = c.model.pools[0].b;
+    CHECK(detail::decay_rate(c.model.pools[0].tau_passes, u, c.model.pools[0].size_samples, 110) == detail::kMaxDecayRate);
+    const double want = std::pow(a * u / n0, b) + d;
+    const std::vector<double> kept{u, 0, 0, 0}, weights{1, 0, 0, 0};
+    CHECK(rel_diff(fast.error(kept, weights, n), want) <= kKernelRelTol);
+    CHECK(rel_diff(Mixture(c.model, {{1e-3, 0, 0, 0}, {}}).error(n), want) <= kKernelRelTol);
+  }
+  SECTION("tau_hat overflows to inf: no decay, the plain power law") {
+    // tau = 1e308 on pool 1 of a two-pool mix (U / S = 2): tau_hat = inf, delta = 1, and
+    // H(x) = sum_{k<K} ln(1 + 1/k) + ln(x / K) = ln x, so R = (a P / N0)^b x^b = (a n / N0)^b.
+    Model m = c.model;
+    m.params.tau_scaling = 1;
+    m.params.irreducible = Irreducible::outside;
+    m.pools.resize(1);
+    m.pools[0].tau_passes = 1e308;
+    m.pools.push_back({"copy", m.pools[0].size_samples, m.pools[0].b, 1e308, std::nullopt});
+    CHECK(detail::decay_rate(1e308, 2 * m.pools[0].size_samples, m.pools[0].size_samples, 1) == detail::kMinDecayRate);
+    const double want = std::pow(a * n / n0, m.pools[0].b) + d;
+    const detail::FastUtility fast2(m);
+    const std::vector<double> kept{12.8e6, 12.8e6}, weights{0.5, 0.5};
+    CHECK(rel_diff(fast2.error(kept, weights, n), want) <= kKernelRelTol);
+    CHECK(rel_diff(Mixture(m, {}).error(n), want) <= kKernelRelTol);
+  }
+}
+
+TEST_CASE("every utility-law vector agrees to 1e-12 relative in the search kernel", "[fast_law][vectors]") {
+  // FastUtility for every utility case; SubsetSearch::error where the case is a uniform subset
+  // (fractions 0 or 1, weights uniform over kept data).
+  const auto vectors = qqt::test::law_vectors();
+  REQUIRE(vectors.size() == qqt::test::kLawVectorCount);
+  double worst_fast = 0.0, worst_subset = 0.0;
+  int fast_cases = 0, subset_cases = 0;
+  for (std::size_t c = 0; c < vectors.size(); ++c) {
+    const auto& v = vectors[c];
+    if (v.model.params.law != LawKind::utility) continue;
+    INFO("case " << c << " budget " << v.budget);
+    const std::size_t m = v.model.pools.size();
+    std::vector<double> kept(m), weights(m);
+    double total = 0.0;
+    for (std::size_t i = 0; i < m; ++i) {
+      kept[i] = v.strategy.fractions[i] * v.model.pools[i].size_samples;
+      total += kept[i];
+    }
+    for (std::size_t i = 0; i < m; ++i) weights[i] = v.strategy.weights.empty() ? kept[i] / total : v.strategy.weights[i];
+    const double fast = detail::FastUtility(v.model).error(kept, weights, v.budget);
+    CHECK(rel_diff(fast, v.error) <= qqt::test::kVectorRelTol);
+    worst_fast = std::max(worst_fast, rel_diff(fast, v.error));
+    ++fast_cases;
+    bool whole = v.strategy.weights.empty();
+    PoolMask mask = 0;
+    for (std::size_t i = 0; i < m; ++i) {
+      whole = whole && (v.strategy.fractions[i] == 0.0 || v.strategy.fractions[i] == 1.0);
+      if (v.strategy.fractions[i] == 1.0) mask |= PoolMask{1} << i;
+    }
+    if (whole && mask != 0) {
+      const double subset = SubsetSearch(v.model, Constraints{}).error(mask, v.budget);
+      CHECK(rel_diff(subset, v.error) <= qqt::test::kVectorRelTol);
+      worst_subset = std::max(worst_subset, rel_diff(subset, v.error));
+      ++subset_cases;
+    }
+  }
+  CHECK(fast_cases == 88);
+  CHECK(subset_cases > 0);
+  WARN("FastUtility: max relative error over " << fast_cases << " utility vectors: " << worst_fast);
+  WARN("SubsetSearch::error: max relative error over " << subset_cases << " uniform-subset vectors: " << worst_subset);
 }

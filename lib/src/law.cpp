@@ -1,6 +1,8 @@
-// The QQT law of ../shared/spec/law.md. Symbols follow the spec: S_i pool size, f_i kept fraction,
-// w_i sampling weight, u_i = f_i S_i, U = sum u_i, tau_hat_i = tau_i (U/S_i)^kappa,
-// delta_i = 0.5^(1/tau_hat_i), P_i = u_i / w_i (mix samples per pass over pool i).
+// The QQT law of the project's spec (docs/law.md). Symbols follow the spec: S_i pool size, f_i kept
+// fraction, w_i sampling weight, u_i = f_i S_i (>= 1 for a used pool), U = sum u_i,
+// U~ = 1 / sum w_i^2 / u_i (effective mix size), tau_hat_i = tau_i (U~/S_i)^kappa,
+// delta_i = 0.5^(1/tau_hat_i), P_i = u_i / w_i (mix samples per pass over pool i). The utility law's
+// kernel (decay rate, pass term, tail, closing formula) is law_kernel.hpp, shared with the searches.
 #include "qqt/law.hpp"
 
 #include <fmt/format.h>
@@ -10,6 +12,7 @@
 #include <numbers>
 #include <set>
 
+#include "law_kernel.hpp"
 #include "qqt/error.hpp"
 #include "repetition_sum.hpp"
 
@@ -57,8 +60,8 @@ void validate(const Model& model) {
     const std::string where = fmt::format("pools[{}]", i);
     if (pool.name.empty()) bad(fmt::format("{}.name must not be empty", where));
     if (!names.insert(pool.name).second) bad(fmt::format("{}.name '{}' is a duplicate", where, pool.name));
-    if (!finite(pool.size_samples) || !(pool.size_samples > 0)) {
-      bad(fmt::format("{}.size must be a finite number > 0, got {}", where, pool.size_samples));
+    if (!finite(pool.size_samples) || !(pool.size_samples >= 1)) {
+      bad(fmt::format("{}.size must be a finite number of at least 1 sample, got {}", where, pool.size_samples));
     }
     if (!finite(pool.b) || !(pool.b < 0)) bad(fmt::format("{}.b must be negative, got {}", where, pool.b));
     if (!finite(pool.tau_passes) || !(pool.tau_passes > 0)) {
@@ -130,22 +133,26 @@ Mixture::Mixture(const Model& model, const Strategy& strategy) : params_(model.p
 
   unique_samples_ = 0.0;
   for (std::size_t i = 0; i < m; ++i) {
-    if (weights_[i] > 0) unique_samples_ += kept[i];
+    if (!(weights_[i] > 0)) continue;
+    // Spec §2: a used pool keeps at least one sample (else its period u_i / w_i and U~ lose meaning:
+    // a fraction of a sample drawn at a tiny weight would shrink every pool's half-life).
+    if (!(kept[i] >= 1)) {
+      bad(fmt::format("fractions[{}] ({}) keeps {:.6g} samples (f S = {} x {}), but a used pool must keep at least "
+                      "one sample (f_i S_i >= 1); use fraction 0 or weight 0 to leave it out",
+                      i, model.pools[i].name, kept[i], fractions_[i], model.pools[i].size_samples));
+    }
+    unique_samples_ += kept[i];
   }
+  // U~ = 1 / sum_i w_i^2 / u_i: the size tau_hat scales with (spec §2); U for uniform weights.
+  effective_samples_ = detail::effective_mix_size(kept, weights_);
   for (std::size_t i = 0; i < m; ++i) {
     if (!(weights_[i] > 0)) {
       fractions_[i] = 0.0;  // a pool drawn with weight 0 is not used (spec §1)
       continue;
     }
     const Pool& pool = model.pools[i];
-    const double tau_hat = pool.tau_passes * std::pow(unique_samples_ / pool.size_samples, params_.tau_scaling);
-    if (!finite(tau_hat) || !(tau_hat > 0)) {
-      throw NumericalError(fmt::format("tau_hat of pool '{}' is not a finite positive number ({})", pool.name, tau_hat));
-    }
-    // A tau_hat so small that ln 2 / tau_hat overflows (a denormal, from a tiny kept fraction) means
-    // the pool is worthless after one pass: any lambda above ~745 gives delta = 0, so cap it there
-    // (found by fuzzing: the overflow reached RepetitionSum as inf).
-    const double lambda = std::min(std::numbers::ln2 / tau_hat, 1e300);
+    // The kernel's one rule (law_kernel.hpp): tau_hat that over- or underflows gives a capped rate.
+    const double lambda = detail::decay_rate(pool.tau_passes, effective_samples_, pool.size_samples, params_.tau_scaling);
     terms_.push_back(std::make_unique<Term>(weights_[i], pool.b, kept[i] / weights_[i], lambda));
   }
 }
@@ -165,30 +172,25 @@ double Mixture::error(double n) const {
 }
 
 // Spec §5: ln R(n) = sum_i w_i b_i G_i(n) with
-//   G_i(n) = ln(a min(P_i, n) / N0) + sum_{k=1..floor(n/P_i)} delta_i^k ln(min(k+1, n/P_i) / k).
-// We split G_i = L1 + H_i with L1 = ln(a n1' / N0), n1' = min(min_i P_i, n), so that the first
-// factor (a n1'/N0)^beta_0 can sit inside or outside the irreducible term.
+//   G_i(n) = ln(a min(P_i, n) / N0) + sum_{k=1..floor(n/P_i)} delta_i^k ln(min(k+1, n/P_i) / k),
+// accumulated and closed by the kernel (law_kernel.hpp); C(K - 1) comes from the pool's table.
+// `inside` also needs ln R at n_d = min(n, U), evaluated the same way.
 double Mixture::utility_error(double n) const {
   double first_break = n;
   for (const auto& t : terms_) first_break = std::min(first_break, t->period);
-  const double l1 = std::log(params_.a * first_break / params_.normalizer);
-  double beta0 = 0.0;
-  double rest = 0.0;  // sum_i w_i b_i H_i(n)
-  for (const auto& t : terms_) {
-    beta0 += t->weight * t->b;
-    double h = std::log(std::min(t->period, n) / first_break);
-    const double passes = n / t->period;
-    const double whole = std::floor(passes);
-    if (whole >= 1.0) {
-      // completed passes 1..K-1 in full, then the partial pass K up to n/P
-      h += t->sum.prefix(whole - 1.0) + std::exp(-t->lambda * whole) * std::log1p((passes - whole) / whole);
+  const auto log_r_at = [&](double budget) {
+    detail::UtilityLogSum log_r(params_, first_break, budget);
+    for (const auto& t : terms_) {
+      log_r.add(t->weight, t->b, t->period,
+                detail::pass_term(t->lambda, budget / t->period, [&](double k) { return t->sum.prefix(k); }));
     }
-    rest += t->weight * t->b * h;
-  }
-  if (params_.irreducible == Irreducible::inside) {
-    return (std::exp(beta0 * l1) + params_.d) * std::exp(rest);
-  }
-  return std::exp(beta0 * l1 + rest) + params_.d;
+    return log_r;
+  };
+  const detail::UtilityLogSum at_n = log_r_at(n);
+  const double nd = detail::irreducible_anchor(n, unique_samples_);
+  const double rest_nd =
+      params_.irreducible == Irreducible::inside ? (nd < n ? log_r_at(nd).rest() : at_n.rest()) : 0.0;
+  return detail::close_utility(params_, at_n.beta0(), at_n.l1(), at_n.rest(), rest_nd);
 }
 
 // Spec §3: segments between the merged breakpoints k P_i; on each, q_i = w_i delta_i^k_i,
@@ -252,7 +254,7 @@ double Mixture::effective_data_error(double n) const {
       throw NumericalError(fmt::format(
           "effective-data law: budget {} needs more than {:g} pass segments before the repetition decay flattens the "
           "curve (tau_hat up to {:.3g} passes); use a smaller budget or tau, or the utility law",
-          n, kMaxWalk, std::numbers::ln2 / min_lambda));
+          n, kMaxWalk, detail::half_life(min_lambda)));
     }
     double q_sum = 0.0;
     double remaining = 0.0;

@@ -9,6 +9,7 @@
 
 #include "qqt/constraints.hpp"
 #include "qqt/law.hpp"
+#include "qqt/strategy.hpp"
 
 namespace qqt {
 
@@ -32,25 +33,19 @@ struct MixtureSearchOptions {
   double x_tol_rel = 1e-10;
   /// ... or when the predicted error improves by less than this (absolute). Range [0, 1e-3]. Default 1e-14.
   double f_tol_abs = 1e-14;
-  /// Count as kept only samples the budget actually draws: f_i S_i <= n w_i for every used pool.
-  /// Without it, a pool sampled at a vanishing weight still adds its whole size to U and slows the
-  /// decay of every other pool (tau_hat_i grows with U, spec §2): the law's optimum degenerates to
-  /// such weights. See docs/search.md "The unseen-data artefact". Default true (--allow-unseen: false).
+  /// The planning rule: a pool keeps no more than the budget draws from it, f_i S_i <= n w_i for every
+  /// used pool (a plan never tells anyone to keep data they will not train on). Off (--allow-unseen),
+  /// a pool may keep all of itself whatever its weight; under the law with the effective mix size
+  /// (spec §2) such unseen data only enters through w_i^2 / u_i, and on the default config the
+  /// optimum does not change (docs/search.md "Artefacts"). Default true (--allow-unseen: false).
   bool only_seen = true;
 };
 
 /// Throws InputError naming the field, its value and the rule.
 void validate(const MixtureSearchOptions& options);
 
-/// How the optimiser ran.
-struct MixtureSummary {
-  std::string algorithm;        ///< the NLopt algorithms used
-  std::size_t starts = 0;       ///< starting points screened
-  std::size_t evaluations = 0;  ///< objective evaluations over all runs
-  std::string stopped;          ///< why the run that found the optimum stopped, e.g. "xtol_rel reached"
-  double start_error = 0.0;     ///< best predicted error among the starts (the objective before)
-  double error = 0.0;           ///< predicted error of the optimum (after; exact law, Mixture)
-};
+/// How the optimiser ran (OptimizerSummary, strategy.hpp).
+using MixtureSummary = OptimizerSummary;
 
 /// The best mixture found at one budget.
 struct MixtureOptimum {
