@@ -161,7 +161,7 @@ int parse_and_run(int argc, const char* const* argv, Context& ctx) {
     ctx.write_err(err.str());
     return code;
   } catch (const CLI::ParseError& e) {
-    ctx.write_err(fmt::format("qqt: error: {}\n", usage_error(app, commands, e)));
+    ctx.write_err(fmt::format("qqt: error: {}\n", printable(usage_error(app, commands, e))));  // CLI11 quotes arguments raw
     return kExitBadInput;
   }
 
@@ -189,7 +189,7 @@ int run_cli(int argc, const char* const* argv, const Streams& streams) {
     ctx.write_err(fmt::format("qqt: error: {}\n", e.what()));
     return kExitFailure;
   } catch (const std::exception& e) {  // InternalError and anything unexpected
-    ctx.write_err(fmt::format("qqt: internal error (please report): {}\n", e.what()));
+    ctx.write_err(fmt::format("qqt: internal error (please report): {}\n", printable(e.what())));
     return kExitFailure;
   }
 }

@@ -82,7 +82,7 @@ int run_plan(const PlanArgs& args, Context& ctx) {
   const auto result = search_plan(config.model, options, search);
   bar.finish();
   spdlog::info("{} budgets x {} levels, {} crossovers", result.budgets.size(), config.model.pools.size(), result.crossovers.size());
-  for (const auto& w : result.warnings) spdlog::warn("{}", w);
+  for (const auto& w : result.warnings) spdlog::warn("{}", qqt::printable(w));
   PlanExtras extras;
   if (config.fit && config.fit->bootstrap) {
     const auto decisions = decision_uncertainty(config.model, result, *config.fit->bootstrap, args.threads);

@@ -13,6 +13,7 @@
 
 #include "qqt/error.hpp"
 #include "qqt/quantity.hpp"
+#include "qqt/untrusted.hpp"
 #include "text_table.hpp"
 
 namespace qqt {
@@ -32,8 +33,14 @@ std::string exact_number(double x) {
 
 std::string json_string(std::string_view s) {
   std::string out = "\"";
-  for (const char ch : s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char ch = s[i];
     const auto c = static_cast<unsigned char>(ch);
+    if (const std::size_t n = utf8_sequence_length(s, i); n != 1) {  // JSON is always valid UTF-8 (RFC 8259 section 8.1)
+      out += n == 0 ? std::string("\\ufffd") : std::string(s.substr(i, n));  // U+FFFD for a byte that is not UTF-8
+      if (n > 1) i += n - 1;
+      continue;
+    }
     switch (ch) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -173,9 +180,9 @@ std::string header_line(const Config& config, bool markdown = false) {
   const std::string law = fmt::format("{} law{}", to_string(p.law),
                                       p.law == LawKind::utility ? fmt::format(", irreducible {}", to_string(p.irreducible)) : "");
   if (markdown) {
-    return fmt::format("### Predicted {}\n\nconfig `{}` ({})\n", config.model.metric, config.source, law);
+    return fmt::format("### Predicted {}\n\nconfig `{}` ({})\n", printable(config.model.metric), printable(config.source), law);
   }
-  return fmt::format("config: {} ({}), metric: {}\n", config.source, law, config.model.metric);
+  return fmt::format("config: {} ({}), metric: {}\n", printable(config.source), law, printable(config.model.metric));
 }
 
 std::string percent(double x) { return fmt::format("{:.2f}", 100.0 * x); }

@@ -7,9 +7,25 @@
 #include <numeric>
 
 #include "qqt/error.hpp"
+#include "qqt/limits.hpp"
 #include "qqt/quantity.hpp"
 
 namespace qqt {
+
+namespace {
+
+void check_plan_size(std::size_t pools, std::size_t strategies, std::size_t budgets) {
+  // Every strategy lists every pool's fraction and weight at every budget in the output
+  // (docs/reliability.md "Limits"); top-k has one strategy per pool, so this is budgets x pools^2.
+  const double cells = static_cast<double>(budgets) * static_cast<double>(strategies) * static_cast<double>(pools);
+  if (cells > limits::kMaxPlanCells) {
+    throw InputError(fmt::format("{} budgets x {} strategies x {} pools = {:g} plan cells, past qqt's limit of {:g} "
+                                 "(docs/reliability.md \"Limits\"); give fewer budgets or pools",
+                                 budgets, strategies, pools, cells, limits::kMaxPlanCells));
+  }
+}
+
+}  // namespace
 
 void validate(const PlanOptions& options) {
   if (options.budgets_samples.empty()) throw InputError("no budget given: use --budget LIST or --budgets FROM:TO:N");
@@ -142,6 +158,7 @@ void rank_levels(BudgetPlan& b) {
 PlanResult plan(const Model& model, const std::vector<NamedStrategy>& strategies, const PlanOptions& options) {
   validate(options);
   if (strategies.empty()) throw InternalError("plan: no strategies to compare");
+  check_plan_size(model.pools.size(), strategies.size(), options.budgets_samples.size());
   std::vector<Mixture> mixtures;
   mixtures.reserve(strategies.size());
   for (const auto& s : strategies) mixtures.emplace_back(model, s.strategy);
