@@ -315,6 +315,31 @@ int run(int argc, char** argv) {
     search.progress = [&bar](std::size_t done, std::size_t total) {
       bar.update(static_cast<long long>(done), static_cast<long long>(total));
     };
+    if (format == qqt::Format::csv && expect_path.empty()) {
+      // Streamed piece by piece: memory stays flat however many budgets (CSV has no frontier).
+      std::optional<qqt::detail::PendingFile> file;
+      if (!plan_args.output_path.empty() && plan_args.output_path != "-") file.emplace(plan_args.output_path);
+      auto put = [&file](const std::string& text) {
+        if (file) {
+          file->write(text);
+        } else {
+          std::fwrite(text.data(), 1, text.size(), stdout);
+        }
+      };
+      put(qqt::plan_csv_header());
+      qqt::search_plan_pieces(config.model, options, search, [&](const qqt::PlanResult& piece) {
+        for (const auto& w : piece.warnings) spdlog::warn("{}", w);
+        put(qqt::plan_csv_rows(piece));
+      });
+      bar.finish();
+      if (file) {
+        file->commit();
+        spdlog::info("wrote {}", plan_args.output_path);
+      } else {
+        std::fflush(stdout);
+      }
+      return qqt::kExitOk;
+    }
     const auto result = qqt::search_plan(config.model, options, search);
     bar.finish();
     spdlog::info("{} budgets x {} levels, {} crossovers", result.budgets.size(), config.model.pools.size(), result.crossovers.size());

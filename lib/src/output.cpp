@@ -353,7 +353,15 @@ std::string plan_json(const Config& config, const PlanResult& plan, const PlanEx
   return out + "}\n";
 }
 
-std::string plan_csv(const PlanResult& plan) {
+std::string plan_csv(const PlanResult& plan) { return plan_csv_header() + plan_csv_rows(plan); }
+
+}  // namespace
+
+std::string plan_csv_header() {
+  return "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best,feasible,row\n";
+}
+
+std::string plan_csv_rows(const PlanResult& plan) {
   // The hot path of large sweeps: format straight into one buffer, and format the columns that only
   // depend on the strategy (label, pools, fractions, weights, unique samples) once per strategy.
   fmt::memory_buffer out;
@@ -361,7 +369,6 @@ std::string plan_csv(const PlanResult& plan) {
     const auto& b = plan.budgets.front();
     out.reserve(plan.budgets.size() * (b.candidates.size() + b.families.size()) * 192);
   }
-  fmt::format_to(fmt::appender(out), "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best,feasible,row\n");
   auto strategy_columns = [](const StrategyInfo& s) {
     return fmt::format("{},{},{},{},{},{}", csv_field(s.id), csv_field(s.label), csv_field(fmt::format("{}", fmt::join(s.pools, ";"))),
                        join(s.fractions, ";", exact_number), join(s.weights, ";", exact_number), exact_number(s.unique_samples));
@@ -406,7 +413,6 @@ std::string plan_csv(const PlanResult& plan) {
   return fmt::to_string(out);
 }
 
-}  // namespace
 
 std::string render_plan(const Config& config, const PlanResult& plan, Format format, const RenderOptions& options,
                         const PlanExtras& extras) {
