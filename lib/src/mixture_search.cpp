@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "fast_law.hpp"
+#include "nlopt_util.hpp"
 #include "qqt/error.hpp"
 
 namespace qqt {
@@ -65,17 +66,6 @@ constexpr double kSeedTieRelTol = 1e-12;
 // A pool whose passes are this close to a whole number k (relative) sits on the kink at k passes.
 constexpr double kKinkRelTol = 1e-9;
 
-const char* result_text(nlopt::result r) {
-  switch (r) {
-    case nlopt::SUCCESS: return "success";
-    case nlopt::STOPVAL_REACHED: return "stopval reached";
-    case nlopt::FTOL_REACHED: return "ftol_abs reached";
-    case nlopt::XTOL_REACHED: return "xtol_rel reached";
-    case nlopt::MAXEVAL_REACHED: return "max_evaluations reached";
-    case nlopt::MAXTIME_REACHED: return "maxtime reached";
-    default: return "failed";
-  }
-}
 
 // x in [0,1]^dim <-> a strategy meeting the constraints at budget n.
 class Decoder {
@@ -252,8 +242,7 @@ struct LocalResult {
 };
 
 // One local run of `algorithm` from x0.
-LocalResult local_run(nlopt::algorithm algorithm, Objective& objective, std::vector<double> x0, const MixtureSearchOptions& o,
-                      double initial_step = 0.05) {
+LocalResult local_run(nlopt::algorithm algorithm, Objective& objective, std::vector<double> x0, const MixtureSearchOptions& o) {
   const unsigned dim = static_cast<unsigned>(x0.size());
   nlopt::opt opt(algorithm, dim);
   opt.set_lower_bounds(0.0);
@@ -262,20 +251,10 @@ LocalResult local_run(nlopt::algorithm algorithm, Objective& objective, std::vec
   opt.set_xtol_rel(o.x_tol_rel);
   opt.set_ftol_abs(o.f_tol_abs);
   opt.set_maxeval(o.max_evaluations);
-  opt.set_initial_step(initial_step);
-  double value = 0.0;
-  std::string stopped;
-  try {
-    stopped = result_text(opt.optimize(x0, value));
-  } catch (const nlopt::roundoff_limited&) {
-    stopped = "roundoff limited";
-    value = objective(x0.data());
-  } catch (const nlopt::forced_stop&) {
-    throw;
-  } catch (const std::invalid_argument& e) {
-    throw InternalError(fmt::format("NLopt rejected the mixture problem: {}", e.what()));
-  }
-  return {std::move(x0), value, std::move(stopped)};
+  opt.set_initial_step(0.05);
+  const detail::NloptRun run =
+      detail::run_nlopt(opt, x0, [&](const std::vector<double>& x) { return objective(x.data()); }, "the mixture search");
+  return {std::move(x0), run.value, detail::describe(run.result)};
 }
 
 }  // namespace

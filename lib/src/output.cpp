@@ -1,20 +1,13 @@
 #include "qqt/output.hpp"
 
-#include <fcntl.h>
 #include <fmt/color.h>
 #include <fmt/compile.h>
 #include <fmt/format.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <csignal>
 #include <cmath>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <iostream>
 #include <sstream>
 #include <map>
 
@@ -30,20 +23,6 @@ Format parse_format(std::string_view text, std::string_view what) {
   if (text == "csv") return Format::csv;
   if (text == "markdown" || text == "md") return Format::markdown;
   throw InputError(fmt::format("{}: '{}' is not a format; use table, json, csv or markdown", what, text));
-}
-
-std::vector<Prediction> predict(const Model& model, const Strategy& strategy, const std::vector<double>& budgets_samples) {
-  PlanOptions check;
-  check.budgets_samples = budgets_samples;
-  validate(check);
-  const Mixture mix(model, strategy);
-  std::vector<Prediction> out;
-  out.reserve(budgets_samples.size());
-  for (double n : budgets_samples) {
-    const double y = mix.error(n);
-    out.push_back({n, y, 1.0 - y, mix.passes(n), mix.unique_samples()});
-  }
-  return out;
 }
 
 std::string exact_number(double x) {
@@ -131,9 +110,15 @@ std::string json_candidate(const Candidate& c) {
 }
 
 // A family's best (docs/output.md "Search"): the candidate's fields without the Pareto marks.
-std::string json_family_best(const std::string& family, const Candidate& c) {
-  return fmt::format("{{\"family\":{},{},\"passes\":{},\"error\":{},\"accuracy\":{}}}", json_string(family), json_info_fields(*c.info),
+std::string json_family_best(Family family, const Candidate& c) {
+  return fmt::format("{{\"family\":{},{},\"passes\":{},\"error\":{},\"accuracy\":{}}}", json_string(to_string(family)), json_info_fields(*c.info),
                      exact_number(c.passes), exact_number(c.error), exact_number(c.accuracy));
+}
+
+std::vector<std::string> family_names(const std::vector<Family>& families) {
+  std::vector<std::string> out;
+  for (Family f : families) out.push_back(to_string(f));
+  return out;
 }
 
 std::string json_limit(double x) { return std::isfinite(x) ? exact_number(x) : "null"; }
@@ -150,10 +135,10 @@ std::string json_search(const Config& config, const SearchEcho& e) {
   return fmt::format(
       "\"search\":{{\"families\":{},\"constraints\":{{\"max_passes\":{},\"max_unique\":{},\"weight_bounds\":[{}]}},"
       "\"mixture\":{{\"seed\":{},\"only_seen\":{}}}}}",
-      json_strings(e.families), json_limit(e.max_passes), json_limit(e.max_unique), bounds, e.seed, e.only_seen ? "true" : "false");
+      json_strings(family_names(e.families)), json_limit(e.max_passes), json_limit(e.max_unique), bounds, e.seed, e.only_seen ? "true" : "false");
 }
 
-std::string json_summary(const MixtureSummary& m) {
+std::string json_summary(const OptimizerSummary& m) {
   return fmt::format(
       "{{\"algorithm\":{},\"starts\":{},\"evaluations\":{},\"stopped\":{},\"start_error\":{},\"error\":{}}}",
       json_string(m.algorithm), m.starts, m.evaluations, json_string(m.stopped), exact_number(m.start_error), exact_number(m.error));
@@ -161,7 +146,7 @@ std::string json_summary(const MixtureSummary& m) {
 
 std::string json_frontier(const std::vector<FamilyFrontier>& frontier) {
   return "{" + join(frontier, ",", [](const FamilyFrontier& f) {
-           return json_string(f.family) + ":[" + join(f.intervals, ",", [](const FrontierInterval& iv) {
+           return json_string(to_string(f.family)) + ":[" + join(f.intervals, ",", [](const FrontierInterval& iv) {
                     if (!iv.at_from) return fmt::format("{{\"from\":{},\"to\":{},\"strategy\":null}}", exact_number(iv.from), exact_number(iv.to));
                     return fmt::format("{{\"from\":{},\"to\":{},\"strategy\":{},\"label\":{},\"pools\":{},\"fractions\":{},"
                                        "\"weights\":{},\"unique_samples\":{},\"to_fractions\":{},\"to_weights\":{},\"to_unique_samples\":{}}}",
@@ -201,11 +186,11 @@ bool any_infeasible(const PlanResult& plan) {
 // Accuracy of each family's best and the overall best's strategy, per budget.
 std::string search_tables(const PlanResult& plan, const RenderOptions& options, bool md) {
   const SearchEcho& echo = *plan.search;
-  std::string out = fmt::format("\nsearch: {}; constraints: {}\n", fmt::join(echo.families, ", "), echo.constraints);
+  std::string out = fmt::format("\nsearch: {}; constraints: {}\n", fmt::join(family_names(echo.families), ", "), echo.constraints);
   out += caption("accuracy % of each family's best (* overall best; gain = overall best minus best top-k level, in points)", md);
   TextTable acc;
   std::vector<std::string> head{"budget"};
-  for (const auto& f : echo.families) head.push_back(f);
+  for (Family f : echo.families) head.push_back(to_string(f));
   head.push_back("gain");
   acc.row(head);
   for (const auto& b : plan.budgets) {
@@ -224,7 +209,7 @@ std::string search_tables(const PlanResult& plan, const RenderOptions& options, 
   best.row({"budget", "family", "strategy", "label", "error", "acc %", "passes", "unique"});
   for (const auto& b : plan.budgets) {
     const Candidate& c = b.overall_best();
-    best.row({format_count(b.budget_samples), b.overall_family(), c.strategy(), c.label(), fmt::format("{:.6f}", c.error),
+    best.row({format_count(b.budget_samples), to_string(b.overall_family()), c.strategy(), c.label(), fmt::format("{:.6f}", c.error),
               percent(c.accuracy), fmt::format("{:.4g}", c.passes), format_count(c.unique_samples())});
   }
   return out + best.render(md, options.color);
@@ -245,15 +230,15 @@ std::string frontier_table(const PlanResult& plan, bool md) {
   for (const auto& f : plan.frontier) {
     bool first = true;
     for (const auto& iv : f.intervals) {
-      std::vector<std::string> r{first ? "  " + f.family : "", format_count(iv.from, 6) + " .. " + format_count(iv.to, 6)};
+      std::vector<std::string> r{first ? std::string("  ") + to_string(f.family) : "", format_count(iv.from, 6) + " .. " + format_count(iv.to, 6)};
       first = false;
       if (!iv.at_from) {
         r.push_back("-");
         r.push_back("no strategy meets the constraints");
-      } else if (f.family == "mixture") {
+      } else if (f.family == Family::mixture) {
         r.push_back(fmt::format("{}", fmt::join(iv.at_from->pools, ", ")));
         r.push_back("weights " + weights_text(*iv.at_from) + " -> " + weights_text(*iv.at_to));
-      } else if (f.family == "threshold") {
+      } else if (f.family == Family::threshold) {
         r.push_back(iv.strategy);
         r.push_back(iv.at_from->label + " -> " + iv.at_to->label);
       } else {
@@ -336,10 +321,12 @@ std::string plan_json(const Config& config, const PlanResult& plan, const PlanEx
                        b.runner_up ? exact_number(b.margin) : "null");
     if (!b.families.empty()) {
       out += "\"families\":{" + join(b.families, ",", [](const FamilyBest& f) {
-               return json_string(f.family) + ":" + (f.best ? json_family_best(f.family, *f.best) : std::string("null"));
+               return json_string(to_string(f.family)) + ":" + (f.best ? json_family_best(f.family, *f.best) : std::string("null"));
              }) + "},";
     }
-    if (b.mixture_summary) out += "\"mixture_search\":" + json_summary(*b.mixture_summary) + ",";
+    for (const FamilyBest& f : b.families) {  // how an optimising family ran: "mixture_search"
+      if (f.summary) out += json_string(fmt::format("{}_search", to_string(f.family))) + ":" + json_summary(*f.summary) + ",";
+    }
     out += "\"candidates\":[" + join(b.candidates, ",", json_candidate) + "]";
     if (i < extras.budget_json.size() && !extras.budget_json[i].empty()) out += "," + extras.budget_json[i];
     out += "}";
@@ -406,7 +393,7 @@ std::string plan_csv_rows(const PlanResult& plan) {
         if (!std::isfinite(x)) exact_number(x);  // throws
       }
       fmt::format_to(fmt::appender(out), FMT_COMPILE("{},{},{},{},{},,{},true,{}\n"), b.budget_samples, it->second, c.passes, c.error,
-                     c.accuracy, b.best_family == f ? "true" : "false", b.families[f].family);
+                     c.accuracy, b.best_family == f ? "true" : "false", to_string(b.families[f].family));
       if (family_cache.size() > 4096) family_cache.clear();  // threshold and mixture strategies are new at every budget
     }
   }
@@ -466,135 +453,6 @@ std::string render_predictions(const Config& config, const Mixture& mixture, con
     }
   }
   throw InternalError("render_predictions: unknown format");
-}
-
-namespace {
-// The temporary file being written, for the signal handler: a fixed buffer, set and cleared
-// outside the handler, read inside it (only async-signal-safe calls there: unlink, signal, raise).
-char g_cleanup_path[4096] = {0};
-volatile std::sig_atomic_t g_cleanup_armed = 0;
-
-extern "C" void cleanup_and_reraise(int sig) {
-  if (g_cleanup_armed) ::unlink(g_cleanup_path);
-  std::signal(sig, SIG_DFL);
-  std::raise(sig);
-}
-}  // namespace
-
-unsigned detail::output_mode(const std::string& path) {
-  // Keep the mode of a file being replaced; a new file gets 0666 less the umask, as open() would.
-  struct stat existing {};
-  if (::stat(path.c_str(), &existing) == 0) return existing.st_mode & 07777;
-  const mode_t mask = ::umask(0);
-  ::umask(mask);
-  return 0666 & ~mask;
-}
-
-void detail::set_cleanup_path(const std::string& path) {
-  g_cleanup_armed = 0;
-  if (path.empty() || path.size() >= sizeof g_cleanup_path) return;
-  std::memcpy(g_cleanup_path, path.c_str(), path.size() + 1);
-  g_cleanup_armed = 1;
-}
-
-void install_signal_cleanup() {
-  for (const int sig : {SIGINT, SIGTERM, SIGHUP}) {
-    struct sigaction action {};
-    action.sa_handler = cleanup_and_reraise;
-    sigemptyset(&action.sa_mask);
-    ::sigaction(sig, &action, nullptr);
-  }
-}
-
-InputText read_input(const std::string& path, std::string_view kind, std::string_view a_kind) {
-  std::stringstream buffer;
-  if (path == "-") {
-    buffer << std::cin.rdbuf();
-    return {buffer.str(), "<stdin>"};
-  }
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw InputError(fmt::format("{}: is a directory, not {}", path, a_kind));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot open the {}: {}", path, kind, std::strerror(errno)));
-  buffer << in.rdbuf();
-  if (in.bad()) throw InputError(fmt::format("{}: cannot read the {}", path, kind));
-  return {buffer.str(), path};
-}
-
-void check_writable(const std::string& path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) throw InputError(fmt::format("{}: is a directory; --output needs a file path", path));
-  const fs::path target(path);
-  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::string probe = (dir / ("." + target.filename().string() + ".probe.XXXXXX")).string();
-  const int fd = ::mkstemp(probe.data());
-  if (fd < 0) throw InputError(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
-  ::close(fd);
-  ::unlink(probe.c_str());
-}
-
-detail::PendingFile::PendingFile(const std::string& path) : path_(path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) throw InputError(fmt::format("{}: is a directory; --output needs a file path", path));
-  const fs::path target(path);
-  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  temp_ = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
-  fd_ = ::mkstemp(temp_.data());
-  if (fd_ < 0) throw InputError(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
-  set_cleanup_path(temp_);
-}
-
-detail::PendingFile::~PendingFile() {
-  if (fd_ >= 0) ::close(fd_);
-  if (!done_) {
-    ::unlink(temp_.c_str());
-    set_cleanup_path("");
-  }
-}
-
-void detail::PendingFile::fail(const char* what, int err) {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
-  ::unlink(temp_.c_str());
-  set_cleanup_path("");
-  done_ = true;
-  throw InputError(fmt::format("{}: cannot {}: {}", path_, what, std::strerror(err)));
-}
-
-void detail::PendingFile::write(std::string_view content) {
-  std::size_t written = 0;
-  while (written < content.size()) {
-    const ssize_t n = ::write(fd_, content.data() + written, content.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("write", errno);
-    }
-    written += static_cast<std::size_t>(n);
-  }
-}
-
-void detail::PendingFile::close() {
-  if (fd_ < 0) return;
-  if (::fsync(fd_) != 0) fail("flush", errno);
-  const int fd = fd_;
-  fd_ = -1;
-  if (::close(fd) != 0) fail("close", errno);
-}
-
-void detail::PendingFile::commit() {
-  close();
-  if (::chmod(temp_.c_str(), output_mode(path_)) != 0) fail("set permissions", errno);
-  if (::rename(temp_.c_str(), path_.c_str()) != 0) fail("rename into place", errno);
-  set_cleanup_path("");
-  done_ = true;
-}
-
-void write_file_atomically(const std::string& path, std::string_view content) {
-  detail::PendingFile file(path);
-  file.write(content);
-  file.commit();
 }
 
 }  // namespace qqt
