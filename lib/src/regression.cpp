@@ -20,11 +20,6 @@ void validate(const RegressionOptions& options) {
 
 namespace {
 
-struct BaselineEntry {
-  std::string strategy;
-  double error;
-};
-
 [[noreturn]] void bad_baseline(const std::string& path, const YAML::Node& node, const std::string& what) {
   const YAML::Mark m = node.Mark();
   throw InputError(fmt::format("{}:{}:{}: {}", path, m.line + 1, m.column + 1, what));
@@ -43,7 +38,9 @@ double baseline_number(const std::string& path, const YAML::Node& parent, const 
   }
 }
 
-std::map<double, BaselineEntry> read_baseline(const std::string& path) {
+}  // namespace
+
+Baseline load_baseline(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw InputError(fmt::format("{}: is a directory, not a baseline file", path));
   YAML::Node root;
@@ -60,7 +57,7 @@ std::map<double, BaselineEntry> read_baseline(const std::string& path) {
   }
   const YAML::Node budgets = root["budgets"];
   if (!budgets || !budgets.IsSequence()) bad_baseline(path, root, "budgets must be a list");
-  std::map<double, BaselineEntry> out;
+  Baseline out;
   for (std::size_t i = 0; i < budgets.size(); ++i) {
     const YAML::Node b = budgets[i];
     const std::string where = fmt::format("budgets[{}]", i);
@@ -70,21 +67,23 @@ std::map<double, BaselineEntry> read_baseline(const std::string& path) {
     if (!best || !best.IsMap()) bad_baseline(path, b, where + ".best must be an object");
     const YAML::Node strategy = best["strategy"];
     if (!strategy || !strategy.IsScalar()) bad_baseline(path, best, where + ".best.strategy must be a string");
-    out[budget] = {strategy.Scalar(), baseline_number(path, best, "error", where + ".best.error")};
+    out.budgets[budget] = {strategy.Scalar(), baseline_number(path, best, "error", where + ".best.error")};
   }
   return out;
 }
 
-}  // namespace
-
 RegressionReport compare_with_baseline(const PlanResult& plan, const std::string& baseline_path, const RegressionOptions& options) {
   validate(options);
-  const auto baseline = read_baseline(baseline_path);
+  return compare_with_baseline(plan, load_baseline(baseline_path), options);
+}
+
+RegressionReport compare_with_baseline(const PlanResult& plan, const Baseline& baseline, const RegressionOptions& options) {
+  validate(options);
   RegressionReport report;
   for (const auto& b : plan.budgets) {
     const std::string name = fmt::format("budget {} ({})", format_count(b.budget_samples), b.budget_samples);
-    const auto it = baseline.find(b.budget_samples);
-    if (it == baseline.end()) {
+    const auto it = baseline.budgets.find(b.budget_samples);
+    if (it == baseline.budgets.end()) {
       report.findings.push_back(fmt::format("{}: not in the baseline", name));
       continue;
     }

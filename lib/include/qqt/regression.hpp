@@ -1,6 +1,7 @@
 // `qqt plan --expect BASELINE.json`: compare a plan with a saved JSON plan (a CI regression check).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,26 @@ struct RegressionReport {
   bool ok() const { return findings.empty(); }
 };
 
+/// A saved plan (`qqt plan --format json`, "schema": 1): each budget's overall best strategy and
+/// its error, keyed by the budget in samples.
+struct Baseline {
+  struct Entry {
+    std::string strategy;
+    double error = 0.0;
+  };
+  std::map<double, Entry> budgets;
+};
+
+/// Reads a baseline file. Throws InputError (file:line:col) if it is not such a file. The app
+/// reads it before any work, so a bad --expect fails at once.
+Baseline load_baseline(const std::string& path);
+
+/// Names every budget of `plan` whose overall best strategy (BudgetPlan::overall_best: the best of
+/// the searched families) differs from `baseline`, whose best error moved by more than the
+/// tolerance, or that the baseline lacks.
+RegressionReport compare_with_baseline(const PlanResult& plan, const Baseline& baseline, const RegressionOptions& options);
+
+/// load_baseline(baseline_path), then the comparison above.
 /// Reads `baseline_path` (a `qqt plan --format json` output, "schema": 1) and names every budget
 /// of `plan` whose overall best strategy (BudgetPlan::overall_best: the best of the searched
 /// families) differs, whose best error moved by more than the tolerance, or that the baseline lacks.
