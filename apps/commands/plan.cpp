@@ -1,6 +1,7 @@
 #include "plan.hpp"
 
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <spdlog/spdlog.h>
 
 #include "qqt/bootstrap.hpp"
@@ -79,6 +80,29 @@ int run_plan(const PlanArgs& args, Context& ctx) {
   search.progress = [&bar](std::size_t done, std::size_t total) {
     bar.update(static_cast<long long>(done), static_cast<long long>(total));
   };
+  if (format == Format::csv && !baseline) {
+    // Streamed piece by piece: memory stays flat however many budgets (CSV has no frontier).
+    std::optional<detail::PendingFile> file;
+    if (!to_stdout(args.common.output_path)) file.emplace(args.common.output_path);
+    auto put = [&](const std::string& text) {
+      if (file) {
+        file->write(text);
+      } else {
+        ctx.write_out(text);
+      }
+    };
+    put(plan_csv_header());
+    search_plan_pieces(config.model, options, search, [&](const PlanResult& piece) {
+      for (const auto& w : piece.warnings) spdlog::warn("{}", w);
+      put(plan_csv_rows(piece));
+    });
+    bar.finish();
+    if (file) {
+      file->commit();
+      spdlog::info("wrote {}", args.common.output_path);
+    }
+    return kExitOk;
+  }
   const auto result = search_plan(config.model, options, search);
   bar.finish();
   spdlog::info("{} budgets x {} levels, {} crossovers", result.budgets.size(), config.model.pools.size(), result.crossovers.size());

@@ -378,7 +378,16 @@ std::string plan_json(const Config& config, const PlanResult& plan, const PlanEx
   return out + "}\n";
 }
 
-std::string plan_csv(const PlanResult& plan) {
+std::string plan_csv(const PlanResult& plan) { return plan_csv_header() + plan_csv_rows(plan); }
+
+}  // namespace
+
+std::string plan_csv_header() {
+  return "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best,feasible,row,"
+         "best_level,pool_passes,max_pool_passes,extrapolation\n";
+}
+
+std::string plan_csv_rows(const PlanResult& plan) {
   // The hot path of large sweeps: format straight into one buffer, and format the columns that only
   // depend on the strategy (label, pools, fractions, weights, unique samples) once per strategy.
   fmt::memory_buffer out;
@@ -386,8 +395,6 @@ std::string plan_csv(const PlanResult& plan) {
     const auto& b = plan.budgets.front();
     out.reserve(plan.budgets.size() * (b.candidates.size() + b.families.size()) * 192);
   }
-  fmt::format_to(fmt::appender(out), "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best,feasible,row,"
-                                     "best_level,pool_passes,max_pool_passes,extrapolation\n");
   auto exposure_columns = [](const Candidate& c) {
     for (double x : c.pool_passes) exact_number(x);  // throws: NaN and inf never reach the output
     return fmt::format("{},{},{}", join(c.pool_passes, ";", exact_number), exact_number(c.max_pool_passes),
@@ -441,7 +448,6 @@ std::string plan_csv(const PlanResult& plan) {
   return fmt::to_string(out);
 }
 
-}  // namespace
 
 std::string render_plan(const Config& config, const PlanResult& plan, Format format, const RenderOptions& options,
                         const PlanExtras& extras) {

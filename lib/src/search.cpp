@@ -215,4 +215,22 @@ PlanResult search_plan(const Model& model, const PlanOptions& plan_options, cons
   return result;
 }
 
+void search_plan_pieces(const Model& model, const PlanOptions& plan_options, const SearchOptions& options,
+                        const std::function<void(const PlanResult&)>& sink) {
+  validate(plan_options);
+  for (double n : plan_options.budgets_samples) check_budget_feasible(options.constraints, model, n);
+  const std::vector<double>& budgets = plan_options.budgets_samples;
+  SearchOptions piece_options = options;
+  piece_options.frontier = false;
+  for (std::size_t start = 0; start < budgets.size(); start += kPlanPieceBudgets) {
+    PlanOptions piece = plan_options;
+    const std::size_t end = std::min(budgets.size(), start + kPlanPieceBudgets);
+    piece.budgets_samples.assign(budgets.begin() + static_cast<std::ptrdiff_t>(start), budgets.begin() + static_cast<std::ptrdiff_t>(end));
+    if (options.progress) {
+      piece_options.progress = [&options, start, total = budgets.size()](std::size_t done, std::size_t) { options.progress(start + done, total); };
+    }
+    sink(search_plan(model, piece, piece_options));
+  }
+}
+
 }  // namespace qqt

@@ -35,6 +35,10 @@ struct PlanExtras {
 
 std::string render_plan(const Config& config, const PlanResult& plan, Format format, const RenderOptions& options = {},
                         const PlanExtras& extras = {});
+/// The plan CSV in pieces, so that long sweeps stream (search_plan_chunks): the header line once,
+/// then the rows of each consecutive piece of the budgets. render_plan(..., Format::csv) is the two joined.
+std::string plan_csv_header();
+std::string plan_csv_rows(const PlanResult& plan);
 std::string render_predictions(const Config& config, const Mixture& mixture, const std::vector<Prediction>& predictions,
                                Format format, const RenderOptions& options = {});
 
