@@ -65,7 +65,7 @@ Baseline load_baseline(const std::string& path) {
     const double budget = baseline_number(path, b, "budget", where + ".budget");
     const YAML::Node best = b["best"];
     if (best && best.IsNull()) {  // schema 2: no feasible strategy at this budget
-      out[budget] = {"none", 0.0};
+      out.budgets[budget] = {"none", 0.0};
       continue;
     }
     if (!best || !best.IsMap()) bad_baseline(path, b, where + ".best must be an object");
