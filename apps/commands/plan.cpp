@@ -80,8 +80,10 @@ int run_plan(const PlanArgs& args, Context& ctx) {
   search.progress = [&bar](std::size_t done, std::size_t total) {
     bar.update(static_cast<long long>(done), static_cast<long long>(total));
   };
-  if (format == Format::csv && !baseline) {
-    // Streamed piece by piece: memory stays flat however many budgets (CSV has no frontier).
+  const bool bootstrapped = config.fit && config.fit->bootstrap;
+  if (format == Format::csv && !baseline && !bootstrapped) {
+    // Streamed piece by piece: memory stays flat however many budgets (CSV has no frontier). A
+    // baseline or a bootstrapped config (decision uncertainty) needs the whole plan at once.
     std::optional<detail::PendingFile> file;
     if (!to_stdout(args.common.output_path)) file.emplace(args.common.output_path);
     auto put = [&](const std::string& text) {
@@ -93,7 +95,7 @@ int run_plan(const PlanArgs& args, Context& ctx) {
     };
     put(plan_csv_header());
     search_plan_pieces(config.model, options, search, [&](const PlanResult& piece) {
-      for (const auto& w : piece.warnings) spdlog::warn("{}", w);
+      for (const auto& w : piece.warnings) spdlog::warn("{}", qqt::printable(w));
       put(plan_csv_rows(piece));
     });
     bar.finish();
@@ -108,7 +110,7 @@ int run_plan(const PlanArgs& args, Context& ctx) {
   spdlog::info("{} budgets x {} levels, {} crossovers", result.budgets.size(), config.model.pools.size(), result.crossovers.size());
   for (const auto& w : result.warnings) spdlog::warn("{}", qqt::printable(w));
   PlanExtras extras;
-  if (config.fit && config.fit->bootstrap) {
+  if (bootstrapped) {
     const auto decisions = decision_uncertainty(config.model, result, *config.fit->bootstrap, args.threads);
     extras = decision_extras(decisions, format == Format::markdown);
   }

@@ -168,7 +168,11 @@ SearchEcho echo_of(const SearchOptions& options, const Model& model) {
 
 }  // namespace
 
-PlanResult search_plan(const Model& model, const PlanOptions& plan_options, const SearchOptions& options_in) {
+namespace {
+
+// search_plan, and for one piece of a streamed sweep (require_feasible = false: the sweep as a whole
+// has a feasible budget, checked once, so a piece may be infeasible everywhere).
+PlanResult search_plan_impl(const Model& model, const PlanOptions& plan_options, const SearchOptions& options_in, bool require_feasible) {
   SearchOptions options = options_in;
   if (options.families.empty()) options.families = default_families(model);
   validate(options, model);
@@ -203,7 +207,7 @@ PlanResult search_plan(const Model& model, const PlanOptions& plan_options, cons
     result.budgets[j].families = std::move(bests[j]);
     pick_overall_best(result.budgets[j], options, model);
   }
-  if (std::none_of(result.budgets.begin(), result.budgets.end(), [](const BudgetPlan& b) { return b.feasible(); })) {
+  if (require_feasible && std::none_of(result.budgets.begin(), result.budgets.end(), [](const BudgetPlan& b) { return b.feasible(); })) {
     throw InputError(result.budgets.size() == 1 ? result.budgets.front().infeasible
                                                 : fmt::format("no budget is feasible; the first: {}", result.budgets.front().infeasible));
   }
@@ -215,11 +219,32 @@ PlanResult search_plan(const Model& model, const PlanOptions& plan_options, cons
   return result;
 }
 
+}  // namespace
+
+PlanResult search_plan(const Model& model, const PlanOptions& plan_options, const SearchOptions& options) {
+  return search_plan_impl(model, plan_options, options, true);
+}
+
 void search_plan_pieces(const Model& model, const PlanOptions& plan_options, const SearchOptions& options,
                         const std::function<void(const PlanResult&)>& sink) {
   validate(plan_options);
-  for (double n : plan_options.budgets_samples) check_budget_feasible(options.constraints, model, n);
   const std::vector<double>& budgets = plan_options.budgets_samples;
+  // As search_plan: infeasible budgets are reported as such and the sweep goes on; only a sweep
+  // infeasible at every budget is an input error (the first budget's reason, as search_plan says it).
+  std::string first_reason;
+  bool any_feasible = false;
+  for (double n : budgets) {
+    try {
+      check_budget_feasible(options.constraints, model, n);
+      any_feasible = true;
+      break;
+    } catch (const InputError& e) {
+      if (first_reason.empty()) first_reason = e.what();
+    }
+  }
+  if (!any_feasible) {
+    throw InputError(budgets.size() == 1 ? first_reason : fmt::format("no budget is feasible; the first: {}", first_reason));
+  }
   SearchOptions piece_options = options;
   piece_options.frontier = false;
   for (std::size_t start = 0; start < budgets.size(); start += kPlanPieceBudgets) {
@@ -229,7 +254,7 @@ void search_plan_pieces(const Model& model, const PlanOptions& plan_options, con
     if (options.progress) {
       piece_options.progress = [&options, start, total = budgets.size()](std::size_t done, std::size_t) { options.progress(start + done, total); };
     }
-    sink(search_plan(model, piece, piece_options));
+    sink(search_plan_impl(model, piece, piece_options, false));
   }
 }
 

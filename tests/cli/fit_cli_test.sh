@@ -82,7 +82,8 @@ run 2 fit --config "$tmp/pools.yaml" --observations "$tmp/noisy.csv" --cross-val
 one_line_error "--cv-by: 'run' is not a fold"
 
 # --- too few runs: exit 2 naming both counts and the flags
-head -6 "$tmp/noisy.csv" >"$tmp/few.csv"
+# one run per pool (4 rows), so every pool has a run to fit its b and tau from
+awk -F, 'NR == 1 || !seen[$1]++' "$tmp/noisy.csv" >"$tmp/few.csv"
 run 2 fit --config "$tmp/pools.yaml" --observations "$tmp/few.csv"
 one_line_error "10 free parameters but only 4 observations (rows of positive weight): the fit is underdetermined; reduce the parameters with --shared b,tau"
 
