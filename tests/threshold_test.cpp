@@ -196,6 +196,7 @@ TEST_CASE("effective-data law: the threshold search's work is bounded (issue 10 
   // bound for the level grid, plus three evaluations past the bound (each at most 2e7 segments,
   // law.cpp kMaxWalk) while kinks and refinement stop.
   constexpr double kMaxWalkPerEvaluation = 2e7;
+  constexpr double kTwoGridWalkBound = 1e7;  // the 1e12 search walks ~4.6e7 in all, its grid less than 1e7
   const ThresholdOptions options;
   const double most = 2 * options.max_walked_segments + 3 * kMaxWalkPerEvaluation;
   Model two;
@@ -210,16 +211,22 @@ TEST_CASE("effective-data law: the threshold search's work is bounded (issue 10 
     const auto got = best_threshold(model, {}, n, options);
     REQUIRE(got);
     CHECK(got->walked_segments > 0);  // counted
+    WARN("budget " << n << ": " << got->evaluations << " evaluations, " << got->walked_segments << " segments, capped "
+                   << got->work_capped);
     CHECK(got->walked_segments <= most);
     CHECK(std::isfinite(got->error));
     // What it reports is still what the law says of its strategy.
     CHECK(rel_diff(Mixture(model, threshold_strategy(model, got->level, got->fraction).strategy).error(n), got->error) <=
           kKernelRelTol);
   }
-  // A tight bound stops kink sampling and refinement early, and says so.
+  // A tight bound: the level grid alone walks past 2x it here, so the search refuses in one line.
   ThresholdOptions tight;
   tight.max_walked_segments = 1e5;
-  const auto capped = best_threshold(ones, {}, 1e9, tight);
+  CHECK_THROWS_WITH(best_threshold(ones, {}, 1e9, tight),
+                    Catch::StartsWith("threshold search: at budget 1000000000 the effective-data law needs more than 200000"));
+  // A bound between the grid's walk and the whole search's stops kinks and refinement, and says so.
+  tight.max_walked_segments = kTwoGridWalkBound;
+  const auto capped = best_threshold(two, {}, 1e12, tight);
   REQUIRE(capped);
   CHECK(capped->work_capped);
   CHECK(capped->walked_segments <= 2 * tight.max_walked_segments + 3 * kMaxWalkPerEvaluation);
