@@ -13,6 +13,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "commands/fit.hpp"
 #include "commands/plan.hpp"
@@ -23,6 +24,7 @@
 #include "qqt/error.hpp"
 #include "qqt/io.hpp"
 #include "qqt/output.hpp"
+#include "qqt/text.hpp"
 
 namespace qqt::cli {
 
@@ -91,6 +93,46 @@ void set_up_logging(const Streams& streams, const Globals& globals) {
   spdlog::set_default_logger(std::move(logger));
 }
 
+/// All names of `cmd`'s options ("--observations", "-o"), for "did you mean" hints.
+std::vector<std::string> option_names(const CLI::App& cmd) {
+  std::vector<std::string> names;
+  for (const CLI::Option* opt : cmd.get_options()) {
+    for (const auto& n : opt->get_lnames()) names.push_back("--" + n);
+    for (const auto& n : opt->get_snames()) names.push_back("-" + n);
+  }
+  return names;
+}
+
+/// The one-line message for a usage error. CLI11 reports a mistyped command as "A subcommand is
+/// required" and a mistyped option of a command as its missing required one ("--observations is
+/// required"); the words the user typed that nothing took say what really went wrong.
+std::string usage_error(const CLI::App& app, CLI::App* const* commands, const CLI::ParseError& e) {
+  const CLI::App* chosen = nullptr;
+  for (std::size_t i = 0; i < std::size(kTools); ++i) {
+    if (commands[i]->parsed()) chosen = commands[i];
+  }
+  const std::vector<std::string> unused = app.remaining(true);
+  if (!chosen) {
+    std::vector<std::string> names;
+    for (const Tool& t : kTools) names.emplace_back(t.name);
+    for (const auto& word : unused) {
+      if (word.empty() || word[0] == '-') continue;
+      return fmt::format("'{}' is not a command{}; the commands are {}", word, did_you_mean(word, names),
+                         fmt::join(names, ", "));
+    }
+    return fmt::format("{} (see qqt --help)", e.what());
+  }
+  for (const auto& word : unused) {
+    if (word.size() < 2 || word[0] != '-') continue;
+    const std::string flag = word.substr(0, word.find('='));
+    std::vector<std::string> names = option_names(*chosen);
+    for (auto& n : option_names(app)) names.push_back(std::move(n));
+    return fmt::format("qqt {}: unknown option '{}'{} (see qqt {} --help)", chosen->get_name(), flag, did_you_mean(flag, names),
+                       chosen->get_name());
+  }
+  return fmt::format("{} (see qqt {} --help)", e.what(), chosen->get_name());
+}
+
 int parse_and_run(int argc, const char* const* argv, Context& ctx) {
   Globals& globals = ctx.globals();
   CLI::App app{"qqt: plan data filtering for a compute budget with the quality-quantity trade-off scaling law\n"
@@ -98,8 +140,10 @@ int parse_and_run(int argc, const char* const* argv, Context& ctx) {
   app.set_version_flag("--version", std::string("qqt ") + QQT_VERSION);
   app.footer(kFooter);
   app.require_subcommand(1);
-  app.add_flag("-v,--verbose", globals.verbosity, "More log output on stderr (-v info, -vv debug)");
-  app.add_flag("-q,--quiet", globals.quiet, "Only errors on stderr");
+  // Options a command does not know fall through to these, so -q and -v work after the command too.
+  app.fallthrough();
+  app.add_flag("-v,--verbose", globals.verbosity, "More log output on stderr (-v info, -vv debug); before or after the command");
+  app.add_flag("-q,--quiet", globals.quiet, "Only errors on stderr; before or after the command");
 
   Args args;
   CLI::App* commands[std::size(kTools)] = {};
@@ -117,7 +161,7 @@ int parse_and_run(int argc, const char* const* argv, Context& ctx) {
     ctx.write_err(err.str());
     return code;
   } catch (const CLI::ParseError& e) {
-    ctx.write_err(fmt::format("qqt: error: {} (see qqt --help)\n", e.what()));
+    ctx.write_err(fmt::format("qqt: error: {}\n", printable(usage_error(app, commands, e))));  // CLI11 quotes arguments raw
     return kExitBadInput;
   }
 
@@ -145,7 +189,7 @@ int run_cli(int argc, const char* const* argv, const Streams& streams) {
     ctx.write_err(fmt::format("qqt: error: {}\n", e.what()));
     return kExitFailure;
   } catch (const std::exception& e) {  // InternalError and anything unexpected
-    ctx.write_err(fmt::format("qqt: internal error (please report): {}\n", e.what()));
+    ctx.write_err(fmt::format("qqt: internal error (please report): {}\n", printable(e.what())));
     return kExitFailure;
   }
 }

@@ -22,7 +22,10 @@ cmake --build "$build_dir" -j "$(nproc)" >"$log" 2>&1 || { cat "$log" >&2; echo 
 
 mkdir -p "$build_dir/findings"
 status=0
-for harness in fuzz_config fuzz_budget fuzz_law fuzz_observations; do
+# Every harness of tests/fuzz/CMakeLists.txt, in its order.
+harnesses=$(sed -n 's/^set(QQT_FUZZ_HARNESSES \(.*\))$/\1/p' "$root/tests/fuzz/CMakeLists.txt")
+[[ -n "$harnesses" ]] || { echo "fuzz.sh: no harness list in tests/fuzz/CMakeLists.txt" >&2; exit 1; }
+for harness in $harnesses; do
   work="$(mktemp -d)"
   seeds="$root/tests/fuzz/corpus/$harness"
   out="$build_dir/$harness.log"
@@ -30,7 +33,8 @@ for harness in fuzz_config fuzz_budget fuzz_law fuzz_observations; do
   if "$build_dir/tests/fuzz/$harness" "$work" "$seeds" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
       -max_len=4096 -artifact_prefix="$build_dir/findings/$harness-" -print_final_stats=1 >"$out" 2>&1; then
     runs=$(grep -E '^stat::number_of_executed_units' "$out" | awk '{print $2}')
-    echo "$harness: ok, ${runs:-?} executions in ${seconds} s"
+    edges=$(grep -oE 'cov: [0-9]+' "$out" | tail -1 | awk '{print $2}')
+    echo "$harness: ok, ${runs:-?} executions, ${edges:-?} edges in ${seconds} s"
   else
     echo "$harness: FAILED (see $out and $build_dir/findings/)" >&2
     tail -40 "$out" >&2

@@ -60,9 +60,18 @@ mae() {  # mae FITTED HOLDOUT: the mean absolute error of `qqt validate`, in acc
     sed -n 's/.*"mae":\([^,}]*\).*/\1/p' | awk '{ printf "%.2f", 100 * $1 }'
 }
 
+decisions() {  # decisions FITTED HOLDOUT: the pooled decision accuracy and mean regret (points) of `qqt validate`
+  "$qqt" -q validate --config "$1" --observations "$2" --format json |
+    sed -n 's/.*"decision_accuracy":\([^,}]*\),"mean_regret":\([^,}]*\).*/\1 \2/p' |
+    awk '{ if ($1 == "null") printf "- -"; else printf "%.2f %.2f", $1, 100 * $2 }'
+}
+
 printf 'Fit on the 3B and 13B runs, predict the 34B runs (ImageNet zero-shot top-1, LAION-80M/400M/2B).\n'
-printf 'MAE of the 34B predictions in accuracy points; one b and one tau for the three pools unless noted.\n\n'
-printf '%-10s %5s %8s  %8s %15s %14s %18s\n' arch fit holdout utility effective-data "power" "power (b per pool)"
+printf 'MAE of the 34B predictions in accuracy points; one b and one tau for the three pools unless noted.\n'
+printf 'Decisions among the three 34B runs (docs/validation.md): pairwise decision accuracy and regret (points) of\n'
+printf 'the utility law and of the shared power law.\n\n'
+printf '%-10s %5s %8s  %8s %15s %14s %18s  %12s %14s %10s %12s\n' arch fit holdout utility effective-data "power" "power (b per pool)" \
+  "utility acc" "utility regret" "power acc" "power regret"
 status=0
 for arch in ViT-B-32 ViT-B-16 ViT-L-14; do
   rows "$arch" '3B|13B' >"$tmp/$arch-train.csv"
@@ -81,7 +90,9 @@ for arch in ViT-B-32 ViT-B-16 ViT-L-14; do
   e=$(mae "$tmp/$arch-effective.yaml" "$tmp/$arch-holdout.csv")
   p=$(mae "$tmp/$arch-power.yaml" "$tmp/$arch-holdout.csv")
   q=$(mae "$tmp/$arch-power-own-b.yaml" "$tmp/$arch-holdout.csv")
-  printf '%-10s %5s %8s  %8s %15s %14s %18s\n' "$arch" "$n_train" "$n_holdout" "$u" "$e" "$p" "$q"
+  read -r ud ur <<<"$(decisions "$tmp/$arch-utility.yaml" "$tmp/$arch-holdout.csv")"
+  read -r pd pr <<<"$(decisions "$tmp/$arch-power.yaml" "$tmp/$arch-holdout.csv")"
+  printf '%-10s %5s %8s  %8s %15s %14s %18s  %12s %14s %10s %12s\n' "$arch" "$n_train" "$n_holdout" "$u" "$e" "$p" "$q" "$ud" "$ur" "$pd" "$pr"
   if ! awk -v u="$u" -v p="$p" 'BEGIN { exit !(u < p) }'; then status=3; fi
 done
 printf '\nutility, effective-data: repetition-aware laws (4 parameters: a, d, b, tau); power: (a n/N0)^b + d,\n'

@@ -3,6 +3,7 @@
 #include "qqt/fit_report.hpp"
 
 #include <catch2/catch.hpp>
+#include <limits>
 #include <string>
 
 #include "qqt/bootstrap.hpp"
@@ -81,7 +82,28 @@ TEST_CASE("a fitted config reads back exactly, fit block included", "[fit_report
   CHECK(r.local_runs == f.result.summary.local_runs);
   CHECK(r.stopped == f.result.summary.stopped);
   CHECK(r.at_bound == f.result.summary.at_bound);
+  CHECK(r.undetermined == f.result.summary.identifiability.undetermined);
+  CHECK(r.warnings == f.result.summary.warnings);
   CHECK_FALSE(r.bootstrap.has_value());
+}
+
+TEST_CASE("undetermined parameters and warnings are named in the fit block and the summary", "[fit_report]") {
+  Fitted f = fitted(0.01);
+  f.result.summary.identifiability = {std::numeric_limits<double>::infinity(), 8, {"b[x], b[y] are determined only in combination"}};
+  f.result.summary.warnings = {"the runs do not determine the parameters b[x], b[y] separately"};
+  BootstrapResult nothing;
+  nothing.uninformative = "the bootstrap says nothing here";
+  const FitRecord record = make_fit_record(f.result, f.runs, f.options, &nothing);
+  CHECK_FALSE(record.bootstrap);
+  CHECK(record.warnings == std::vector<std::string>{"the runs do not determine the parameters b[x], b[y] separately", "the bootstrap says nothing here"});
+  const std::string yaml = render_fitted_config(f.base, f.result, record);
+  CHECK(yaml.find("  undetermined: [\"b[x], b[y] are determined only in combination\"]\n") != std::string::npos);
+  const Config back = load_config_text(yaml, "fitted.yaml");
+  CHECK(back.fit->undetermined == record.undetermined);
+  CHECK(back.fit->warnings == record.warnings);
+  const std::string s = render_fit_summary(f.result, record);
+  CHECK(s.find("identifiability: condition number inf, rank 8 of 9; not determined: b[x], b[y] are determined only in combination\n") != std::string::npos);
+  CHECK(s.find("warning: the bootstrap says nothing here\n") != std::string::npos);
 }
 
 TEST_CASE("bootstrap intervals and sets read back exactly", "[fit_report]") {
@@ -89,8 +111,10 @@ TEST_CASE("bootstrap intervals and sets read back exactly", "[fit_report]") {
   BootstrapOptions b;
   b.resamples = 5;
   b.seed = 9;
-  const BootstrapRecord boot = bootstrap(f.result, f.runs, f.options, b);
-  const FitRecord record = make_fit_record(f.result, f.runs, f.options, boot);
+  const BootstrapResult result = bootstrap(f.result, f.runs, f.options, b);
+  REQUIRE(result.record);
+  const BootstrapRecord& boot = *result.record;
+  const FitRecord record = make_fit_record(f.result, f.runs, f.options, &result);
   const Config back = load_config_text(render_fitted_config(f.base, f.result, record), "fitted.yaml");
   REQUIRE(back.fit->bootstrap.has_value());
   const BootstrapRecord& r = *back.fit->bootstrap;

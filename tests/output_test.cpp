@@ -57,7 +57,7 @@ TEST_CASE("plan JSON parses back to the same plan", "[output]") {
   const PlanResult p = default_plan(c, {32e6, 640e6});
   const std::string json = render_plan(c, p, Format::json);
   const YAML::Node root = YAML::Load(json);
-  CHECK(root["schema"].as<int>() == 1);
+  CHECK(root["schema"].as<int>() == 2);
   CHECK(root["config"]["source"].as<std::string>() == "built-in:datacomp-medium-tmars-imagenet.yaml");
   CHECK(root["law"]["irreducible"].as<std::string>() == "inside");
   CHECK(root["law"]["a"].as<double>() == 0.025);
@@ -66,7 +66,9 @@ TEST_CASE("plan JSON parses back to the same plan", "[output]") {
   CHECK(b["budget"].as<double>() == 640e6);
   CHECK(b["best"]["strategy"].as<std::string>() == "top-2");
   CHECK(b["best"]["label"].as<std::string>() == "top 20%");
-  CHECK(b["runner_up"].as<std::string>() == "top-3");
+  CHECK(b["best_level"].as<std::string>() == "top-2");
+  CHECK(b["runner_up_level"].as<std::string>() == "top-3");
+  CHECK(b["infeasible"].IsNull());
   REQUIRE(b["candidates"].size() == 4);
   for (std::size_t i = 0; i < 4; ++i) {
     const auto& want = p.budgets[1].candidates[i];
@@ -91,9 +93,10 @@ TEST_CASE("plan CSV has a header and one row per budget x candidate", "[output]"
   const PlanResult p = default_plan(c, {32e6, 64e6, 640e6});
   const auto lines = split(render_plan(c, p, Format::csv), '\n');
   REQUIRE(lines.size() == 1 + 3 * 4);
-  CHECK(lines[0] == "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best,feasible,row");
+  CHECK(lines[0] == "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best,feasible,row,"
+                   "best_level,pool_passes,max_pool_passes,extrapolation");
   const auto row = split(lines[1 + 4 * 2 + 1], ',');  // 640M, top-2
-  REQUIRE(row.size() == 14);
+  REQUIRE(row.size() == 17);  // the empty extrapolation field is the 18th: split drops it
   CHECK(row[0] == "640000000");
   CHECK(row[1] == "top-2");
   CHECK(row[3] == "top 0-10%;top 10-20%");
@@ -105,13 +108,16 @@ TEST_CASE("plan CSV has a header and one row per budget x candidate", "[output]"
   CHECK(row[11] == "true");
   CHECK(row[12] == "true");
   CHECK(row[13] == "level");
+  CHECK(row[14] == "true");         // best_level
+  CHECK(row[15] == "25;25;0;0");    // pool passes: 640M x 0.5 / 12.8M = 25 over each used pool
+  CHECK(row[16] == "25");           // max_pool_passes
 }
 
 TEST_CASE("tables are aligned and plain without colour", "[output]") {
   const Config c = default_config();
   const std::string t = render_plan(c, default_plan(c, {32e6, 640e6}), Format::table);
   CHECK(t.find('\x1b') == std::string::npos);
-  CHECK(t.find("640M    top-2  top 20%") != std::string::npos);
+  CHECK(t.find("640M    top-2       top 20%") != std::string::npos);
   CHECK(t.find("31.18   38.55*  37.56~  35.14~") != std::string::npos);
   CHECK(render_plan(c, default_plan(c, {32e6}), Format::table, {true}).find('\x1b') != std::string::npos);
 }
@@ -219,7 +225,7 @@ TEST_CASE("search results in JSON, CSV and tables", "[output][search]") {
   const auto lines = split(render_plan(c, p, Format::csv), '\n');
   REQUIRE(lines.size() == 1 + 2 * (4 + 4));
   const auto overall = split(lines[1 + 8 + 4 + *want.best_family], ',');
-  CHECK(overall.back() == to_string(want.overall_family()));
+  CHECK(overall[13] == to_string(want.overall_family()));
   CHECK(overall[11] == "true");
   // Table: the family accuracies and the overall best.
   const std::string t = render_plan(c, p, Format::table);

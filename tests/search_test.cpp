@@ -188,8 +188,19 @@ TEST_CASE("infeasible requests are one-line input errors naming the constraint",
   const Model model = default_config().model;
   SearchOptions o;
   o.constraints.max_passes = 10;
-  CHECK_THROWS_WITH(run(model, {32e6, 1e9}, o),
+  // Infeasible at one budget of a sweep: reported there (with the reason), the sweep goes on.
+  const PlanResult swept = run(model, {32e6, 1e9}, o);
+  CHECK(swept.budgets[0].feasible());
+  CHECK(swept.budgets[1].infeasible ==
+        "no strategy meets --max-passes 10 at budget 1B: it needs at least 100M unique samples, but the pools hold only 51.2M");
+  CHECK_FALSE(swept.budgets[1].best_family);
+  for (const auto& f : swept.budgets[1].families) CHECK_FALSE(f.best);
+  // Infeasible at every budget: an input error.
+  CHECK_THROWS_WITH(run(model, {1e9}, o),
                     "no strategy meets --max-passes 10 at budget 1B: it needs at least 100M unique samples, but the pools hold only 51.2M");
+  CHECK_THROWS_WITH(run(model, {1e9, 2e9}, o),
+                    "no budget is feasible; the first: no strategy meets --max-passes 10 at budget 1B: it needs at least 100M unique "
+                    "samples, but the pools hold only 51.2M");
   // top-k only, with pool 4 required: no level qualifies, a mixture would.
   o = {};
   o.families = {Family::topk, Family::threshold};

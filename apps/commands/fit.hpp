@@ -18,6 +18,9 @@ struct FitArgs {
   std::string shared;             ///< --shared
   std::uint64_t seed = 0;         ///< --seed (set from FitOptions in setup_fit)
   int bootstrap = 0;              ///< --bootstrap N resamples; 0 = none
+  int threads = 1;                ///< --threads for the bootstrap refits (set in setup_fit)
+  bool cross_validate = false;    ///< --cross-validate
+  std::string cv_by = "budget";   ///< --cv-by: what a fold leaves out (budget or group)
 };
 
 void setup_fit(CLI::App& cmd, FitArgs& args);

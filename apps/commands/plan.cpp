@@ -1,9 +1,11 @@
 #include "plan.hpp"
 
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <spdlog/spdlog.h>
 
 #include "qqt/bootstrap.hpp"
+#include "qqt/fit_render.hpp"
 #include "qqt/error.hpp"
 #include "qqt/quantity.hpp"
 #include "qqt/regression.hpp"
@@ -37,7 +39,7 @@ void setup_plan(CLI::App& cmd, PlanArgs& args) {
                  "Search families, comma separated: topk (pools 1..k), subsets (any set of pools, exhaustive, <= 20 pools), "
                  "threshold (pools 1..k-1 and part of pool k), mixture (free weights and fractions, NLopt), or all. "
                  "Default: topk,threshold,mixture, plus subsets with <= 20 pools")->type_name("LIST");
-  cmd.add_option("--max-passes", args.max_passes, "Repeat no used pool more than R times: n w_i / (f_i S_i) <= R (R >= 1)")->type_name("R");
+  cmd.add_option("--max-passes", args.max_passes, "Repeat no used pool more than R times: per pool, n w_i / (f_i S_i) <= R (R >= 1; reported as max_pool_passes)")->type_name("R");
   cmd.add_option("--max-unique", args.max_unique_text, "Keep at most N unique samples (e.g. 50M)")->type_name("N");
   cmd.add_option("--min-weight", args.min_weight, "Lower bound of every pool's sampling weight (every pool used)")->type_name("W");
   cmd.add_option("--max-weight", args.max_weight, "Upper bound of every pool's sampling weight")->type_name("W");
@@ -65,7 +67,6 @@ int run_plan(const PlanArgs& args, Context& ctx) {
   std::optional<Baseline> baseline;
   if (!args.expect_path.empty()) baseline = load_baseline(args.expect_path);
   const Config config = load_config(args.common.config_path);
-  const auto strategies = topk_strategies(config.model);
   SearchOptions search;
   if (!args.search_text.empty()) search.families = parse_families(args.search_text, config.model);
   search.constraints.max_passes = args.max_passes;
@@ -79,15 +80,39 @@ int run_plan(const PlanArgs& args, Context& ctx) {
   search.progress = [&bar](std::size_t done, std::size_t total) {
     bar.update(static_cast<long long>(done), static_cast<long long>(total));
   };
+  const bool bootstrapped = config.fit && config.fit->bootstrap;
+  if (format == Format::csv && !baseline && !bootstrapped) {
+    // Streamed piece by piece: memory stays flat however many budgets (CSV has no frontier). A
+    // baseline or a bootstrapped config (decision uncertainty) needs the whole plan at once.
+    std::optional<detail::PendingFile> file;
+    if (!to_stdout(args.common.output_path)) file.emplace(args.common.output_path);
+    auto put = [&](const std::string& text) {
+      if (file) {
+        file->write(text);
+      } else {
+        ctx.write_out(text);
+      }
+    };
+    put(plan_csv_header());
+    search_plan_pieces(config.model, options, search, [&](const PlanResult& piece) {
+      for (const auto& w : piece.warnings) spdlog::warn("{}", qqt::printable(w));
+      put(plan_csv_rows(piece));
+    });
+    bar.finish();
+    if (file) {
+      file->commit();
+      spdlog::info("wrote {}", args.common.output_path);
+    }
+    return kExitOk;
+  }
   const auto result = search_plan(config.model, options, search);
   bar.finish();
   spdlog::info("{} budgets x {} levels, {} crossovers", result.budgets.size(), config.model.pools.size(), result.crossovers.size());
-  for (const auto& w : result.warnings) spdlog::warn("{}", w);
+  for (const auto& w : result.warnings) spdlog::warn("{}", qqt::printable(w));
   PlanExtras extras;
-  if (config.fit && config.fit->bootstrap) {
-    const auto frequencies = best_frequency(config.model, *config.fit->bootstrap, strategies, options.budgets_samples);
-    for (const auto& f : frequencies) extras.budget_json.push_back(best_frequency_json(f));
-    extras.table = render_best_frequency_table(frequencies, format == Format::markdown);
+  if (bootstrapped) {
+    const auto decisions = decision_uncertainty(config.model, result, *config.fit->bootstrap, args.threads);
+    extras = decision_extras(decisions, format == Format::markdown);
   }
   emit(ctx, args.common.output_path, render_plan(config, result, format, render_options(ctx, args.common.output_path), extras));
   if (baseline) {

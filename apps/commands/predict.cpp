@@ -1,9 +1,13 @@
 #include "predict.hpp"
 
 #include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
 
+#include "qqt/bootstrap.hpp"
 #include "qqt/error.hpp"
+#include "qqt/fit_render.hpp"
 #include "qqt/law.hpp"
+#include "qqt/plan.hpp"
 
 namespace qqt::cli {
 
@@ -33,7 +37,22 @@ int run_predict(const PredictArgs& args, Context& ctx) {
   if (!args.weights_text.empty()) strategy.weights = per_pool(doubles_of(args.weights_text, "--weights"), config.model, "--weights");
   const Mixture mixture(config.model, strategy);
   const auto predictions = predict(config.model, strategy, budgets);
-  emit(ctx, args.common.output_path, render_predictions(config, mixture, predictions, format, render_options(ctx, args.common.output_path)));
+  if (const auto warning = prediction_warning(config.model, predictions); !warning.empty()) spdlog::warn("{}", warning);
+  std::string text = render_predictions(config, mixture, predictions, format, render_options(ctx, args.common.output_path));
+  if (config.fit && config.fit->bootstrap) {
+    // A fitted config with bootstrap sets: the interval of the strategy's error at every budget.
+    const BootstrapRecord& record = *config.fit->bootstrap;
+    const std::string intervals = render_prediction_intervals(budgets, prediction_intervals(config.model, strategy, record, budgets), record, format);
+    if (format == Format::json) {
+      // One more member of the top-level object: before its closing brace (and final newline).
+      const std::size_t brace = text.rfind('}');
+      if (brace == std::string::npos) throw InternalError("predict: JSON without a closing brace");
+      text.insert(brace, "," + intervals);
+    } else {
+      text += intervals;
+    }
+  }
+  emit(ctx, args.common.output_path, text);
   return kExitOk;
 }
 

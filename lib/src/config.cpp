@@ -18,6 +18,7 @@
 
 #include "qqt/error.hpp"
 #include "qqt/io.hpp"
+#include "qqt/limits.hpp"
 #include "qqt/quantity.hpp"
 #include "qqt/text.hpp"
 
@@ -38,12 +39,78 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+// Refuses YAML nested deeper than limits::kMaxYamlDepth, at the line and column where it gets too
+// deep, before yaml-cpp recurses into it (its own guard says only "bad file", at the end of the
+// file). Counts block levels (indentation, "- " items) and flow levels ([ and { outside quotes and
+// comments); the lines of a block scalar (| or >) are text, not structure. It may overcount
+// (never undercount) exotic layouts, which is fine for a limit far above any real config.
+void check_yaml_depth(std::string_view text, const std::string& source) {
+  std::vector<std::size_t> indents;  // block levels open at this point
+  int flow = 0;
+  char quote = 0;
+  std::size_t scalar_indent = std::string_view::npos;  // inside a block scalar more indented than this
+  std::size_t line_no = 0;
+  for (std::size_t start = 0; start <= text.size(); ++line_no) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    const std::size_t indent = std::min(line.find_first_not_of(' '), line.size());
+    const bool blank = indent == line.size() || line[indent] == '#' || line[indent] == '\r';
+    if (scalar_indent != std::string_view::npos) {
+      if (blank || indent > scalar_indent) continue;
+      scalar_indent = std::string_view::npos;
+    }
+    if (blank && quote == 0) continue;
+    std::size_t depth_here = 0;
+    std::size_t col = indent;
+    if (flow == 0 && quote == 0) {
+      while (!indents.empty() && indents.back() >= indent) indents.pop_back();
+      indents.push_back(indent);
+      while (col + 1 < line.size() && line[col] == '-' && line[col + 1] == ' ') {  // "- - x": one level per dash
+        indents.push_back(col + 1);
+        col = line.find_first_not_of(' ', col + 1);
+        if (col == std::string_view::npos) col = line.size();
+      }
+    }
+    depth_here = indents.size();
+    for (std::size_t i = col; i < line.size(); ++i) {
+      const char c = line[i];
+      if (quote) {
+        if (c == '\\' && quote == '"') ++i;
+        else if (c == quote) quote = 0;
+        continue;
+      }
+      if (c == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) break;
+      if (c == '"' || c == '\'') {
+        if (i == 0 || std::string_view(" \t[{,:").find(line[i - 1]) != std::string_view::npos) quote = c;
+      } else if (c == '[' || c == '{') {
+        ++flow;
+      } else if ((c == ']' || c == '}') && flow > 0) {
+        --flow;
+      } else if ((c == '|' || c == '>') && flow == 0 && line.find_first_not_of(" +-0123456789", i + 1) >= line.size()) {
+        scalar_indent = indent;  // a block scalar starts: its lines are text
+        break;
+      }
+      if (depth_here + static_cast<std::size_t>(flow) > static_cast<std::size_t>(limits::kMaxYamlDepth)) {
+        throw InputError(fmt::format("{}:{}:{}: nesting deeper than {} levels, qqt's limit (docs/reliability.md \"Limits\")", source,
+                                     line_no + 1, i + 1, limits::kMaxYamlDepth));
+      }
+    }
+    if (depth_here > static_cast<std::size_t>(limits::kMaxYamlDepth)) {
+      throw InputError(fmt::format("{}:{}:{}: nesting deeper than {} levels, qqt's limit (docs/reliability.md \"Limits\")", source,
+                                   line_no + 1, col + 1, limits::kMaxYamlDepth));
+    }
+  }
+}
+
 // Reads one YAML document strictly. Every error names source:line:col, the key path and the rule.
 class Reader {
  public:
   Reader(std::string source, const ConfigOptions& options) : source_(std::move(source)), options_(options) {}
 
   Config read(std::string_view text) {
+    check_yaml_depth(text, source_);
     YAML::Node root;
     try {
       root = YAML::Load(std::string(text));
@@ -78,7 +145,12 @@ class Reader {
     if (!pools) fail_at(root, "pools", "is missing; list the quality buckets, best first (docs/config.md)");
     if (!pools.IsSequence()) fail(pools, "pools", "must be a list of pools");
     if (pools.size() == 0) fail(pools, "pools", "must list at least one pool");
+    if (pools.size() > limits::kMaxPools) {
+      fail(pools, "pools", fmt::format("lists {} pools, past qqt's limit of {} (docs/reliability.md \"Limits\")", pools.size(), limits::kMaxPools));
+    }
     std::map<std::string, std::size_t> seen;
+    double share_sum = 0.0;
+    constexpr double kShareSlack = 1e-9;  // rounding of decimal shares such as 0.1 x 10
     static const std::vector<std::string> kPoolKeys = {"name", "size", "b", "tau", "share"};
     for (std::size_t i = 0; i < pools.size(); ++i) {
       const YAML::Node node = pools[i];
@@ -96,7 +168,21 @@ class Reader {
       pool.size_samples = count(node["size"], path + ".size");
       pool.b = optional_number(node, "b", path + ".b", Rule::negative);
       pool.tau_passes = optional_number(node, "tau", path + ".tau", Rule::positive);
-      if (const auto n = node["share"]) pool.share = number(n, path + ".share", Rule::unit_interval);
+      if (const auto n = node["share"]) {
+        pool.share = number(n, path + ".share", Rule::unit_interval);
+        // The pools are disjoint buckets of one raw pool, so their fractions of it add up to at most 1.
+        share_sum += *pool.share;
+        if (share_sum > 1.0 + kShareSlack) {
+          std::vector<std::string> parts;
+          for (const Pool& earlier : m.pools) {
+            if (earlier.share) parts.push_back(fmt::format("'{}' {}", earlier.name, *earlier.share));
+          }
+          parts.push_back(fmt::format("'{}' {}", pool.name, *pool.share));
+          fail(n, path + ".share",
+               fmt::format("makes the shares sum to {:.6g} > 1 ({}): pools are disjoint parts of one raw pool",
+                           share_sum, fmt::join(parts, " + ")));
+        }
+      }
       m.pools.push_back(std::move(pool));
     }
     if (const auto n = root["fit"]) config.fit = read_fit(n, m.pools.size());
@@ -195,7 +281,8 @@ class Reader {
     if (!node.IsMap()) fail(node, "fit", "must be a map (the fit block written by qqt fit)");
     static const std::vector<std::string> kFitKeys = {"observations", "rows", "loss", "fixed", "shared", "seed",
                                                       "objective_start", "objective", "rmse", "mae", "max_abs",
-                                                      "evaluations", "local_runs", "stopped", "at_bound", "bootstrap"};
+                                                      "evaluations", "local_runs", "stopped", "at_bound", "undetermined",
+                                                      "warnings", "bootstrap"};
     check_keys(node, "fit.", kFitKeys);
     FitRecord f;
     if (const auto n = node["observations"]) f.observations = string(n, "fit.observations");
@@ -222,6 +309,12 @@ class Reader {
     if (const auto n = node["at_bound"]) {
       if (!n.IsSequence()) fail(n, "fit.at_bound", "must be a list of strings");
       for (std::size_t i = 0; i < n.size(); ++i) f.at_bound.push_back(string(n[i], fmt::format("fit.at_bound[{}]", i)));
+    }
+    for (const auto& [key, list] : {std::pair{"undetermined", &f.undetermined}, std::pair{"warnings", &f.warnings}}) {
+      if (const auto n = node[key]) {
+        if (!n.IsSequence()) fail(n, fmt::format("fit.{}", key), "must be a list of strings");
+        for (std::size_t i = 0; i < n.size(); ++i) list->push_back(string(n[i], fmt::format("fit.{}[{}]", key, i)));
+      }
     }
     if (const auto n = node["bootstrap"]) f.bootstrap = read_bootstrap(n, pool_count);
     return f;

@@ -16,6 +16,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <set>
 
 #include "qqt/error.hpp"
 #include "qqt/text.hpp"
@@ -281,7 +282,9 @@ class Problem {
     if (!fixed.count("d")) add(Kind::d, std::nullopt, "d", bd.d_min, bd.d_max, bd.d_min, std::max(bd.d_min, d_inside ? max_error : min_error));
     // Which pools the rows (of positive weight) inform, and whose tau they can identify: tau only
     // acts after a full pass over a pool's data (for a union of pools, over the union).
-    std::vector<bool> observed(m, false), repeated(m, false);
+    std::vector<bool>& observed = observed_;
+    observed.assign(m, false);
+    std::vector<bool> repeated(m, false);
     for (const auto& r : observations.rows) {
       if (!(r.weight > 0)) continue;
       double unique = 0.0;
@@ -374,6 +377,8 @@ class Problem {
 
   std::size_t dimension() const { return free_.size(); }
   const std::vector<Free>& free() const { return free_; }
+  /// Per pool: some row of positive weight uses it.
+  const std::vector<bool>& observed() const { return observed_; }
   const std::vector<std::string>& warnings() const { return warnings_; }
   const std::vector<double>& initial() const { return initial_; }
   double scale() const { return scale_; }
@@ -478,6 +483,7 @@ class Problem {
   const FitOptions& options_;
   Model work_;
   std::vector<Free> free_;
+  std::vector<bool> observed_;
   std::vector<std::string> warnings_;
   std::vector<double> initial_;
   std::vector<double> tau_factor_;
@@ -721,6 +727,178 @@ FitSummary summarise(Problem& problem, const Model& model, const Observations& o
   return s;
 }
 
+// Identifiability at the optimum x (docs/fit.md "Identifiability"): J of the residuals scaled by
+// sqrt(weight) (the Gauss-Newton curvature of the squared loss is 2 J^T W J), columns scaled to unit
+// length so that the singular values compare parameters of different units. A zero column is a
+// parameter without effect on any row; a singular value below kRankTolerance * s_max is a direction
+// the rows do not determine (named by its right singular vector's large components); the
+// correlations of the estimates come from the pseudo-inverse of Js^T Js = V S^2 V^T.
+Identifiability identify(Problem& problem, const std::vector<double>& x, std::vector<std::string>& warnings) {
+  Identifiability out;
+  const std::size_t n = problem.dimension(), m = problem.residual_count();
+  if (n == 0) return out;
+  std::vector<double> r, jac;
+  if (!problem.residuals(x.data(), r)) return out;
+  problem.jacobian(x.data(), r, jac);
+  const auto& w = problem.weights();
+  const auto& free = problem.free();
+  std::vector<std::size_t> cols;  // parameters with an effect
+  std::vector<double> norm(n, 0.0);
+  for (std::size_t j = 0; j < n; ++j) {
+    double sq = 0.0;
+    for (std::size_t k = 0; k < m; ++k) sq += w[k] * jac[k * n + j] * jac[k * n + j];
+    norm[j] = std::sqrt(sq);
+    if (norm[j] > 0 && std::isfinite(norm[j])) {
+      cols.push_back(j);
+    } else {
+      const std::string& name = free[j].name;
+      const bool known = std::any_of(warnings.begin(), warnings.end(), [&](const std::string& s) { return s.rfind(name + " is not identified", 0) == 0; });
+      out.undetermined.push_back(fmt::format("{} has no effect on any run", name));
+      if (!known) warnings.push_back(fmt::format("{} is not identified: it has no effect on any run", name));
+    }
+  }
+  if (cols.empty()) {
+    out.condition_number = std::numeric_limits<double>::infinity();
+    return out;
+  }
+  const auto nc = static_cast<Eigen::Index>(cols.size());
+  Eigen::MatrixXd js(static_cast<Eigen::Index>(m), nc);
+  for (std::size_t k = 0; k < m; ++k) {
+    for (Eigen::Index c = 0; c < nc; ++c) {
+      const std::size_t j = cols[static_cast<std::size_t>(c)];
+      js(static_cast<Eigen::Index>(k), c) = std::sqrt(w[k]) * jac[k * n + j] / norm[j];
+    }
+  }
+  const Eigen::JacobiSVD<Eigen::MatrixXd> svd(js, Eigen::ComputeFullV);
+  const Eigen::VectorXd sv = svd.singularValues();
+  const Eigen::MatrixXd& v = svd.matrixV();
+  const double s_max = sv(0);
+  spdlog::debug("fit: singular values of the scaled Jacobian: {}", fmt::join(sv.data(), sv.data() + sv.size(), " "));
+  out.rank = 0;
+  for (Eigen::Index i = 0; i < sv.size(); ++i) {
+    if (sv(i) > kRankTolerance * s_max) ++out.rank;
+  }
+  out.condition_number = out.rank < cols.size() || !(sv(nc - 1) > 0) ? std::numeric_limits<double>::infinity() : s_max / sv(nc - 1);
+  // Rank deficiency: each null direction, named by its components of at least 0.1 (of a unit vector).
+  for (Eigen::Index i = static_cast<Eigen::Index>(out.rank); i < nc; ++i) {
+    std::vector<std::string> names;
+    for (Eigen::Index c = 0; c < nc; ++c) {
+      if (std::abs(v(c, i)) >= 0.1) names.push_back(free[cols[static_cast<std::size_t>(c)]].name);
+    }
+    const std::string what = names.size() == 1 ? names[0] : fmt::format("{}", fmt::join(names, ", "));
+    out.undetermined.push_back(names.size() == 1 ? fmt::format("{} is not determined (singular value {:.2g} of the largest)", what, sv(i) / s_max)
+                                                 : fmt::format("{} are determined only in combination (singular value {:.2g} of the largest)", what, sv(i) / s_max));
+    warnings.push_back(fmt::format("the runs do not determine {}{}: the Jacobian is rank deficient; add runs that separate them, or --shared / --fix",
+                                   names.size() == 1 ? "" : "the parameters ", names.size() == 1 ? what : what + " separately"));
+  }
+  // Correlations of the estimates within the determined subspace.
+  Eigen::MatrixXd cov = Eigen::MatrixXd::Zero(nc, nc);
+  for (Eigen::Index i = 0; i < static_cast<Eigen::Index>(out.rank); ++i) cov += v.col(i) * v.col(i).transpose() / (sv(i) * sv(i));
+  for (Eigen::Index i = 0; i < nc; ++i) {
+    for (Eigen::Index j = i + 1; j < nc; ++j) {
+      const double denom = std::sqrt(cov(i, i) * cov(j, j));
+      if (!(denom > 0)) continue;
+      const double corr = cov(i, j) / denom;
+      if (std::abs(corr) <= kCorrelationLimit) continue;
+      const std::string& a = free[cols[static_cast<std::size_t>(i)]].name;
+      const std::string& b = free[cols[static_cast<std::size_t>(j)]].name;
+      out.undetermined.push_back(fmt::format("{} and {} correlate (r = {:.4f})", a, b, corr));
+      warnings.push_back(fmt::format("{} and {} are determined only together: their estimates correlate with r = {:.4f} (|r| > {})", a, b, corr,
+                                     kCorrelationLimit));
+    }
+  }
+  return out;
+}
+
+// Pools with parameters of their own that only ever appear together in runs (every row with one has
+// the other): the rows see their mix, never either alone, so its b and tau cannot be split between
+// them whatever the Jacobian at one optimum says (the fit can land on any of many exact splits).
+void check_together(const Problem& problem, const Model& model, const Observations& observations, Identifiability& id,
+                    std::vector<std::string>& warnings) {
+  std::vector<bool> own(model.pools.size(), false);
+  for (const Free& f : problem.free()) {
+    if ((f.kind == Kind::b || f.kind == Kind::tau) && f.pool) own[*f.pool] = true;
+  }
+  // Signature of a pool: the distinct sets of pools of the rows that use it.
+  std::vector<std::set<std::vector<std::size_t>>> seen_in(model.pools.size());
+  for (const auto& r : observations.rows) {
+    if (!(r.weight > 0)) continue;
+    for (std::size_t i : r.pools) seen_in[i].insert(r.pools);
+  }
+  std::vector<bool> done(model.pools.size(), false);
+  for (std::size_t i = 0; i < model.pools.size(); ++i) {
+    if (!own[i] || done[i] || seen_in[i].empty()) continue;
+    std::vector<std::string> names{fmt::format("'{}'", model.pools[i].name)};
+    for (std::size_t j = i + 1; j < model.pools.size(); ++j) {
+      if (own[j] && seen_in[j] == seen_in[i]) {
+        names.push_back(fmt::format("'{}'", model.pools[j].name));
+        done[j] = true;
+      }
+    }
+    if (names.size() < 2) continue;
+    const std::string list = fmt::format("{}", fmt::join(names, ", "));
+    id.undetermined.push_back(fmt::format("pools {} only appear together in runs: their b and tau are not determined separately", list));
+    warnings.push_back(fmt::format("pools {} only appear together in runs: the runs determine their mix, not each pool's b and tau; add runs of "
+                                   "each alone, or hold or share their b and tau (--fix, --shared)",
+                                   list));
+  }
+}
+
+// Fitted per-pool b's against the declared order (pools best first: b more negative = better).
+void check_quality_order(const Problem& problem, const Model& fitted, std::vector<std::string>& warnings) {
+  std::vector<std::size_t> pools;  // pools with their own fitted b
+  for (const Free& f : problem.free()) {
+    if (f.kind == Kind::b && f.pool) pools.push_back(*f.pool);
+  }
+  std::vector<std::string> inversions;
+  for (std::size_t x = 0; x < pools.size(); ++x) {
+    for (std::size_t y = x + 1; y < pools.size(); ++y) {
+      const Pool& better = fitted.pools[pools[x]];
+      const Pool& worse = fitted.pools[pools[y]];
+      if (better.b > worse.b) {
+        inversions.push_back(fmt::format("'{}' (b = {:.4g}) is listed before '{}' (b = {:.4g})", better.name, better.b, worse.name, worse.b));
+      }
+    }
+  }
+  if (inversions.empty()) return;
+  constexpr std::size_t kShown = 5;
+  std::string listed = fmt::format("{}", fmt::join(inversions.begin(), inversions.begin() + static_cast<std::ptrdiff_t>(std::min(kShown, inversions.size())), "; "));
+  if (inversions.size() > kShown) listed += fmt::format("; and {} more pairs", inversions.size() - kShown);
+  warnings.push_back(fmt::format("the fitted b's contradict the declared quality order (pools best first, b more negative = better): {}", listed));
+}
+
+// Pools without runs keep their b and tau, but a and d are refitted: how much that moves their
+// prediction (the pool alone, whole) at the largest budget the rows reach.
+void check_unobserved(const Problem& problem, const Model& start, const Model& fitted, const Observations& observations,
+                      std::vector<std::string>& warnings) {
+  double n_max = 0.0;
+  for (const auto& r : observations.rows) {
+    if (r.weight > 0) n_max = std::max(n_max, r.samples_seen);
+  }
+  if (!(n_max > 0)) return;
+  const bool comparable = std::isfinite(start.params.a) && std::isfinite(start.params.d);
+  for (std::size_t i = 0; i < fitted.pools.size(); ++i) {
+    if (problem.observed()[i]) continue;
+    Strategy alone;
+    alone.fractions.assign(fitted.pools.size(), 0.0);
+    alone.fractions[i] = 1.0;
+    const double after = predict_error(fitted, alone, n_max);
+    if (!comparable) {
+      warnings.push_back(fmt::format("pool '{}' has no runs: its predictions rest on a and d fitted to other pools ({:.4f} error alone at {:.4g} "
+                                     "samples, the largest budget fitted; the config gave no a and d to compare with)",
+                                     fitted.pools[i].name, after, n_max));
+      continue;
+    }
+    Model before = fitted;
+    before.params.a = start.params.a;
+    before.params.d = start.params.d;
+    const double was = predict_error(before, alone, n_max);
+    warnings.push_back(fmt::format("pool '{}' has no runs: it keeps its b and tau, but the refitted a and d move its predicted error alone at "
+                                   "{:.4g} samples (the largest budget fitted) from {:.4f} to {:.4f} ({:+.4f})",
+                                   fitted.pools[i].name, n_max, was, after, after - was));
+  }
+}
+
 void check_finite_start(const Model& start) {
   for (const auto& p : start.pools) {
     if (!(p.size_samples > 0)) throw InputError(fmt::format("pool '{}' needs a size > 0 to be fitted", p.name));
@@ -732,10 +910,30 @@ void check_finite_start(const Model& start) {
 
 }  // namespace
 
+std::size_t informative_rows(const Observations& observations) {
+  return static_cast<std::size_t>(std::count_if(observations.rows.begin(), observations.rows.end(), [](const Observation& r) { return r.weight > 0; }));
+}
+
+std::vector<std::string> free_parameters(const Model& start, const Observations& observations, const FitOptions& options) {
+  check_finite_start(start);
+  const Problem problem(start, observations, options);
+  std::vector<std::string> out;
+  for (const Free& f : problem.free()) out.push_back(f.name);
+  return out;
+}
+
 FitResult fit(const Model& start, const Observations& observations, const FitOptions& options) {
   check_finite_start(start);
   Problem problem(start, observations, options);
   const std::size_t n = problem.dimension();
+  // Each observation determines at most one parameter: more free parameters than observations
+  // leave a family of exact fits, so nothing the fit reports would mean anything.
+  const std::size_t informative = informative_rows(observations);
+  if (n > informative) {
+    throw InputError(fmt::format("{}: {} free parameters but only {} observations (rows of positive weight): the fit is underdetermined; "
+                                 "reduce the parameters with --shared b,tau (one b and one tau for all pools) or --fix (hold a, d, b or tau)",
+                                 observations.source, n, informative));
+  }
   std::vector<double> best = problem.initial();
   const double f_start = problem.objective(best.data());
   double f_best = f_start;
@@ -800,12 +998,13 @@ FitResult fit(const Model& start, const Observations& observations, const FitOpt
       const std::size_t e0 = problem.evaluations();
       const LocalResult r = lm_run(problem, best, options.polish_xtol_rel, kLmIterations);
       spdlog::debug("fit: Levenberg-Marquardt polish: {:.6g} after {} evaluations ({})", r.f, problem.evaluations() - e0, describe(r.result));
+      stopped = fmt::format("polish: {}", describe(r.result));
       if (r.f <= f_best) {
         f_best = r.f;
         best = r.x;
       }
     }
-    for (int polish = 0; polish < 3 && problem.remaining() > 0; ++polish) {
+    for (int polish = 0; options.derivative_free_polish && polish < 3 && problem.remaining() > 0; ++polish) {
       const std::size_t e0 = problem.evaluations();
       const LocalResult r = nlopt_run(problem, best, options.polish_xtol_rel, 1e-6);
       spdlog::debug("fit: BOBYQA polish {}: {:.6g} after {} evaluations ({})", polish, r.f, problem.evaluations() - e0, describe(r.result));
@@ -823,6 +1022,19 @@ FitResult fit(const Model& start, const Observations& observations, const FitOpt
   out.model = problem.model_at(best);
   validate(out.model);
   out.summary = summarise(problem, out.model, observations, best, f_best, f_start, runs, stopped);
+  out.summary.informative_rows = informative;
+  if (options.diagnostics) {
+    std::vector<std::string>& w = out.summary.warnings;
+    if (n > 0 && n == informative) {
+      w.push_back(fmt::format("the fit interpolates: {} free parameters for {} observations, so the residuals are 0 whatever the truth and "
+                              "intervals are not meaningful; add runs, or reduce the parameters with --shared or --fix",
+                              n, informative));
+    }
+    out.summary.identifiability = identify(problem, best, w);
+    check_together(problem, out.model, observations, out.summary.identifiability, w);
+    check_quality_order(problem, out.model, w);
+    check_unobserved(problem, start, out.model, observations, w);
+  }
   return out;
 }
 

@@ -10,7 +10,7 @@
 namespace qqt {
 
 FitRecord make_fit_record(const FitResult& result, const Observations& observations, const FitOptions& options,
-                          std::optional<BootstrapRecord> bootstrap) {
+                          const BootstrapResult* bootstrap) {
   FitRecord r;
   r.observations = observations.source;
   r.rows = result.summary.rows;
@@ -28,7 +28,12 @@ FitRecord make_fit_record(const FitResult& result, const Observations& observati
   r.local_runs = result.summary.local_runs;
   r.stopped = result.summary.stopped;
   r.at_bound = result.summary.at_bound;
-  r.bootstrap = std::move(bootstrap);
+  r.undetermined = result.summary.identifiability.undetermined;
+  r.warnings = result.summary.warnings;
+  if (bootstrap) {
+    r.bootstrap = bootstrap->record;
+    if (!bootstrap->uninformative.empty()) r.warnings.push_back(bootstrap->uninformative);
+  }
   return r;
 }
 
@@ -92,6 +97,8 @@ std::string render_fitted_config(const Config& base, const FitResult& result, co
   out += fmt::format("  local_runs: {}\n", record.local_runs);
   out += fmt::format("  stopped: {}\n", json_string(record.stopped));
   out += fmt::format("  at_bound: {}\n", yaml_strings(record.at_bound));
+  out += fmt::format("  undetermined: {}\n", yaml_strings(record.undetermined));
+  out += fmt::format("  warnings: {}\n", yaml_strings(record.warnings));
   if (record.bootstrap) {
     const BootstrapRecord& b = *record.bootstrap;
     out += "  bootstrap:\n";
@@ -124,7 +131,12 @@ std::string render_fit_summary(const FitResult& result, const FitRecord& record)
                      s.objective_start, s.objective, s.rmse, s.mae, s.max_abs);
   out += fmt::format("{} evaluations, {} local runs; stopped: {}\n", s.evaluations, s.local_runs, s.stopped);
   out += fmt::format("at a bound: {}\n", s.at_bound.empty() ? std::string("none") : fmt::format("{}", fmt::join(s.at_bound, "; ")));
-  for (const auto& w : s.warnings) out += fmt::format("warning: {}\n", w);
+  const Identifiability& id = s.identifiability;
+  if (!s.free.empty() && id.condition_number > 0) {
+    out += fmt::format("identifiability: condition number {:.3g}, rank {} of {}; not determined: {}\n", id.condition_number, id.rank, s.free.size(),
+                       id.undetermined.empty() ? std::string("none") : fmt::format("{}", fmt::join(id.undetermined, "; ")));
+  }
+  for (const auto& w : record.warnings) out += fmt::format("warning: {}\n", w);
   if (record.bootstrap && record.bootstrap->at_bound > 0) {
     out += fmt::format("warning: {} of {} bootstrap refits ended with a parameter at a bound: the runs do not pin every parameter down\n",
                        record.bootstrap->at_bound, record.bootstrap->sets.size());

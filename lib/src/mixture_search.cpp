@@ -67,6 +67,8 @@ namespace {
 constexpr double kWeightFloor = 1e-12;
 // Relative difference below which a seed and the optimum count as equal.
 constexpr double kSeedTieRelTol = 1e-12;
+// A pool whose passes are this close to a whole number k (relative) sits on the kink at k passes.
+constexpr double kKinkRelTol = 1e-9;
 
 
 // x in [0,1]^dim <-> a strategy meeting the constraints at budget n.
@@ -295,16 +297,19 @@ LocalResult local_run(nlopt::algorithm algorithm, Objective& objective, std::vec
 
 }  // namespace
 
-std::optional<MixtureOptimum> optimize_mixture(const Model& model, const Constraints& constraints, double n,
-                                               std::span<const Strategy> seeds, const MixtureSearchOptions& options) {
-  validate(options);
-  const std::size_t m = model.pools.size();
-  const Decoder decoder(model, constraints, n, options.only_seen);
-  if (!decoder.feasible()) return std::nullopt;
-  std::optional<detail::FastUtility> fast;
-  if (model.params.law == LawKind::utility) fast.emplace(model);
-  Objective objective{&model, &decoder, fast ? &*fast : nullptr, n, 0, {}, {}, {}};
+namespace {
 
+// Decoded x as a strategy, with its predicted error by the exact law.
+MixtureOptimum exact_optimum(const Model& model, const Decoder& decoder, double n, const std::vector<double>& x) {
+  std::vector<double> f, w, u;
+  decoder.decode(x.data(), f, w, u);
+  return MixtureOptimum{Strategy{f, w}, Mixture(model, Strategy{f, w}).error(n), {}};
+}
+
+// The starts of a cold search.
+std::vector<std::vector<double>> cold_starts(const Model& model, const Decoder& decoder, std::span<const Strategy> seeds,
+                                             const MixtureSearchOptions& options) {
+  const std::size_t m = model.pools.size();
   // Starts: the seeds, the uniform mix of all pools, each pool alone, then pseudo-random points.
   std::vector<std::vector<double>> starts;
   for (const Strategy& s : seeds) {
@@ -327,10 +332,22 @@ std::optional<MixtureOptimum> optimize_mixture(const Model& model, const Constra
     for (double& v : x) v = unit(rng);
     starts.push_back(std::move(x));
   }
+  return starts;
+}
 
-  MixtureSummary summary;
-  summary.algorithm = dim >= 2 ? "LN_SBPLX screening, LN_SBPLX + LN_BOBYQA polishing" : "LN_SBPLX";
-  summary.start_error = std::numeric_limits<double>::infinity();
+// The seeds as points of the box.
+std::vector<std::vector<double>> seed_starts(const Model& model, const Decoder& decoder, std::span<const Strategy> seeds) {
+  std::vector<std::vector<double>> starts;
+  for (const Strategy& s : seeds) {
+    const Mixture mix(model, s);
+    starts.push_back(decoder.encode(mix.fractions(), mix.weights()));
+  }
+  return starts;
+}
+
+// Screening from every start, then polishing the best few.
+LocalResult multistart(const std::vector<std::vector<double>>& starts, Objective& objective, std::size_t dim,
+                       const MixtureSearchOptions& options, MixtureSummary& summary) {
   // Screening: a loose local run from every start. Polishing: the best few, run tightly.
   MixtureSearchOptions loose = options;
   loose.x_tol_rel = options.screening_x_tol_rel;
@@ -350,13 +367,69 @@ std::optional<MixtureOptimum> optimize_mixture(const Model& model, const Constra
     }
     if (run.value < best.value) best = std::move(run);
   }
+  return best;
+}
+
+// The neighbour's optimum at budget n_from, carried to budget n: a whole pool drawn for exactly k
+// passes there (n_from w_i = k S_i, a kink, typical of the optimum: docs/search.md) keeps its k passes,
+// w_i = k S_i / n; the other weights keep their share of the rest.
+Strategy carried(const Model& model, const Strategy& warm, double n_from, double n) {
+  const Mixture mix(model, warm);
+  Strategy out{mix.fractions(), mix.weights()};
+  double pinned = 0.0, free = 0.0;
+  std::vector<bool> at_kink(out.weights.size(), false);
+  for (std::size_t i = 0; i < out.weights.size(); ++i) {
+    if (!(out.weights[i] > 0)) continue;
+    const double passes = n_from * out.weights[i] / (out.fractions[i] * model.pools[i].size_samples);
+    const double k = std::round(passes);
+    if (out.fractions[i] == 1.0 && k >= 1 && std::abs(passes - k) <= kKinkRelTol * k) {
+      at_kink[i] = true;
+      out.weights[i] = k * model.pools[i].size_samples / n;
+      pinned += out.weights[i];
+    } else {
+      free += out.weights[i];
+    }
+  }
+  if (pinned >= 1.0 || free <= 0.0) return Strategy{mix.fractions(), mix.weights()};
+  for (std::size_t i = 0; i < out.weights.size(); ++i) {
+    if (out.weights[i] > 0 && !at_kink[i]) out.weights[i] *= (1.0 - pinned) / free;
+  }
+  return out;
+}
+
+std::optional<MixtureOptimum> search(const Model& model, const Constraints& constraints, double n, std::span<const Strategy> seeds,
+                                     const Strategy* warm, double warm_budget, const MixtureSearchOptions& options) {
+  validate(options);
+  const Decoder decoder(model, constraints, n, options.only_seen);
+  if (!decoder.feasible()) return std::nullopt;
+  std::optional<detail::FastUtility> fast;
+  if (model.params.law == LawKind::utility) fast.emplace(model);
+  Objective objective{&model, &decoder, fast ? &*fast : nullptr, n, 0, {}, {}, {}};
+  const std::size_t dim = decoder.dimension();
+
+  MixtureSummary summary;
+  summary.start_error = std::numeric_limits<double>::infinity();
+  std::vector<std::vector<double>> starts;
+  if (warm) {
+    // The neighbour's optimum (as is, and carried along its kinks) and the seeds: the regime of the
+    // optimum rarely changes between neighbouring budgets, and when it does a seed shows it.
+    starts = seed_starts(model, decoder, seeds);
+    const Mixture mix(model, *warm);
+    starts.push_back(decoder.encode(mix.fractions(), mix.weights()));
+    const Strategy moved = carried(model, *warm, warm_budget, n);
+    const Mixture moved_mix(model, moved);
+    starts.push_back(decoder.encode(moved_mix.fractions(), moved_mix.weights()));
+    summary.algorithm = dim >= 2 ? "warm start: LN_SBPLX screening, LN_SBPLX + LN_BOBYQA polishing" : "warm start: LN_SBPLX";
+  } else {
+    starts = cold_starts(model, decoder, seeds, options);
+    summary.algorithm = dim >= 2 ? "LN_SBPLX screening, LN_SBPLX + LN_BOBYQA polishing" : "LN_SBPLX";
+  }
+  const LocalResult best = multistart(starts, objective, dim, options, summary);
   summary.evaluations = objective.evaluations;
   summary.stopped = best.stopped;
 
   // The optimum, by the exact law; never worse than a seed.
-  std::vector<double> f, w, u;
-  decoder.decode(best.x.data(), f, w, u);
-  MixtureOptimum out{Strategy{f, w}, Mixture(model, Strategy{f, w}).error(n), {}};
+  MixtureOptimum out = exact_optimum(model, decoder, n, best.x);
   // A seed replaces it only if better beyond rounding: the optimiser's own form of a seed (all a pool
   // may keep) is preferred when they tie, e.g. below one pass, where kept data beyond n w_i changes nothing.
   for (const Strategy& s : seeds) {
@@ -367,6 +440,19 @@ std::optional<MixtureOptimum> optimize_mixture(const Model& model, const Constra
   summary.error = out.error;
   out.summary = summary;
   return out;
+}
+
+}  // namespace
+
+std::optional<MixtureOptimum> optimize_mixture(const Model& model, const Constraints& constraints, double n,
+                                               std::span<const Strategy> seeds, const MixtureSearchOptions& options) {
+  return search(model, constraints, n, seeds, nullptr, n, options);
+}
+
+std::optional<MixtureOptimum> optimize_mixture_from(const Model& model, const Constraints& constraints, double n,
+                                                    std::span<const Strategy> seeds, const Strategy& warm, double warm_budget,
+                                                    const MixtureSearchOptions& options) {
+  return search(model, constraints, n, seeds, &warm, warm_budget, options);
 }
 
 }  // namespace qqt

@@ -13,6 +13,7 @@
 
 #include "qqt/error.hpp"
 #include "qqt/quantity.hpp"
+#include "qqt/untrusted.hpp"
 #include "text_table.hpp"
 
 namespace qqt {
@@ -32,8 +33,14 @@ std::string exact_number(double x) {
 
 std::string json_string(std::string_view s) {
   std::string out = "\"";
-  for (const char ch : s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char ch = s[i];
     const auto c = static_cast<unsigned char>(ch);
+    if (const std::size_t n = utf8_sequence_length(s, i); n != 1) {  // JSON is always valid UTF-8 (RFC 8259 section 8.1)
+      out += n == 0 ? std::string("\\ufffd") : std::string(s.substr(i, n));  // U+FFFD for a byte that is not UTF-8
+      if (n > 1) i += n - 1;
+      continue;
+    }
     switch (ch) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -103,16 +110,22 @@ std::string json_info_fields(const StrategyInfo& s) {
                      json_numbers(s.weights), exact_number(s.unique_samples));
 }
 
+// Exposure and what the candidate rests on (docs/output.md): per-pool passes, their maximum, extrapolation codes.
+std::string json_exposure(const Candidate& c) {
+  return fmt::format("\"pool_passes\":{},\"max_pool_passes\":{},\"extrapolation\":{}", json_numbers(c.pool_passes),
+                     exact_number(c.max_pool_passes), json_strings(extrapolation_codes(c.extrapolation)));
+}
+
 std::string json_candidate(const Candidate& c) {
-  return fmt::format("{{{},\"passes\":{},\"error\":{},\"accuracy\":{},\"pareto\":{},\"feasible\":{}}}", json_info_fields(*c.info),
-                     exact_number(c.passes), exact_number(c.error), exact_number(c.accuracy), c.pareto ? "true" : "false",
-                     c.feasible ? "true" : "false");
+  return fmt::format("{{{},\"passes\":{},{},\"error\":{},\"accuracy\":{},\"pareto\":{},\"feasible\":{}}}", json_info_fields(*c.info),
+                     exact_number(c.passes), json_exposure(c), exact_number(c.error), exact_number(c.accuracy),
+                     c.pareto ? "true" : "false", c.feasible ? "true" : "false");
 }
 
 // A family's best (docs/output.md "Search"): the candidate's fields without the Pareto marks.
 std::string json_family_best(Family family, const Candidate& c) {
-  return fmt::format("{{\"family\":{},{},\"passes\":{},\"error\":{},\"accuracy\":{}}}", json_string(to_string(family)), json_info_fields(*c.info),
-                     exact_number(c.passes), exact_number(c.error), exact_number(c.accuracy));
+  return fmt::format("{{\"family\":{},{},\"passes\":{},{},\"error\":{},\"accuracy\":{}}}", json_string(to_string(family)),
+                     json_info_fields(*c.info), exact_number(c.passes), json_exposure(c), exact_number(c.error), exact_number(c.accuracy));
 }
 
 std::vector<std::string> family_names(const std::vector<Family>& families) {
@@ -167,9 +180,9 @@ std::string header_line(const Config& config, bool markdown = false) {
   const std::string law = fmt::format("{} law{}", to_string(p.law),
                                       p.law == LawKind::utility ? fmt::format(", irreducible {}", to_string(p.irreducible)) : "");
   if (markdown) {
-    return fmt::format("### Predicted {}\n\nconfig `{}` ({})\n", config.model.metric, config.source, law);
+    return fmt::format("### Predicted {}\n\nconfig `{}` ({})\n", printable(config.model.metric), printable(config.source), law);
   }
-  return fmt::format("config: {} ({}), metric: {}\n", config.source, law, config.model.metric);
+  return fmt::format("config: {} ({}), metric: {}\n", printable(config.source), law, printable(config.model.metric));
 }
 
 std::string percent(double x) { return fmt::format("{:.2f}", 100.0 * x); }
@@ -200,19 +213,42 @@ std::string search_tables(const PlanResult& plan, const RenderOptions& options, 
       r.push_back(best ? percent(best->accuracy) + (b.best_family == f ? "*" : "") : "-");
     }
     const Candidate& top = b.best_candidate();
-    r.push_back(top.feasible ? fmt::format("{:+.2f}", 100.0 * (b.overall_best().accuracy - top.accuracy)) : "-");
+    r.push_back(top.feasible && b.feasible() ? fmt::format("{:+.2f}", 100.0 * (b.overall_best().accuracy - top.accuracy)) : "-");
     acc.row(r);
   }
   out += acc.render(md, options.color);
   out += caption("overall best", md);
+  unsigned notes = 0;  // the extrapolation column only when some best has one
+  for (const auto& b : plan.budgets) notes |= b.feasible() ? b.overall_best().extrapolation : 0u;
   TextTable best;
-  best.row({"budget", "family", "strategy", "label", "error", "acc %", "passes", "unique"});
+  std::vector<std::string> columns{"budget", "family", "strategy", "label", "error", "acc %", "passes", "max pool passes", "unique"};
+  if (notes != 0) columns.push_back("extrapolates");
+  best.row(columns);
+  std::string infeasible;
   for (const auto& b : plan.budgets) {
-    const Candidate& c = b.overall_best();
-    best.row({format_count(b.budget_samples), to_string(b.overall_family()), c.strategy(), c.label(), fmt::format("{:.6f}", c.error),
-              percent(c.accuracy), fmt::format("{:.4g}", c.passes), format_count(c.unique_samples())});
+    std::vector<std::string> r;
+    if (!b.feasible()) {
+      r = {format_count(b.budget_samples), "-", "infeasible", "-", "-", "-", "-", "-", "-"};
+      infeasible += fmt::format("  {}: {}\n", format_count(b.budget_samples), b.infeasible);
+    } else {
+      const Candidate& c = b.overall_best();
+      r = {format_count(b.budget_samples), to_string(b.overall_family()), c.strategy(), c.label(), fmt::format("{:.6f}", c.error),
+           percent(c.accuracy), fmt::format("{:.4g}", c.passes), fmt::format("{:.4g}", c.max_pool_passes), format_count(c.unique_samples())};
+      if (notes != 0) r.push_back(c.extrapolation ? fmt::format("{}", fmt::join(extrapolation_codes(c.extrapolation), ",")) : "-");
+    }
+    if (r.size() < columns.size()) r.push_back("-");
+    best.row(r);
   }
-  return out + best.render(md, options.color);
+  out += best.render(md, options.color);
+  if (!infeasible.empty()) out += fmt::format("{}infeasible budgets (no searched strategy meets the constraints):\n{}", md ? "\n" : "", infeasible);
+  if (notes != 0) {
+    std::vector<std::string> lines;
+    if (notes & kExtrapolatesWeights) lines.push_back("weights = non-uniform weights (the law's extension beyond the paper)");
+    if (notes & kExtrapolatesPasses) lines.push_back("passes = a pool repeated more often than in the fitted runs");
+    if (notes & kExtrapolatesBudget) lines.push_back("budget = below the law's range (N0/a)");
+    out += fmt::format("{}extrapolates: {}\n", md ? "\n" : "", fmt::join(lines, "; "));
+  }
+  return out;
 }
 
 std::string weights_text(const StrategyInfo& s) {
@@ -255,7 +291,7 @@ std::string frontier_table(const PlanResult& plan, bool md) {
 std::string plan_table(const Config& config, const PlanResult& plan, const RenderOptions& options, bool md) {
   std::string out = header_line(config, md);
   TextTable summary;
-  summary.row({"budget", "best", "label", "error", "acc %", "passes", "unique", "runner-up", "margin", "pareto"});
+  summary.row({"budget", "best_level", "label", "error", "acc %", "passes", "unique", "runner-up", "margin", "pareto"});
   for (const auto& b : plan.budgets) {
     const Candidate& best = b.best_candidate();
     std::vector<std::string> pareto;
@@ -309,14 +345,16 @@ std::string plan_table(const Config& config, const PlanResult& plan, const Rende
 }
 
 std::string plan_json(const Config& config, const PlanResult& plan, const PlanExtras& extras) {
-  std::string out = "{\"schema\":1," + json_config(config) + "," + json_law(config.model.params);
+  std::string out = "{\"schema\":2," + json_config(config) + "," + json_law(config.model.params);
   if (plan.search) out += "," + json_search(config, *plan.search);
   out += ",\"budgets\":[";
   for (std::size_t i = 0; i < plan.budgets.size(); ++i) {
     const BudgetPlan& b = plan.budgets[i];
     if (i) out += ",";
-    out += fmt::format("{{\"budget\":{},\"best\":{},\"runner_up\":{},\"margin\":{},", exact_number(b.budget_samples),
-                       json_family_best(b.overall_family(), b.overall_best()),
+    const bool level_ok = b.candidates[b.best].feasible;
+    out += fmt::format("{{\"budget\":{},\"best\":{},\"infeasible\":{},\"best_level\":{},\"runner_up_level\":{},\"level_margin\":{},",
+                       exact_number(b.budget_samples), b.feasible() ? json_family_best(b.overall_family(), b.overall_best()) : "null",
+                       b.feasible() ? "null" : json_string(b.infeasible), level_ok ? json_string(b.best_candidate().strategy()) : "null",
                        b.runner_up ? json_string(b.candidates[*b.runner_up].strategy()) : "null",
                        b.runner_up ? exact_number(b.margin) : "null");
     if (!b.families.empty()) {
@@ -340,7 +378,16 @@ std::string plan_json(const Config& config, const PlanResult& plan, const PlanEx
   return out + "}\n";
 }
 
-std::string plan_csv(const PlanResult& plan) {
+std::string plan_csv(const PlanResult& plan) { return plan_csv_header() + plan_csv_rows(plan); }
+
+}  // namespace
+
+std::string plan_csv_header() {
+  return "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best,feasible,row,"
+         "best_level,pool_passes,max_pool_passes,extrapolation\n";
+}
+
+std::string plan_csv_rows(const PlanResult& plan) {
   // The hot path of large sweeps: format straight into one buffer, and format the columns that only
   // depend on the strategy (label, pools, fractions, weights, unique samples) once per strategy.
   fmt::memory_buffer out;
@@ -348,7 +395,11 @@ std::string plan_csv(const PlanResult& plan) {
     const auto& b = plan.budgets.front();
     out.reserve(plan.budgets.size() * (b.candidates.size() + b.families.size()) * 192);
   }
-  fmt::format_to(fmt::appender(out), "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best,feasible,row\n");
+  auto exposure_columns = [](const Candidate& c) {
+    for (double x : c.pool_passes) exact_number(x);  // throws: NaN and inf never reach the output
+    return fmt::format("{},{},{}", join(c.pool_passes, ";", exact_number), exact_number(c.max_pool_passes),
+                       fmt::join(extrapolation_codes(c.extrapolation), ";"));
+  };
   auto strategy_columns = [](const StrategyInfo& s) {
     return fmt::format("{},{},{},{},{},{}", csv_field(s.id), csv_field(s.label), csv_field(fmt::format("{}", fmt::join(s.pools, ";"))),
                        join(s.fractions, ";", exact_number), join(s.weights, ";", exact_number), exact_number(s.unique_samples));
@@ -371,9 +422,13 @@ std::string plan_csv(const PlanResult& plan) {
       for (double x : {b.budget_samples, c.passes, c.error, c.accuracy}) {
         if (!std::isfinite(x)) exact_number(x);  // throws: NaN and inf never reach the output
       }
-      fmt::format_to(fmt::appender(out), FMT_COMPILE("{},{},{},{},{},{},{},{},level\n"), b.budget_samples, cached[i], c.passes, c.error,
-                     c.accuracy, c.pareto ? "true" : "false", i == b.best && c.feasible ? "true" : "false",
-                     c.feasible ? "true" : "false");
+      const bool best_level = i == b.best && c.feasible;
+      fmt::format_to(fmt::appender(out), FMT_COMPILE("{},{},{},{},{},{},{},{},level,{},{}\n"), b.budget_samples, cached[i], c.passes, c.error,
+                     c.accuracy, c.pareto ? "true" : "false", best_level && b.families.empty() ? "true" : "false",
+                     c.feasible ? "true" : "false", best_level ? "true" : "false", exposure_columns(c));
+    }
+    if (!b.feasible()) {  // no searched strategy meets the constraints here: one row saying why
+      fmt::format_to(fmt::appender(out), "{},,{},,,,,,,,,false,false,infeasible,,,,\n", exact_number(b.budget_samples), csv_field(b.infeasible));
     }
     // One row per searched family: its best (best = the overall best).
     for (std::size_t f = 0; f < b.families.size(); ++f) {
@@ -385,15 +440,14 @@ std::string plan_csv(const PlanResult& plan) {
       for (double x : {c.passes, c.error, c.accuracy}) {
         if (!std::isfinite(x)) exact_number(x);  // throws
       }
-      fmt::format_to(fmt::appender(out), FMT_COMPILE("{},{},{},{},{},,{},true,{}\n"), b.budget_samples, it->second, c.passes, c.error,
-                     c.accuracy, b.best_family == f ? "true" : "false", to_string(b.families[f].family));
+      fmt::format_to(fmt::appender(out), FMT_COMPILE("{},{},{},{},{},,{},true,{},,{}\n"), b.budget_samples, it->second, c.passes, c.error,
+                     c.accuracy, b.best_family == f ? "true" : "false", to_string(b.families[f].family), exposure_columns(c));
       if (family_cache.size() > 4096) family_cache.clear();  // threshold and mixture strategies are new at every budget
     }
   }
   return fmt::to_string(out);
 }
 
-}  // namespace
 
 std::string render_plan(const Config& config, const PlanResult& plan, Format format, const RenderOptions& options,
                         const PlanExtras& extras) {
@@ -404,7 +458,7 @@ std::string render_plan(const Config& config, const PlanResult& plan, Format for
     case Format::table: return plan_table(config, plan, options, false) + extras.table;
     case Format::markdown: return plan_table(config, plan, options, true) + extras.table;
     case Format::json: return plan_json(config, plan, extras);
-    case Format::csv: return plan_csv(plan);
+    case Format::csv: return plan_csv(plan) + extras.csv;
   }
   throw InternalError("render_plan: unknown format");
 }

@@ -9,15 +9,21 @@
 #include <exception>
 #include <limits>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
 namespace qqt::detail {
 
+/// Test hook: when >= 0, creating worker thread number w > this value fails as if the process
+/// had hit its thread limit (tests/parallel_test.cpp). -1 (the default): never.
+inline int thread_creation_fails_after = -1;
+
 /// Runs body(i, worker) for every i in [0, count) on up to `threads` threads (the calling thread is
 /// worker 0; worker < threads). Indices are handed out in increasing order. If bodies throw, every
 /// index below the lowest failing one still runs and that lowest index's exception is rethrown, so
-/// the error reported does not depend on the thread count either.
+/// the error reported does not depend on the thread count either. If a thread cannot be created,
+/// the loop runs on the threads it has (at least the calling one).
 template <typename Body>
 void parallel_for(std::size_t count, int threads, Body&& body) {
   const std::size_t workers = std::min<std::size_t>(threads < 1 ? 1 : static_cast<std::size_t>(threads), count);
@@ -44,9 +50,21 @@ void parallel_for(std::size_t count, int threads, Body&& body) {
       }
     }
   };
+  // A thread that cannot be created (a process limit, RLIMIT_NPROC, no memory for its stack) is
+  // not an error: the threads that exist, and the calling thread, do the work. Indices go to
+  // per-index slots, so the result is the same with fewer threads.
   std::vector<std::thread> pool;
   pool.reserve(workers - 1);
-  for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(run, static_cast<int>(w));
+  for (std::size_t w = 1; w < workers; ++w) {
+    try {
+      if (thread_creation_fails_after >= 0 && static_cast<int>(w) > thread_creation_fails_after) {
+        throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again), "test hook");
+      }
+      pool.emplace_back(run, static_cast<int>(w));
+    } catch (const std::system_error&) {
+      break;
+    }
+  }
   run(0);
   for (auto& t : pool) t.join();
   if (failure) std::rethrow_exception(failure);

@@ -7,9 +7,25 @@
 #include <numeric>
 
 #include "qqt/error.hpp"
+#include "qqt/limits.hpp"
 #include "qqt/quantity.hpp"
 
 namespace qqt {
+
+namespace {
+
+void check_plan_size(std::size_t pools, std::size_t strategies, std::size_t budgets) {
+  // Every strategy lists every pool's fraction and weight at every budget in the output
+  // (docs/reliability.md "Limits"); top-k has one strategy per pool, so this is budgets x pools^2.
+  const double cells = static_cast<double>(budgets) * static_cast<double>(strategies) * static_cast<double>(pools);
+  if (cells > limits::kMaxPlanCells) {
+    throw InputError(fmt::format("{} budgets x {} strategies x {} pools = {:g} plan cells, past qqt's limit of {:g} "
+                                 "(docs/reliability.md \"Limits\"); give fewer budgets or pools",
+                                 budgets, strategies, pools, cells, limits::kMaxPlanCells));
+  }
+}
+
+}  // namespace
 
 void validate(const PlanOptions& options) {
   if (options.budgets_samples.empty()) throw InputError("no budget given: use --budget LIST or --budgets FROM:TO:N");
@@ -23,6 +39,9 @@ void validate(const PlanOptions& options) {
   }
   if (!(options.crossover_rel_tol >= 1e-15 && options.crossover_rel_tol <= 1e-3)) {
     throw InputError(fmt::format("crossover_rel_tol must be in [1e-15, 1e-3], got {}", options.crossover_rel_tol));
+  }
+  if (!(options.fitted_max_passes > 0)) {
+    throw InputError(fmt::format("fitted_max_passes must be in (0, inf], got {}", options.fitted_max_passes));
   }
 }
 
@@ -79,6 +98,53 @@ std::vector<Prediction> predict(const Model& model, const Strategy& strategy, co
   return out;
 }
 
+std::string below_range_warning(const Model& model, const std::vector<double>& budgets_samples, const std::vector<double>& errors,
+                                std::string_view subject) {
+  // Budgets where even the best error is 1 or more: (a n / N0)^b is still near or above 1 (a n < N0
+  // or not far past it), where the law says nothing useful. One warning for all of them.
+  std::vector<double> hopeless;
+  double best_there = INFINITY;
+  for (std::size_t i = 0; i < budgets_samples.size() && i < errors.size(); ++i) {
+    if (errors[i] >= 1.0) {
+      hopeless.push_back(budgets_samples[i]);
+      best_there = std::min(best_there, errors[i]);
+    }
+  }
+  if (hopeless.empty()) return {};
+  const auto [few, many] = std::minmax_element(hopeless.begin(), hopeless.end());
+  return fmt::format(
+      "{}: {} predicts an error of 1 or more ({:.4g} at best); the law is not meaningful there (N0/a = {} samples)",
+      hopeless.size() == 1 ? fmt::format("budget {}", format_count(*few))
+                           : fmt::format("{} budgets from {} to {}", hopeless.size(), format_count(*few), format_count(*many)),
+      subject, best_there, format_count(model.params.normalizer / model.params.a));
+}
+
+std::string prediction_warning(const Model& model, const std::vector<Prediction>& predictions) {
+  std::vector<double> budgets, errors;
+  for (const auto& p : predictions) {
+    budgets.push_back(p.budget_samples);
+    errors.push_back(p.error);
+  }
+  return below_range_warning(model, budgets, errors, "the strategy");
+}
+
+void mark_extrapolation(PlanResult& result, const Model& model, const PlanOptions& options) {
+  // The law is fitted where (a n / N0)^b is below 1; below N0 / a it says nothing useful (spec §2).
+  const double law_from = model.params.normalizer / model.params.a;
+  auto mark = [&](Candidate& c, double n) {
+    c.extrapolation = 0;
+    if (!c.info->uniform_weights) c.extrapolation |= kExtrapolatesWeights;
+    if (c.max_pool_passes > options.fitted_max_passes) c.extrapolation |= kExtrapolatesPasses;
+    if (n < law_from) c.extrapolation |= kExtrapolatesBudget;
+  };
+  for (BudgetPlan& b : result.budgets) {
+    for (Candidate& c : b.candidates) mark(c, b.budget_samples);
+    for (FamilyBest& f : b.families) {
+      if (f.best) mark(*f.best, b.budget_samples);
+    }
+  }
+}
+
 void rank_levels(BudgetPlan& b) {
   std::vector<double> errors(b.candidates.size());
   for (std::size_t i = 0; i < errors.size(); ++i) errors[i] = b.candidates[i].feasible ? b.candidates[i].error : INFINITY;
@@ -92,6 +158,7 @@ void rank_levels(BudgetPlan& b) {
 PlanResult plan(const Model& model, const std::vector<NamedStrategy>& strategies, const PlanOptions& options) {
   validate(options);
   if (strategies.empty()) throw InternalError("plan: no strategies to compare");
+  check_plan_size(model.pools.size(), strategies.size(), options.budgets_samples.size());
   std::vector<Mixture> mixtures;
   mixtures.reserve(strategies.size());
   for (const auto& s : strategies) mixtures.emplace_back(model, s.strategy);
@@ -105,37 +172,20 @@ PlanResult plan(const Model& model, const std::vector<NamedStrategy>& strategies
   for (double n : options.budgets_samples) {
     BudgetPlan bp;
     bp.budget_samples = n;
-    bp.candidates = templates;
-    for (std::size_t i = 0; i < mixtures.size(); ++i) {
-      Candidate& c = bp.candidates[i];
-      c.error = mixtures[i].error(n);
-      c.accuracy = 1.0 - c.error;
-      c.passes = mixtures[i].passes(n);
-    }
+    bp.candidates.resize(mixtures.size());
+    for (std::size_t i = 0; i < mixtures.size(); ++i) bp.candidates[i] = evaluate(templates[i].info, mixtures[i], n);
     rank_levels(bp);
     result.budgets.push_back(std::move(bp));
   }
-  // Budgets where even the best level predicts an error of 1 or more: (a n / N0)^b is still near
-  // or above 1 (a n < N0 or not far past it), where the law says nothing useful. One warning.
-  std::vector<double> hopeless;
-  double best_there = INFINITY;
+  std::vector<double> budgets, best_errors;
   for (const auto& b : result.budgets) {
-    if (b.best_candidate().error >= 1.0) {
-      hopeless.push_back(b.budget_samples);
-      best_there = std::min(best_there, b.best_candidate().error);
-    }
+    budgets.push_back(b.budget_samples);
+    best_errors.push_back(b.best_candidate().error);
   }
-  if (!hopeless.empty()) {
-    const auto [few, many] = std::minmax_element(hopeless.begin(), hopeless.end());
-    result.warnings.push_back(fmt::format(
-        "{}: every strategy predicts an error of 1 or more ({:.4g} at best); the law is not meaningful there "
-        "(N0/a = {} samples)",
-        hopeless.size() == 1 ? fmt::format("budget {}", format_count(*few))
-                             : fmt::format("{} budgets from {} to {}", hopeless.size(), format_count(*few), format_count(*many)),
-        best_there, format_count(model.params.normalizer / model.params.a)));
-  }
+  if (auto w = below_range_warning(model, budgets, best_errors, "every strategy"); !w.empty()) result.warnings.push_back(std::move(w));
   const auto [lo, hi] = std::minmax_element(options.budgets_samples.begin(), options.budgets_samples.end());
   result.crossovers = find_crossovers(mixtures, strategies, *lo, *hi, options);
+  mark_extrapolation(result, model, options);
   return result;
 }
 

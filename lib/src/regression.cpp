@@ -52,8 +52,8 @@ Baseline load_baseline(const std::string& path) {
     throw InputError(fmt::format("{}:{}:{}: not valid JSON: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
   if (!root.IsMap()) throw InputError(fmt::format("{}: a baseline must be the JSON output of qqt plan --format json", path));
-  if (!root["schema"] || !root["schema"].IsScalar() || root["schema"].Scalar() != "1") {
-    throw InputError(fmt::format("{}: schema must be 1 (qqt plan --format json output)", path));
+  if (!root["schema"] || !root["schema"].IsScalar() || (root["schema"].Scalar() != "1" && root["schema"].Scalar() != "2")) {
+    throw InputError(fmt::format("{}: schema must be 1 or 2 (qqt plan --format json output)", path));
   }
   const YAML::Node budgets = root["budgets"];
   if (!budgets || !budgets.IsSequence()) bad_baseline(path, root, "budgets must be a list");
@@ -64,6 +64,10 @@ Baseline load_baseline(const std::string& path) {
     if (!b.IsMap()) bad_baseline(path, b, where + " must be an object");
     const double budget = baseline_number(path, b, "budget", where + ".budget");
     const YAML::Node best = b["best"];
+    if (best && best.IsNull()) {  // schema 2: no feasible strategy at this budget
+      out.budgets[budget] = {"none", 0.0};
+      continue;
+    }
     if (!best || !best.IsMap()) bad_baseline(path, b, where + ".best must be an object");
     const YAML::Node strategy = best["strategy"];
     if (!strategy || !strategy.IsScalar()) bad_baseline(path, best, where + ".best.strategy must be a string");
@@ -88,6 +92,11 @@ RegressionReport compare_with_baseline(const PlanResult& plan, const Baseline& b
       continue;
     }
     ++report.budgets_compared;
+    if (!b.feasible()) {
+      if (it->second.strategy == "none") continue;
+      report.findings.push_back(fmt::format("{}: best strategy changed from {} to none ({})", name, it->second.strategy, b.infeasible));
+      continue;
+    }
     const Candidate& best = b.overall_best();
     if (best.strategy() != it->second.strategy) {
       report.findings.push_back(fmt::format("{}: best strategy changed from {} to {}", name, it->second.strategy, best.strategy()));

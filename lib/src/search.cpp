@@ -136,15 +136,16 @@ std::vector<std::vector<FamilyBest>> search_budgets(std::vector<std::unique_ptr<
 }
 
 // The overall best at one budget: the lowest error over the families, simpler families winning ties.
+// Where none is feasible, says why in b.infeasible (unless check_budget_feasible already did).
 void pick_overall_best(BudgetPlan& b, const SearchOptions& options, const Model& model) {
   std::vector<double> errors;
   for (const FamilyBest& f : b.families) errors.push_back(f.best ? f.best->error : std::numeric_limits<double>::infinity());
   b.best_family = rank(errors, options.tie_rel_tol).best;
-  if (b.best_family) return;
+  if (b.best_family || !b.infeasible.empty()) return;
   std::vector<std::string> names;
   for (Family f : options.families) names.push_back(to_string(f));
   const bool mixture = std::find(options.families.begin(), options.families.end(), Family::mixture) != options.families.end();
-  throw InputError(fmt::format("no strategy of the searched families ({}) meets the constraints ({}) at budget {}{}",
+  b.infeasible = (fmt::format("no strategy of the searched families ({}) meets the constraints ({}) at budget {}{}",
                                fmt::join(names, ", "), describe(options.constraints, model), format_count(b.budget_samples),
                                mixture ? "" : "; --search mixture may find one"));
 }
@@ -167,7 +168,11 @@ SearchEcho echo_of(const SearchOptions& options, const Model& model) {
 
 }  // namespace
 
-PlanResult search_plan(const Model& model, const PlanOptions& plan_options, const SearchOptions& options_in) {
+namespace {
+
+// search_plan, and for one piece of a streamed sweep (require_feasible = false: the sweep as a whole
+// has a feasible budget, checked once, so a piece may be infeasible everywhere).
+PlanResult search_plan_impl(const Model& model, const PlanOptions& plan_options, const SearchOptions& options_in, bool require_feasible) {
   SearchOptions options = options_in;
   if (options.families.empty()) options.families = default_families(model);
   validate(options, model);
@@ -175,10 +180,16 @@ PlanResult search_plan(const Model& model, const PlanOptions& plan_options, cons
   const Constraints& c = options.constraints;
   const std::vector<double>& budgets = plan_options.budgets_samples;
 
-  // Fail fast where no strategy at all can meet the constraints (the searches would find none).
-  for (double n : budgets) check_budget_feasible(c, model, n);
-
   PlanResult result = plan(model, topk_strategies(model), plan_options);
+  // Budgets where no strategy at all can meet the constraints: reported as infeasible there (the
+  // families find nothing); only a request infeasible at every budget is an input error.
+  for (BudgetPlan& b : result.budgets) {
+    try {
+      check_budget_feasible(c, model, b.budget_samples);
+    } catch (const InputError& e) {
+      b.infeasible = e.what();
+    }
+  }
   const auto [lo_it, hi_it] = std::minmax_element(budgets.begin(), budgets.end());
   const double lo = *lo_it;
   const double hi = *hi_it;
@@ -196,11 +207,55 @@ PlanResult search_plan(const Model& model, const PlanOptions& plan_options, cons
     result.budgets[j].families = std::move(bests[j]);
     pick_overall_best(result.budgets[j], options, model);
   }
+  if (require_feasible && std::none_of(result.budgets.begin(), result.budgets.end(), [](const BudgetPlan& b) { return b.feasible(); })) {
+    throw InputError(result.budgets.size() == 1 ? result.budgets.front().infeasible
+                                                : fmt::format("no budget is feasible; the first: {}", result.budgets.front().infeasible));
+  }
+  mark_extrapolation(result, model, plan_options);
   if (options.frontier && hi > lo) {
     for (auto& f : families) result.frontier.push_back({f->family(), f->frontier(lo, hi)});
   }
   result.search = echo_of(options, model);
   return result;
+}
+
+}  // namespace
+
+PlanResult search_plan(const Model& model, const PlanOptions& plan_options, const SearchOptions& options) {
+  return search_plan_impl(model, plan_options, options, true);
+}
+
+void search_plan_pieces(const Model& model, const PlanOptions& plan_options, const SearchOptions& options,
+                        const std::function<void(const PlanResult&)>& sink) {
+  validate(plan_options);
+  const std::vector<double>& budgets = plan_options.budgets_samples;
+  // As search_plan: infeasible budgets are reported as such and the sweep goes on; only a sweep
+  // infeasible at every budget is an input error (the first budget's reason, as search_plan says it).
+  std::string first_reason;
+  bool any_feasible = false;
+  for (double n : budgets) {
+    try {
+      check_budget_feasible(options.constraints, model, n);
+      any_feasible = true;
+      break;
+    } catch (const InputError& e) {
+      if (first_reason.empty()) first_reason = e.what();
+    }
+  }
+  if (!any_feasible) {
+    throw InputError(budgets.size() == 1 ? first_reason : fmt::format("no budget is feasible; the first: {}", first_reason));
+  }
+  SearchOptions piece_options = options;
+  piece_options.frontier = false;
+  for (std::size_t start = 0; start < budgets.size(); start += kPlanPieceBudgets) {
+    PlanOptions piece = plan_options;
+    const std::size_t end = std::min(budgets.size(), start + kPlanPieceBudgets);
+    piece.budgets_samples.assign(budgets.begin() + static_cast<std::ptrdiff_t>(start), budgets.begin() + static_cast<std::ptrdiff_t>(end));
+    if (options.progress) {
+      piece_options.progress = [&options, start, total = budgets.size()](std::size_t done, std::size_t) { options.progress(start + done, total); };
+    }
+    sink(search_plan_impl(model, piece, piece_options, false));
+  }
 }
 
 }  // namespace qqt

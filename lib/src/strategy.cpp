@@ -11,6 +11,11 @@
 
 namespace qqt {
 
+namespace {
+// Weights within this relative distance of u_i / U count as uniform (they are computed as u_i / U).
+constexpr double kUniformWeightRelTol = 1e-9;
+}  // namespace
+
 const char* to_string(Family family) {
   switch (family) {
     case Family::topk: return "topk";
@@ -79,6 +84,14 @@ std::shared_ptr<const StrategyInfo> strategy_info(const Model& model, const Name
     if (info->weights[p] > 0) info->pools.push_back(model.pools[p].name);
   }
   info->unique_samples = mixture.unique_samples();
+  info->kept_samples.assign(model.pools.size(), 0.0);
+  for (std::size_t p = 0; p < model.pools.size(); ++p) {
+    info->kept_samples[p] = info->fractions[p] * model.pools[p].size_samples;
+    if (info->weights[p] > 0) {
+      const double uniform = info->kept_samples[p] / info->unique_samples;
+      if (std::abs(info->weights[p] - uniform) > kUniformWeightRelTol * uniform) info->uniform_weights = false;
+    }
+  }
   return info;
 }
 
@@ -88,12 +101,26 @@ Candidate evaluate(std::shared_ptr<const StrategyInfo> info, const Mixture& mixt
   c.error = mixture.error(n);
   c.accuracy = 1.0 - c.error;
   c.passes = mixture.passes(n);
+  const StrategyInfo& s = *c.info;
+  c.pool_passes.assign(s.weights.size(), 0.0);
+  for (std::size_t p = 0; p < s.weights.size(); ++p) {
+    if (s.weights[p] > 0) c.pool_passes[p] = n * s.weights[p] / s.kept_samples[p];
+  }
+  c.max_pool_passes = c.pool_passes.empty() ? 0.0 : *std::max_element(c.pool_passes.begin(), c.pool_passes.end());
   return c;
 }
 
 Candidate evaluate(const Model& model, const NamedStrategy& strategy, double n) {
   const Mixture mixture(model, strategy.strategy);
   return evaluate(strategy_info(model, strategy, mixture), mixture, n);
+}
+
+std::vector<std::string> extrapolation_codes(unsigned flags) {
+  std::vector<std::string> out;
+  if (flags & kExtrapolatesWeights) out.emplace_back("weights");
+  if (flags & kExtrapolatesPasses) out.emplace_back("passes");
+  if (flags & kExtrapolatesBudget) out.emplace_back("budget");
+  return out;
 }
 
 Ranking rank(std::span<const double> errors, double tie_rel_tol) {

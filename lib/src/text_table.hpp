@@ -9,12 +9,16 @@
 #include <string>
 #include <vector>
 
+#include "qqt/untrusted.hpp"
+
 namespace qqt::detail {
 
 class TextTable {
  public:
   /// Adds a row; the first row is the header. `highlight` colours the row green on a terminal.
+  /// Cells pass through printable(): names from configs never put raw control bytes in a table.
   void row(std::vector<std::string> cells, bool highlight = false) {
+    for (auto& cell : cells) cell = printable(cell);
     rows_.push_back(std::move(cells));
     highlight_.push_back(highlight);
   }

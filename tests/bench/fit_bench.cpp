@@ -113,7 +113,7 @@ int coverage(int sets, int fits) {
     const FitResult r = fit(without_parameters(truth), runs, FitOptions{});
     BootstrapOptions b;
     b.resamples = fits;
-    const BootstrapRecord boot = bootstrap(r, runs, FitOptions{}, b);
+    const BootstrapRecord boot = bootstrap(r, runs, FitOptions{}, b).record.value();
     std::vector<std::pair<Interval, double>> checks = {{boot.a, truth.params.a}, {boot.d, truth.params.d}};
     for (std::size_t i = 0; i < 4; ++i) {
       checks.push_back({boot.b[i], truth.pools[i].b});

@@ -50,27 +50,60 @@ run 0 -q fit --config "$tmp/pools.yaml" --observations "$tmp/runs.csv"
 if [[ ! -s "$tmp/err" ]]; then ok; else bad "-q fit printed to stderr: $(cat "$tmp/err")"; fi
 if cmp -s "$tmp/out" "$tmp/fitted.yaml"; then ok; else bad "fit to stdout differs from --output"; fi
 
-# --- bootstrap: intervals and sets in the file; plan reports best-level frequencies
-run 0 fit --config "$tmp/pools.yaml" --observations "$tmp/runs.csv" --bootstrap 5 --seed 7 --output "$tmp/boot.yaml"
+# --- bootstrap on exact runs: the law interpolates them, so the bootstrap says nothing (no zero-width intervals)
+run 0 fit --config "$tmp/pools.yaml" --observations "$tmp/runs.csv" --bootstrap 5 --output "$tmp/exact-boot.yaml"
+lacks "$tmp/exact-boot.yaml" "  bootstrap:"
+has "$tmp/err" "warning: the bootstrap says nothing here: the residuals are at rounding level"
+has "$tmp/exact-boot.yaml" "the bootstrap says nothing here"
+
+# --- bootstrap on runs with noise (error x (1 + 0.01 s), s a fixed sequence in [-1, 1]): intervals
+# and sets in the file; plan reports the decision uncertainty in every format
+awk -F, 'NR <= 2 { print; next } { s = ((NR * 7) % 11 - 5) / 5; printf "%s,%s,%.17g\n", $1, $2, $3 * (1 + 0.01 * s) }' "$tmp/runs.csv" >"$tmp/noisy.csv"
+run 0 fit --config "$tmp/pools.yaml" --observations "$tmp/noisy.csv" --bootstrap 5 --seed 7 --output "$tmp/boot.yaml"
 has "$tmp/boot.yaml" "  bootstrap:"
 has "$tmp/boot.yaml" "    fits: 5"
 has "$tmp/boot.yaml" "    seed: 7"
 has "$tmp/boot.yaml" "      tau: [["
 has "$tmp/err" "90% interval (5 bootstrap fits)"
+has "$tmp/err" "identifiability: condition number"
 if grep -q $'\r' "$tmp/err"; then bad "progress bar on a non-terminal stderr"; else ok; fi
 cp "$tmp/boot.yaml" "$tmp/boot1.yaml"
-run 0 fit --config "$tmp/pools.yaml" --observations "$tmp/runs.csv" --bootstrap 5 --seed 7 --output "$tmp/boot.yaml"
-if cmp -s "$tmp/boot.yaml" "$tmp/boot1.yaml"; then ok; else bad "two bootstrap fits differ"; fi
+run 0 fit --config "$tmp/pools.yaml" --observations "$tmp/noisy.csv" --bootstrap 5 --seed 7 --output "$tmp/boot.yaml" --threads 2
+if cmp -s "$tmp/boot.yaml" "$tmp/boot1.yaml"; then ok; else bad "bootstrap fits with 1 and 2 threads differ"; fi
+run 2 fit --config "$tmp/pools.yaml" --observations "$tmp/noisy.csv" --bootstrap 5 --threads 0
+one_line_error "bootstrap: threads must be in [1, 256], got 0"
+
+# --- cross-validation: one fold per budget, the report on stderr
+run 0 fit --config "$tmp/pools.yaml" --observations "$tmp/noisy.csv" --cross-validate --output "$tmp/cv.yaml"
+has "$tmp/err" "cross-validation: refit leaving out each budget in turn"
+has "$tmp/err" "held-out MAE"
+has "$tmp/err" "over 5 of 5 folds; decision accuracy"
+run 2 fit --config "$tmp/pools.yaml" --observations "$tmp/noisy.csv" --cross-validate --cv-by run
+one_line_error "--cv-by: 'run' is not a fold"
+
+# --- too few runs: exit 2 naming both counts and the flags
+# one run per pool (4 rows), so every pool has a run to fit its b and tau from
+awk -F, 'NR == 1 || !seen[$1]++' "$tmp/noisy.csv" >"$tmp/few.csv"
+run 2 fit --config "$tmp/pools.yaml" --observations "$tmp/few.csv"
+one_line_error "10 free parameters but only 4 observations (rows of positive weight): the fit is underdetermined; reduce the parameters with --shared b,tau"
+
 run 0 plan --config "$tmp/boot.yaml" --budget 32M,640M --format json
-has "$tmp/out" '"bootstrap":{"fits":5,"best_frequency":{"top-1":1,"top-2":0,"top-3":0,"top-4":0}}'
-has "$tmp/out" '"bootstrap":{"fits":5,"best_frequency":{"top-1":0,"top-2":1,"top-3":0,"top-4":0}}'
+has "$tmp/out" '"uncertainty":{"fits":5,"level":0.9,"compared":[{"strategy":"top-1","family":"topk","error":'
+has "$tmp/out" '"near_optimal":['
+has "$tmp/out" '"settled":'
 run 0 plan --config "$tmp/boot.yaml" --budget 32M,640M
-has "$tmp/out" "best level across 5 bootstrap fits"
+has "$tmp/out" "decision uncertainty across 5 bootstrap fits"
+has "$tmp/out" "P(best) %"
 run 0 plan --config "$tmp/boot.yaml" --budget 32M,640M --format csv
-lacks "$tmp/out" "bootstrap"
+has "$tmp/out" "budget,strategy,family,error,error_lo,error_hi,accuracy_lo,accuracy_hi,p_best,regret_mean,regret_lo,regret_hi,near_optimal,recommended,settled,fits,level"
+# predict gives the interval of its strategy's error
+run 0 predict --config "$tmp/boot.yaml" --fractions 1,1 --budget 640M --format json
+has "$tmp/out" '"intervals":{"fits":5,"level":0.9,"error":[['
+run 0 predict --config "$tmp/boot.yaml" --fractions 1,1 --budget 640M
+has "$tmp/out" "90% intervals across 5 bootstrap fits"
 # A progress bar when stderr is a terminal (script(1) gives the command a pseudo-terminal).
 if command -v script >/dev/null; then
-  QQT_PROGRESS_DELAY=0 script -qec "'$qqt' fit --config '$tmp/pools.yaml' --observations '$tmp/runs.csv' --bootstrap 3 --output '$tmp/tty.yaml'" /dev/null >"$tmp/tty.txt" 2>&1
+  QQT_PROGRESS_DELAY=0 script -qec "'$qqt' fit --config '$tmp/pools.yaml' --observations '$tmp/noisy.csv' --bootstrap 3 --output '$tmp/tty.yaml'" /dev/null >"$tmp/tty.txt" 2>&1
   has "$tmp/tty.txt" "qqt: bootstrap [##########"
 fi
 
@@ -133,12 +166,23 @@ has "$tmp/out" '"rmse":'
 has "$tmp/out" '"max_abs":'
 run 0 validate --config "$tmp/fitted.yaml" --observations "$tmp/runs.csv" --format csv --output "$tmp/val.csv"
 has "$tmp/val.csv" "pool,samples_seen,observed,predicted,residual"
-if [[ $(wc -l <"$tmp/val.csv") -eq 21 ]]; then ok; else bad "validate csv has $(wc -l <"$tmp/val.csv") lines, want 21"; fi
+# 20 rows and their header, an empty line, the decisions' header and one line per budget (5 budgets x 4 pools)
+if [[ $(wc -l <"$tmp/val.csv") -eq 28 ]]; then ok; else bad "validate csv has $(wc -l <"$tmp/val.csv") lines, want 28"; fi
+has "$tmp/val.csv" "budget,strategies,spearman,pairs,correct_pairs,decision_accuracy,chosen,best,regret"
 # The effective-data config predicts these runs about 1 point off: exit 3 under a 0.5-point gate.
 run 3 validate --config "$src/configs/datacomp-medium-tmars-imagenet-effective-data.yaml" --observations "$tmp/runs.csv" --max-mae 0.005
 has "$tmp/err" "qqt: quality check failed: MAE"
 has "$tmp/out" "FAIL"
 run 0 validate --config "$src/configs/datacomp-medium-tmars-imagenet-effective-data.yaml" --observations "$tmp/runs.csv" --max-mae 0.05
+# The decision gate: the fitted config orders the exact runs' pools rightly at every budget.
+run 0 validate --config "$tmp/fitted.yaml" --observations "$tmp/runs.csv" --min-decision-accuracy 1
+has "$tmp/out" "(gate: decision accuracy >= 1: pass)"
+# A config whose pools are in the reverse order of quality: the gate fails, exit 3.
+sed -e 's/b: -0.16, /b: -0.0849, /' "$src/configs/datacomp-medium-tmars-imagenet.yaml" >"$tmp/reversed.yaml"
+run 3 validate --config "$tmp/reversed.yaml" --observations "$tmp/runs.csv" --min-decision-accuracy 0.99
+has "$tmp/err" "qqt: quality check failed: decision accuracy"
+run 2 validate --config "$tmp/fitted.yaml" --observations "$tmp/runs.csv" --min-decision-accuracy 2
+one_line_error "--min-decision-accuracy must be in [0, 1] (a share of pairs), got 2"
 run 2 validate --config "$tmp/fitted.yaml" --observations "$tmp/runs.csv" --max-mae -1
 one_line_error "--max-mae must be a finite number >= 0, got -1"
 run 2 validate --config "$tmp/pools.yaml" --observations "$tmp/runs.csv"

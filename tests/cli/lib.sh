@@ -23,3 +23,14 @@ one_line_error() {  # stderr is exactly one line starting with "qqt: error: " an
   if [[ $lines -eq 1 ]] && grep -qF -- "qqt: error: " "$tmp/err" && grep -qF -- "$1" "$tmp/err"; then ok
   else bad "want one error line with '$1', got: $(cat "$tmp/err")"; fi
 }
+# has_row FILE WORD...: some line of FILE holds the words in this order, separated by blanks only
+# (the values of a table row, whatever its column padding).
+has_row() {
+  local file="$1"; shift
+  local re="" w
+  for w in "$@"; do
+    w=$(printf '%s' "$w" | sed 's/[][\\.*^$+?(){}|/]/\\&/g')
+    re+="${re:+[[:space:]]+}$w"
+  done
+  if grep -qE -- "(^|[[:space:]])$re([[:space:]]|$)" "$file"; then ok; else bad "$file has no row '$*': $(head -5 "$file")"; fi
+}

@@ -52,9 +52,9 @@ one_line_error "missing.json: cannot open the baseline file"
 run 2 plan --budget 640M --format json --output "$tmp/plan.json" --expect "$tmp/missing.json"
 one_line_error "missing.json: cannot open the baseline file"
 if [[ ! -e "$tmp/plan.json" ]]; then ok; else bad "--output written although --expect cannot be read"; fi
-echo '{"schema": 2}' >"$tmp/bad.json"
+echo '{"schema": 3}' >"$tmp/bad.json"
 run 2 plan --budget 32M,1B --max-passes 10 --expect "$tmp/bad.json"
-one_line_error "schema must be 1"
+one_line_error "schema must be 1 or 2"
 
 # --- only one input may read standard input
 printf 'pool,samples_seen,error\ntop 0-10%%,25.6M,0.8\n' >"$tmp/runs.csv"

@@ -74,6 +74,15 @@ struct FitOptions {
   long max_evaluations = 200'000;
   /// Parameter box; see FitBounds.
   FitBounds bounds;
+  /// After the Levenberg-Marquardt polish, polish further with NLopt BOBYQA (derivative-free, up to
+  /// three rounds while it improves), so the result does not rest on the finite-difference
+  /// Jacobian. Default true; bootstrap refits turn it off (docs/fit.md "Uncertainty").
+  bool derivative_free_polish = true;
+  /// Diagnose the result (docs/fit.md "What the data cannot tell"): identifiability from the
+  /// Jacobian at the optimum (n more evaluations), fitted b's against the declared quality order,
+  /// and how the refit a and d move the predictions of pools without runs. Refits (bootstrap,
+  /// cross-validation) turn it off. Default true.
+  bool diagnostics = true;
 };
 
 /// Throws InputError naming the field, its value and the rule.
@@ -87,9 +96,27 @@ std::vector<std::pair<std::string, double>> parse_fixed(std::string_view text, s
 /// Parses --shared: a comma-separated subset of "b", "tau". Sets the two flags of `options`.
 void parse_shared(std::string_view text, std::string_view what, FitOptions& options);
 
+/// Identifiability of the fitted parameters (docs/fit.md "Identifiability"), from the Jacobian J of
+/// the weighted residuals at the optimum in the fit's coordinates (ln a, d, ln(-b), ln tau), each
+/// column scaled to unit length.
+struct Identifiability {
+  /// s_max / s_min over the singular values of the scaled J (parameters without effect left out);
+  /// +inf when J is rank deficient; 0 when nothing was fitted or diagnostics were off.
+  double condition_number = 0.0;
+  std::size_t rank = 0;                   ///< numerical rank: singular values above kRankTolerance * s_max
+  std::vector<std::string> undetermined;  ///< the parameters or combinations the data do not determine, for people
+};
+
+/// A singular value below this times the largest is zero (the forward-difference Jacobian is
+/// accurate to about 1e-8 relative).
+inline constexpr double kRankTolerance = 1e-6;
+/// Two parameters whose estimates correlate beyond this (in absolute value) are named together.
+inline constexpr double kCorrelationLimit = 0.99;
+
 /// What the fit did and how good it is. Never just a number.
 struct FitSummary {
   std::size_t rows = 0;               ///< observations fitted
+  std::size_t informative_rows = 0;   ///< rows of positive weight (the observations that count)
   std::vector<std::string> free;      ///< names of the fitted parameters ("a", "b[pool]", "tau", ...)
   double objective_start = 0.0;       ///< objective at the initial guess (config values where given)
   double objective = 0.0;             ///< objective at the result
@@ -101,7 +128,9 @@ struct FitSummary {
   std::string stopped;                ///< why the polish stopped (and whether the budget ran out)
   bool budget_exhausted = false;      ///< max_evaluations was reached
   std::vector<std::string> at_bound;  ///< "NAME at lower|upper bound VALUE"
-  std::vector<std::string> warnings;  ///< what the data cannot tell: pools without runs, tau without repeated runs
+  std::vector<std::string> warnings;  ///< what the data cannot tell: pools without runs, tau without repeated runs,
+                                      ///< an interpolating fit, undetermined parameters, b's against the quality order
+  Identifiability identifiability;    ///< see Identifiability (diagnostics only)
 };
 
 struct FitResult {
@@ -111,8 +140,16 @@ struct FitResult {
 
 /// Fits `start`'s parameters (NaN = unknown; given values are starting points) to `observations`.
 /// A pool without runs keeps its own b and tau (which must then be given). Throws InputError for a
-/// bad option or a held parameter without a value, NumericalError when no finite objective is found.
+/// bad option, a held parameter without a value, or more free parameters than rows of positive
+/// weight (naming both counts and --shared / --fix); NumericalError when no finite objective is found.
 FitResult fit(const Model& start, const Observations& observations, const FitOptions& options);
+
+/// The names of the parameters fit() would fit ("a", "b[pool]", ...) for these rows and options.
+/// Throws as fit() does for bad options or missing held values.
+std::vector<std::string> free_parameters(const Model& start, const Observations& observations, const FitOptions& options);
+
+/// Rows of positive weight: the observations that count against the free parameters.
+std::size_t informative_rows(const Observations& observations);
 
 /// sum over rows of weight * loss(predicted - observed); +inf if a prediction is not finite.
 double fit_objective(const Model& model, const Observations& observations, const Loss& loss);

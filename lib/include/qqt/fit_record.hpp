@@ -67,6 +67,8 @@ struct FitRecord {
   std::size_t local_runs = 0;        ///< local optimisations of the multistart
   std::string stopped;               ///< why the final polish stopped
   std::vector<std::string> at_bound; ///< parameters that ended at a bound, e.g. "tau[top 0-10%] at upper bound 10000"
+  std::vector<std::string> undetermined; ///< parameters or combinations the rows do not determine (docs/fit.md "Identifiability")
+  std::vector<std::string> warnings; ///< what the data cannot tell, for people (FitSummary::warnings and the bootstrap's)
   std::optional<BootstrapRecord> bootstrap;
 };
 

@@ -24,7 +24,8 @@ void set_cleanup_path(const std::string& path);
 /// The whole text of an input file ("-" reads standard input) and its name for messages
 /// ("<stdin>" or the path). `kind` names the file in errors ("config file"), `a_kind` with its
 /// article for "PATH: is a directory, not A_KIND"; a missing or unreadable file is an InputError
-/// "PATH: cannot open the KIND: reason".
+/// "PATH: cannot open the KIND: reason". More than limits::kMaxInputBytes is an InputError; a FIFO
+/// is opened without waiting for a writer, and one with no writer is an InputError.
 struct InputText {
   std::string text;
   std::string source;
@@ -35,6 +36,12 @@ namespace detail {
 /// A temporary file beside `path` that becomes `path` on commit() and is deleted otherwise (on
 /// destruction, on an exception, or by the signal handler of install_signal_cleanup()). The way
 /// every output of qqt reaches its path. Throws InputError naming `path`.
+///
+/// Output targets (docs/reliability.md "Outputs"): a regular or new file is replaced atomically
+/// (temporary ".NAME.qqt-tmp-PID-XXXXXX" beside it, then rename; temporaries of dead processes
+/// for the same NAME are deleted first); a symlink is followed and its target's real path is
+/// replaced atomically, so the link stays; a character device or FIFO is written in place
+/// (temp_path() is the path itself, opened at the first write); a block device or socket is refused.
 class PendingFile {
  public:
   explicit PendingFile(const std::string& path);
@@ -55,10 +62,12 @@ class PendingFile {
 
  private:
   [[noreturn]] void fail(const char* what, int err);
-  std::string path_;
+  std::string path_;    // as given, for messages
+  std::string target_;  // the real path behind symlinks: what commit() replaces
   std::string temp_;
   int fd_ = -1;
   bool done_ = false;
+  bool through_ = false;  // a character device or FIFO: temp_ is target_, written in place
 };
 }  // namespace detail
 
@@ -67,7 +76,8 @@ class PendingFile {
 void check_writable(const std::string& path);
 
 /// Writes `content` to `path` through a temporary file in the same folder and a rename, so the
-/// path holds either its old content or all of the new. Throws InputError if it cannot.
+/// path holds either its old content or all of the new (devices, FIFOs and symlinks: see
+/// PendingFile). Throws InputError if it cannot.
 void write_file_atomically(const std::string& path, std::string_view content);
 
 }  // namespace qqt

@@ -61,4 +61,14 @@ struct MixtureOptimum {
 std::optional<MixtureOptimum> optimize_mixture(const Model& model, const Constraints& constraints, double n,
                                                std::span<const Strategy> seeds, const MixtureSearchOptions& options);
 
+/// optimize_mixture warm-started from `warm`, the optimum at the neighbouring budget `warm_budget`
+/// of a sweep (any strategy: it is mapped to the nearest one that meets the constraints at n). The
+/// starts are the seeds, `warm` itself and `warm` carried to n along its kinks (a whole pool drawn
+/// for exactly k passes keeps k passes), instead of the cold search's many starts; screening and
+/// polishing as in optimize_mixture. When `warm` is already optimal its runs stop after a few
+/// evaluations. The same arguments give the same result on every run. Never worse than a seed.
+std::optional<MixtureOptimum> optimize_mixture_from(const Model& model, const Constraints& constraints, double n,
+                                                    std::span<const Strategy> seeds, const Strategy& warm, double warm_budget,
+                                                    const MixtureSearchOptions& options);
+
 }  // namespace qqt

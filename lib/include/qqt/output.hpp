@@ -27,13 +27,18 @@ struct PlanExtras {
   /// One entry per budget (plan order) or empty: JSON members appended to that budget's object,
   /// e.g. "\"bootstrap\":{...}". Empty strings add nothing.
   std::vector<std::string> budget_json;
-  /// Appended to the table output (and to Markdown, rendered as Markdown by the caller). CSV
-  /// output carries neither.
+  /// Appended to the table output (and to Markdown, rendered as Markdown by the caller).
   std::string table;
+  /// Appended to the CSV output: empty, or a second table after one empty line, with its own header.
+  std::string csv;
 };
 
 std::string render_plan(const Config& config, const PlanResult& plan, Format format, const RenderOptions& options = {},
                         const PlanExtras& extras = {});
+/// The plan CSV in pieces, so that long sweeps stream (search_plan_chunks): the header line once,
+/// then the rows of each consecutive piece of the budgets. render_plan(..., Format::csv) is the two joined.
+std::string plan_csv_header();
+std::string plan_csv_rows(const PlanResult& plan);
 std::string render_predictions(const Config& config, const Mixture& mixture, const std::vector<Prediction>& predictions,
                                Format format, const RenderOptions& options = {});
 

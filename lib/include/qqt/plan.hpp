@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "qqt/law.hpp"
@@ -22,11 +24,17 @@ struct BudgetPlan {
   double margin = 0.0;                ///< runner-up error minus best error (>= 0); 0 without runner-up
   /// The searched families' bests, in the order of Family (search_plan only).
   std::vector<FamilyBest> families;
-  /// Index into `families` of the overall best (search_plan only).
+  /// Index into `families` of the overall best (search_plan only); nullopt where infeasible.
   std::optional<std::size_t> best_family;
+  /// Why no searched strategy meets the constraints at this budget (one line naming the binding
+  /// constraint); empty when one does. Infeasible budgets have no overall best (search_plan only).
+  std::string infeasible;
+
+  bool feasible() const { return infeasible.empty(); }
 
   const Candidate& best_candidate() const { return candidates[best]; }
   /// The overall best: the best family's strategy after a search, else the best top-k level.
+  /// Only where feasible().
   const Candidate& overall_best() const { return best_family ? *families[*best_family].best : candidates[best]; }
   /// The family of overall_best(): topk without a search.
   Family overall_family() const { return best_family ? families[*best_family].family : Family::topk; }
@@ -51,6 +59,10 @@ struct PlanOptions {
   /// Relative precision of a reported crossover budget. Range [1e-15, 1e-3]. Default 1e-9
   /// (the contract is 1e-6).
   double crossover_rel_tol = 1e-9;
+  /// The most passes over any pool in the training runs behind the config's parameters (the fit:
+  /// block), or inf when unknown. A strategy that repeats a pool more often is marked
+  /// kExtrapolatesPasses. Range (0, inf]. Default inf.
+  double fitted_max_passes = std::numeric_limits<double>::infinity();
 };
 
 /// Throws InputError naming the field, its value and the rule.
@@ -100,6 +112,10 @@ struct PlanResult {
 /// Evaluates `strategies` (at least one) at every budget of `options`.
 PlanResult plan(const Model& model, const std::vector<NamedStrategy>& strategies, const PlanOptions& options);
 
+/// Sets Candidate::extrapolation on every candidate and family best of `result`: non-uniform
+/// weights, pool passes beyond options.fitted_max_passes, budgets below the law's range (n < N0 / a).
+void mark_extrapolation(PlanResult& result, const Model& model, const PlanOptions& options);
+
 /// Best, runner-up and margin (rank()) among the feasible candidates of `b`, and their Pareto marks.
 void rank_levels(BudgetPlan& b);
 
@@ -114,5 +130,15 @@ struct Prediction {
 
 /// Evaluates one strategy at each budget (budgets validated as in PlanOptions).
 std::vector<Prediction> predict(const Model& model, const Strategy& strategy, const std::vector<double>& budgets_samples);
+
+/// One warning for the budgets at which `errors` (the best predicted error at each of
+/// `budgets_samples`) is 1 or more, below the law's useful range (a n near or below N0), naming
+/// them, the best error there and N0/a; `subject` says whose error ("every strategy"). Empty
+/// when there are none. plan() puts it in PlanResult::warnings.
+std::string below_range_warning(const Model& model, const std::vector<double>& budgets_samples, const std::vector<double>& errors,
+                                std::string_view subject);
+
+/// below_range_warning for one strategy's predictions (`qqt predict`): the app prints it as plan does.
+std::string prediction_warning(const Model& model, const std::vector<Prediction>& predictions);
 
 }  // namespace qqt

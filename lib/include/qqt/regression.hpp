@@ -24,7 +24,7 @@ struct RegressionReport {
   bool ok() const { return findings.empty(); }
 };
 
-/// A saved plan (`qqt plan --format json`, "schema": 1): each budget's overall best strategy and
+/// A saved plan (`qqt plan --format json`, "schema": 1 or 2): each budget's overall best strategy ("none": infeasible) and
 /// its error, keyed by the budget in samples.
 struct Baseline {
   struct Entry {

@@ -70,4 +70,16 @@ int default_threads();
 /// constraints if no searched family has a feasible strategy at some budget.
 PlanResult search_plan(const Model& model, const PlanOptions& plan_options, const SearchOptions& options);
 
+/// Budgets per piece of search_plan_pieces: a multiple of every block size the searches use, so that
+/// each budget's result is the same as in one search_plan over all budgets.
+inline constexpr std::size_t kPlanPieceBudgets = 8192;
+
+/// search_plan over consecutive pieces of the budgets (kPlanPieceBudgets each, in the given order),
+/// handing each piece's result to `sink` as soon as it is ready: a sweep of a million budgets holds
+/// one piece in memory, not all (qqt plan --format csv). Per budget the results equal search_plan's;
+/// frontiers are not computed and crossovers and warnings are per piece. Fails before the first
+/// piece where a budget cannot meet the constraints (check_budget_feasible).
+void search_plan_pieces(const Model& model, const PlanOptions& plan_options, const SearchOptions& options,
+                        const std::function<void(const PlanResult&)>& sink);
+
 }  // namespace qqt

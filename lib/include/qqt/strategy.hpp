@@ -40,12 +40,29 @@ struct StrategyInfo {
   std::vector<double> fractions;     ///< kept fraction per pool, pool order (0 = unused)
   std::vector<double> weights;       ///< sampling weight per pool, pool order (sum 1)
   double unique_samples = 0.0;       ///< U: unique samples kept
+  std::vector<double> kept_samples;  ///< u_i = f_i S_i per pool, pool order (samples; 0 = unused)
+  /// Weights proportional to the kept data (w_i = u_i / U to 1e-9 relative): sampling uniform over
+  /// the kept data, as in the paper. Otherwise the law's extension to weights is used.
+  bool uniform_weights = true;
 };
+
+/// What a candidate relies on beyond the data behind the config (docs/output.md "extrapolation").
+enum Extrapolation : unsigned {
+  kExtrapolatesWeights = 1u << 0,  ///< non-uniform weights: the law's extension beyond the paper
+  kExtrapolatesPasses = 1u << 1,   ///< a pool repeated more often than in any run of the config's fit: block
+  kExtrapolatesBudget = 1u << 2,   ///< budget below the law's range (n < N0 / a)
+};
+
+/// The codes of `flags` in bit order: "weights", "passes", "budget".
+std::vector<std::string> extrapolation_codes(unsigned flags);
 
 /// One strategy evaluated at one budget.
 struct Candidate {
   std::shared_ptr<const StrategyInfo> info;  ///< never null in a PlanResult
   double passes = 0.0;               ///< budget / U: passes over the kept data
+  std::vector<double> pool_passes;   ///< n w_i / u_i per pool, pool order (0 = unused): passes over each used pool
+  double max_pool_passes = 0.0;      ///< the largest of pool_passes: what --max-passes bounds
+  unsigned extrapolation = 0;        ///< Extrapolation flags (set by the planner: mark_extrapolation)
   double error = 0.0;                ///< predicted error y(budget)
   double accuracy = 0.0;             ///< 1 - error
   bool pareto = false;               ///< no other candidate keeps <= samples with <= error (one strictly)

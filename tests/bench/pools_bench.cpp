@@ -1,0 +1,153 @@
+// How the mixture search grows with the number of pools, for scripts/bench.sh (not a test: timings
+// are not asserted here). docs/performance.md "Growth with pools" shows its table.
+//
+//   qqt_pools_bench growth [BUDGETS] [REFERENCE_STARTS]
+//       synthetic configs of 4, 8, 16, 32 and 64 pools (seeded): per budget the time and evaluations
+//       of the default (cold) mixture search, and its gap to a reference optimum found with
+//       REFERENCE_STARTS (default 100) random starts, at BUDGETS (default 3) budgets from 100M to 10B.
+//   qqt_pools_bench sweep POOLS BUDGETS
+//       a sweep of BUDGETS budgets from 1M to 100B over a synthetic config of POOLS pools, every
+//       budget searched cold and warm-started from its neighbour (optimize_mixture_from): time,
+//       evaluations and the largest gap between the two.
+// Times are CPU times of this process (std::clock; one thread), so a busy machine inflates them less.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <ctime>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "qqt/law.hpp"
+#include "qqt/mixture_search.hpp"
+#include "qqt/plan.hpp"
+
+namespace {
+
+// A synthetic config of `count` pools from `seed`: sizes log-uniform in [2M, 50M], b in
+// [-0.2, -0.06] (best first), tau in [1.5, 10] passes; a, d, N0 and `inside` as the default config.
+qqt::Model synthetic(std::size_t count, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  qqt::Model m;
+  m.params.law = qqt::LawKind::utility;
+  m.params.irreducible = qqt::Irreducible::inside;
+  m.params.a = 0.025;
+  m.params.d = 0.1;
+  std::vector<double> bs;
+  for (std::size_t i = 0; i < count; ++i) bs.push_back(-0.2 + 0.14 * unit(rng));
+  std::sort(bs.begin(), bs.end());
+  for (std::size_t i = 0; i < count; ++i) {
+    const double size = std::exp(std::log(2e6) + (std::log(50e6) - std::log(2e6)) * unit(rng));
+    m.pools.push_back({fmt::format("p{}", i + 1), std::round(size), bs[i], 1.5 + 8.5 * unit(rng), std::nullopt});
+  }
+  return m;
+}
+
+std::vector<double> log_budgets(double lo, double hi, int count) {
+  std::vector<double> out;
+  for (int i = 0; i < count; ++i) {
+    out.push_back(count == 1 ? lo : std::round(std::exp(std::log(lo) + (std::log(hi) - std::log(lo)) * i / (count - 1))));
+  }
+  return out;
+}
+
+// The best top-k level at n: the seed the search gets from the topk family.
+qqt::Strategy best_level(const qqt::Model& model, double n) {
+  qqt::Strategy best;
+  double best_error = INFINITY;
+  for (const auto& level : qqt::topk_strategies(model)) {
+    const double e = qqt::Mixture(model, level.strategy).error(n);
+    if (e < best_error) {
+      best_error = e;
+      best = level.strategy;
+    }
+  }
+  return best;
+}
+
+double cpu_s() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
+
+void growth(int budget_count, int reference_starts) {
+  const qqt::Constraints none;
+  const qqt::MixtureSearchOptions options;
+  qqt::MixtureSearchOptions reference = options;
+  reference.random_starts = reference_starts;
+  reference.polished_starts = 10;
+  const auto budgets = log_budgets(100e6, 10e9, budget_count);
+  fmt::print("mixture search vs pools: {} budgets 100M..10B, default options; reference: {} random starts, 10 polished\n",
+             budget_count, reference_starts);
+  fmt::print("{:>5} {:>14} {:>14} {:>12} {:>12} {:>14}\n", "pools", "ms per budget", "evaluations", "worst gap", "mean gap",
+             "reference ms");
+  for (std::size_t pools : {4, 8, 16, 32, 64}) {
+    const qqt::Model model = synthetic(pools, 20260 + pools);
+    double time_s = 0.0;
+    double reference_s = 0.0;
+    double evaluations = 0.0;
+    double worst = -INFINITY;
+    double mean = 0.0;
+    for (double n : budgets) {
+      const std::vector<qqt::Strategy> seeds{best_level(model, n)};
+      double t0 = cpu_s();
+      const auto found = qqt::optimize_mixture(model, none, n, seeds, options);
+      time_s += cpu_s() - t0;
+      t0 = cpu_s();
+      const auto ref = qqt::optimize_mixture(model, none, n, seeds, reference);
+      reference_s += cpu_s() - t0;
+      evaluations += static_cast<double>(found->summary.evaluations);
+      const double gap = found->error - ref->error;  // > 0: the default search is worse
+      worst = std::max(worst, gap);
+      mean += gap / budget_count;
+    }
+    fmt::print("{:>5} {:>14.2f} {:>14.0f} {:>12.2e} {:>12.2e} {:>14.1f}\n", pools, 1e3 * time_s / budget_count,
+               evaluations / budget_count, worst, mean, 1e3 * reference_s / budget_count);
+  }
+}
+
+void sweep(std::size_t pools, int budget_count) {
+  const qqt::Constraints none;
+  const qqt::MixtureSearchOptions options;
+  const qqt::Model model = synthetic(pools, 20260 + pools);
+  const auto budgets = log_budgets(1e6, 100e9, budget_count);
+  double cold_s = 0.0, warm_s = 0.0, cold_evals = 0.0, warm_evals = 0.0, worst = -INFINITY, best = INFINITY;
+  std::optional<qqt::Strategy> previous;
+  double previous_n = 0.0;
+  for (double n : budgets) {
+    const std::vector<qqt::Strategy> seeds{best_level(model, n)};
+    const double cold_before = cold_s;
+    double t0 = cpu_s();
+    const auto cold = qqt::optimize_mixture(model, none, n, seeds, options);
+    cold_s += cpu_s() - t0;
+    t0 = cpu_s();
+    const auto warm = previous ? qqt::optimize_mixture_from(model, none, n, seeds, *previous, previous_n, options) : cold;
+    warm_s += previous ? cpu_s() - t0 : cpu_s() - t0 + (cold_s - cold_before);
+    cold_evals += static_cast<double>(cold->summary.evaluations);
+    warm_evals += static_cast<double>(warm->summary.evaluations);
+    const double gap = (warm->error - cold->error) / cold->error;  // > 0: warm worse
+    worst = std::max(worst, gap);
+    best = std::min(best, gap);
+    previous = warm->strategy;
+    previous_n = n;
+  }
+  fmt::print("sweep, {} pools, {} budgets 1M..100B\n", pools, budget_count);
+  fmt::print("  cold: {:.3f} ms per budget, {:.0f} evaluations\n", 1e3 * cold_s / budget_count, cold_evals / budget_count);
+  fmt::print("  warm: {:.3f} ms per budget, {:.0f} evaluations\n", 1e3 * warm_s / budget_count, warm_evals / budget_count);
+  fmt::print("  relative gap warm - cold: worst {:.2e}, best {:.2e} (< 0: warm found a lower error)\n", worst, best);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string mode = argc > 1 ? argv[1] : "growth";
+  if (mode == "growth") {
+    growth(argc > 2 ? std::stoi(argv[2]) : 3, argc > 3 ? std::stoi(argv[3]) : 100);
+  } else if (mode == "sweep") {
+    sweep(argc > 2 ? std::stoul(argv[2]) : 4, argc > 3 ? std::stoi(argv[3]) : 100);
+  } else {
+    fmt::print(stderr, "usage: qqt_pools_bench growth [BUDGETS] [REFERENCE_STARTS] | sweep POOLS BUDGETS\n");
+    return 2;
+  }
+  return 0;
+}

@@ -1,0 +1,108 @@
+// libFuzzer harness: the gnuplot script writer. Pool names and the metric label come from the
+// input; every label of the plot must come back out of the script as literal text (a single-quoted
+// gnuplot string, where only '' is special), and outside those strings the script must hold no
+// backquote (command substitution) or '@' (macro). A label is never code.
+#include <fuzzer/FuzzedDataProvider.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "qqt/config.hpp"
+#include "qqt/error.hpp"
+#include "qqt/plan.hpp"
+#include "qqt/plot.hpp"
+
+namespace {
+
+// The single-quoted strings of a gnuplot script, decoded; aborts on a backquote or '@' outside them
+// or on a string that runs past the end of its line. Inline data blocks ("$d0 << EOD" to "EOD") are
+// numbers only and skipped.
+std::multiset<std::string> quoted_strings(const std::string& script) {
+  std::multiset<std::string> out;
+  bool in_data = false;
+  std::size_t pos = 0;
+  while (pos < script.size()) {
+    std::size_t end = script.find('\n', pos);
+    if (end == std::string::npos) end = script.size();
+    const std::string line = script.substr(pos, end - pos);
+    pos = end + 1;
+    if (in_data) {
+      if (line == "EOD") in_data = false;
+      continue;
+    }
+    if (line.find("<< EOD") != std::string::npos) in_data = true;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      const char c = line[i];
+      if (c == '`' || c == '@') std::abort();
+      if (c == '"') {  // the writer's own constants ("Helvetica,13", "#e0e0e0"): never a label, never code
+        const std::size_t close = line.find('"', i + 1);
+        if (close == std::string::npos) std::abort();
+        if (line.substr(i + 1, close - i - 1).find_first_of("`@'\\") != std::string::npos) std::abort();
+        i = close;
+        continue;
+      }
+      if (c != '\'') continue;
+      std::string s;
+      for (++i;; ++i) {
+        if (i >= line.size()) std::abort();  // unterminated: the label broke the line
+        if (line[i] == '\'') {
+          if (i + 1 < line.size() && line[i + 1] == '\'') {
+            s += '\'';
+            ++i;
+            continue;
+          }
+          break;
+        }
+        s += line[i];
+      }
+      out.insert(s);
+    }
+  }
+  return out;
+}
+
+// What gnuplot will show for a label: control characters become spaces (plot.cpp gp_string).
+std::string shown(const std::string& label) {
+  std::string out;
+  for (const char c : label) {
+    const auto byte = static_cast<unsigned char>(c);
+    out += byte < 0x20 || byte == 0x7f ? ' ' : c;
+  }
+  return out;
+}
+
+void check_spec(const qqt::PlotSpec& spec, const qqt::PlotOptions& options) {
+  const std::multiset<std::string> strings = quoted_strings(qqt::gnuplot_script(spec, options, "out.svg"));
+  std::vector<std::string> labels{spec.title, spec.x_label, spec.y_label};
+  for (const auto& s : spec.series) {
+    if (!s.title.empty()) labels.push_back(s.title);
+  }
+  for (const auto& m : spec.marks) labels.push_back(m.label);
+  for (const auto& l : labels) {
+    if (!strings.count(shown(l))) std::abort();  // the label did not come back as one literal string
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static const qqt::Config base = qqt::default_config();
+  FuzzedDataProvider in(data, size);
+  qqt::Config config = base;
+  config.model.metric = in.ConsumeRandomLengthString(64);
+  for (auto& pool : config.model.pools) pool.name = in.ConsumeRandomLengthString(64);
+  config.source = in.ConsumeRandomLengthString(64);
+  qqt::PlotOptions options;
+  options.budgets_samples = {1e6, 1e8, 1e10};
+  try {
+    qqt::validate(config.model);  // names must be unique and non-empty
+    check_spec(qqt::utility_plot(config), options);
+    check_spec(qqt::curves_plot(config, qqt::topk_strategies(config.model), options), options);
+  } catch (const qqt::InputError&) {
+  }
+  return 0;
+}
