@@ -11,7 +11,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${QQT_BUILD_DIR:-$root/build}"
 
 packages=(cmake g++ ninja-build pkg-config libcli11-dev libeigen3-dev libnlopt-dev libnlopt-cxx-dev
-          libfmt-dev libspdlog-dev catch2 libyaml-cpp-dev gnuplot-nox libxml2-utils ${QQT_EXTRA_PACKAGES:-})
+          libfmt-dev libspdlog-dev catch2 libyaml-cpp-dev gnuplot-nox libxml2-utils python3 ${QQT_EXTRA_PACKAGES:-})
 
 missing=()
 for p in "${packages[@]}"; do
