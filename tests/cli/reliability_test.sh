@@ -71,6 +71,9 @@ one_line_error 'x\e[31m'
 # RLIMIT_NPROC, so the test drops to nobody; skipped where setpriv or prlimit are missing).
 if [[ $(id -u) -eq 0 ]] && command -v setpriv >/dev/null && command -v prlimit >/dev/null; then
   chmod 755 "$tmp"
+  # The unprivileged user must be able to run the binary wherever the build lives (a clone under a
+  # 0700 folder is not reachable): run a copy from the test's own folder.
+  cp "$qqt" "$tmp/qqt-limited" && chmod 755 "$tmp/qqt-limited"
   "$qqt" plan --budgets 10M:10B:6 --search all --threads 1 --format csv >"$tmp/one.csv" 2>/dev/null
   # nproc 1: no thread at all (was exit 1, "internal error"); nproc 2 with 3 threads: the second
   # thread fails while the first runs (was std::terminate, exit 134).
@@ -79,7 +82,7 @@ if [[ $(id -u) -eq 0 ]] && command -v setpriv >/dev/null && command -v prlimit >
     # LeakSanitizer (the ASan test build) needs a thread of its own at exit, which the limit forbids:
     # its check is off for this run only.
     ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" setpriv --reuid=65534 --regid=65534 --clear-groups prlimit --nproc="$nproc" \
-      "$qqt" plan --budgets 10M:10B:6 --search all --threads "$threads" --format csv >"$tmp/limited.csv" 2>"$tmp/err" </dev/null
+      "$tmp/qqt-limited" plan --budgets 10M:10B:6 --search all --threads "$threads" --format csv >"$tmp/limited.csv" 2>"$tmp/err" </dev/null
     code=$?
     if [[ $code -eq 0 ]]; then ok; else bad "nproc $nproc, $threads threads: exit $code, $(head -2 "$tmp/err")"; fi
     if cmp -s "$tmp/one.csv" "$tmp/limited.csv"; then ok; else bad "output under a thread limit differs from one thread"; fi
