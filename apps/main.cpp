@@ -298,6 +298,8 @@ int run(int argc, char** argv) {
     qqt::RegressionOptions regression;
     regression.tolerance_rel = tolerance;
     qqt::validate(regression);
+    std::optional<qqt::Baseline> baseline;
+    if (!expect_path.empty()) baseline = qqt::read_baseline(expect_path);  // a bad baseline fails before the work
     const qqt::Config config = load(plan_args);
     const auto strategies = qqt::topk_strategies(config.model);
     qqt::SearchOptions search;
@@ -326,10 +328,14 @@ int run(int argc, char** argv) {
       extras.table = qqt::render_best_frequency_table(frequencies, format == qqt::Format::markdown);
     }
     emit(plan_args, qqt::render_plan(config, result, format, render_options(plan_args), extras));
-    if (!expect_path.empty()) {
-      const auto report = qqt::compare_with_baseline(result, expect_path, regression);
-      for (const auto& line : report.findings) fmt::print(stderr, "qqt: regression: {}\n", line);
-      if (!report.ok()) return qqt::kExitRegression;
+    if (baseline) {
+      const auto report = qqt::compare_with_baseline(config, result, *baseline, regression);
+      if (!report.ok()) {
+        for (const auto& line : report.config_changes) fmt::print(stderr, "qqt: regression: {}\n", line);
+        for (const auto& line : report.findings) fmt::print(stderr, "qqt: regression: {}\n", line);
+        return qqt::kExitRegression;
+      }
+      for (const auto& line : report.config_changes) spdlog::info("{}", line);
       spdlog::info("no regression against {} ({} budgets compared)", expect_path, report.budgets_compared);
     }
     return qqt::kExitOk;
