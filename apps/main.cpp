@@ -234,7 +234,7 @@ int run(int argc, char** argv) {
   predict_cmd->add_option("--weights", weights_text, "Sampling weight of each pool, pool order, summing to 1; pools past the list get 0 (default: uniform over kept data)")->type_name("LIST");
   predict_cmd->footer(kExamples);
 
-  std::string plot_kind, plot_output, plot_config, plot_budgets, plot_observations, plot_search;
+  std::string plot_kind, plot_output, plot_config, plot_budgets, plot_observations, plot_search, plot_holdout, plot_size, plot_y;
   bool plot_script = false;
   qqt::PlotOptions plot_options;
   CLI::App* plot_cmd = app.add_subcommand(
@@ -246,8 +246,11 @@ int run(int argc, char** argv) {
   plot_cmd->add_option("--search", plot_search, "curves: also draw the best strategy of these families at every budget: subsets, threshold, mixture (comma list)")->type_name("LIST");
   plot_cmd->add_option("--threads", plot_options.threads, "Worker threads for --search")->capture_default_str();
   plot_cmd->add_option("--observations", plot_observations, "Runs CSV (as for fit): points on curves; required for fit")->type_name("FILE");
-  plot_cmd->add_option("--width", plot_options.width_px, "Width in pixels (PDF: 100 px per inch)")->capture_default_str();
-  plot_cmd->add_option("--height", plot_options.height_px, "Height in pixels")->capture_default_str();
+  plot_cmd->add_option("--width", plot_options.width_px, "Width in pixels (PDF: 100 px per inch); default 900");
+  plot_cmd->add_option("--height", plot_options.height_px, "Height in pixels; default 560");
+  plot_cmd->add_option("--holdout", plot_holdout, "fit: held-out runs CSV, drawn as open symbols")->type_name("FILE");
+  plot_cmd->add_option("--size", plot_size, "Printed size with type of 7 pt or more: column (3.3 in wide), page (6.9 in) or WxH inches")->type_name("SIZE");
+  plot_cmd->add_option("--y", plot_y, "curves, fit: error (default) or accuracy (1 - error)")->type_name("MEASURE");
   plot_cmd->add_flag("--script", plot_script, "Print the gnuplot script (data inline) instead of drawing; run it with gnuplot");
   plot_cmd->footer(kExamples);
 
@@ -357,19 +360,23 @@ int run(int argc, char** argv) {
     const qqt::PlotKind kind = qqt::parse_plot_kind(plot_kind);
     plot_options.format = qqt::image_format_for(plot_output);
     if (!plot_budgets.empty()) plot_options.budgets_samples = qqt::parse_count_range(plot_budgets, "--budgets");
+    if (!plot_size.empty()) plot_options.size = qqt::parse_plot_size(plot_size, "--size");
+    if (!plot_y.empty()) plot_options.y = qqt::parse_y_measure(plot_y, "--y");
     qqt::validate(plot_options);
     CommonArgs source;
     source.config_path = plot_config;
     const qqt::Config config = load(source);
     std::optional<qqt::Observations> runs;
     if (!plot_observations.empty()) runs = qqt::load_observations_file(plot_observations, config.model);
+    if (!plot_holdout.empty() && kind != qqt::PlotKind::fit) throw qqt::InputError("plot: --holdout applies to plot fit only");
+    if (!plot_y.empty() && kind == qqt::PlotKind::utility) throw qqt::InputError("plot utility: --y applies to plot curves and plot fit only");
     qqt::PlotSpec spec;
     switch (kind) {
       case qqt::PlotKind::curves: {
         if (!plot_search.empty()) plot_options.families = qqt::parse_families(plot_search, config.model);
         const auto strategies = qqt::topk_strategies(config.model);
         spec = qqt::curves_plot(config, strategies, plot_options);
-        if (runs) qqt::add_observations(spec, config, strategies, *runs);
+        if (runs) qqt::add_observations(spec, config, strategies, *runs, plot_options);
         break;
       }
       case qqt::PlotKind::utility:
@@ -380,7 +387,9 @@ int run(int argc, char** argv) {
       case qqt::PlotKind::fit:
         if (!plot_search.empty()) throw qqt::InputError("plot fit: --search applies to plot curves only");
         if (!runs) throw qqt::InputError("plot fit: --observations RUNS.csv is required (the runs the config was fitted to)");
-        spec = qqt::fit_plot(config, *runs);
+        std::optional<qqt::Observations> held;
+        if (!plot_holdout.empty()) held = qqt::load_observations_file(plot_holdout, config.model);
+        spec = qqt::fit_plot(config, *runs, held ? &*held : nullptr, plot_options);
         break;
     }
     if (plot_script) {

@@ -124,7 +124,7 @@ printf 'pool,samples_seen,error\ntop 0-10%%,25.6M,0.8\ntop 0-10%%,51.2M,0.75\n' 
 run 0 plot fit --observations "$tmp/runs.csv" --output "$tmp/fit.svg"
 if xmllint --noout "$tmp/fit.svg" 2>/dev/null; then ok; else bad "fit.svg is not well-formed XML"; fi
 run 0 plot curves --observations "$tmp/runs.csv" --output "$tmp/curves-runs.svg"
-has "$tmp/curves-runs.svg" "measured: top 10%"
+has "$tmp/curves-runs.svg" "on the curve of their colour"
 run 2 plot fit --output "$tmp/fit.svg"
 one_line_error "plot fit: --observations RUNS.csv is required"
 run 2 plot bars --output "$tmp/x.svg"
