@@ -435,6 +435,9 @@ struct Canvas {
   double width = 0.0;         ///< image width
   double height = 0.0;        ///< image height, in the same units
   double line_scale = 1.0;    ///< multiplies every line width and point size
+  double font_pt = 0.0;       ///< the printed type size, for a figure drawn at a PlotSize (else 0)
+  /// Scale of small labels (crossover marks): 85% of the type, but never below 7 pt in print.
+  double small_scale() const { return font_pt > 0 ? std::max(0.85, 7.0 / font_pt) : 0.85; }
   std::string font_spec(double scale) const { return fmt::format("\",{:.3g}\"", font_request * scale); }
 };
 
@@ -446,6 +449,7 @@ Canvas canvas_for(const PlotOptions& options) {
   std::optional<PlotSize> size = options.size;
   if (!size && !options.width_px && !options.height_px && options.format == ImageFormat::pdf) size = parse_plot_size("page", "--size");
   if (size) {
+    c.font_pt = size->font_pt;
     switch (options.format) {
       case ImageFormat::pdf:
         c.terminal = fmt::format("set terminal pdfcairo size {:g}in,{:g}in font \"Helvetica,{:g}\" fontscale 0.75 background rgb \"white\"\n",
@@ -621,7 +625,7 @@ std::string gnuplot_script(const PlotSpec& spec, const PlotOptions& options, con
     s += fmt::format("set arrow {} from {}, graph 0 to {}, graph 1 nohead dashtype 2 lw {:.3g} lc rgb \"#777777\" back\n", i + 1,
                      exact_number(m.x), exact_number(m.x), 1.5 * canvas.line_scale);
     s += fmt::format("set label {} {} at {}, graph 1 center offset 0,0.6 font {} textcolor rgb \"#555555\" noenhanced\n", i + 1,
-                     gp_string(m.label), exact_number(m.x), canvas.font_spec(0.85));
+                     gp_string(m.label), exact_number(m.x), canvas.font_spec(canvas.small_scale()));
   }
   for (std::size_t i = 0; i < spec.series.size(); ++i) {
     s += fmt::format("$d{} << EOD\n", i);
