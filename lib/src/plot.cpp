@@ -20,6 +20,7 @@
 #include "qqt/bootstrap.hpp"
 #include "qqt/error.hpp"
 #include "qqt/fit.hpp"
+#include "qqt/io.hpp"
 #include "qqt/output.hpp"
 #include "qqt/quantity.hpp"
 
