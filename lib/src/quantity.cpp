@@ -8,14 +8,9 @@
 #include <system_error>
 
 #include "qqt/error.hpp"
+#include "qqt/text.hpp"
 
 namespace qqt {
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return s.substr(first, last - first + 1);
-}
 
 namespace {
 
@@ -38,39 +33,27 @@ double parse_count(std::string_view text, std::string_view what) {
     default: break;
   }
   if (scale != 1.0) digits = s.substr(0, s.size() - 1);
-  double value = 0.0;
-  const char* begin = digits.data();
-  const char* end = digits.data() + digits.size();
-  const auto [ptr, ec] = std::from_chars(begin, end, value, std::chars_format::general);
-  if (digits.empty() || ec == std::errc::invalid_argument || ptr != end) {
+  const ParsedNumber number = parse_number(digits);
+  if (number.status == NumberStatus::empty || number.status == NumberStatus::not_a_number) {
     bad_count(what, text,
               "is not a sample count; expected a number with an optional suffix K, M, B (or G) or T, "
               "e.g. 640M, 1.28e7, 12800000");
   }
-  if (ec == std::errc::result_out_of_range || !std::isfinite(value)) {
-    bad_count(what, text, "is not finite");
-  }
-  value *= scale;
+  if (number.status == NumberStatus::not_finite) bad_count(what, text, "is not finite");
+  const double value = number.value * scale;
   if (!(value > 0.0)) bad_count(what, text, "must be greater than 0");
   if (value > kMaxCount) bad_count(what, text, fmt::format("exceeds the largest supported count {:g}", kMaxCount));
   return value;
 }
 
 std::vector<double> parse_count_list(std::string_view text, std::string_view what) {
-  std::vector<double> out;
-  std::size_t start = 0;
-  int index = 0;
-  while (true) {
-    const std::size_t comma = text.find(',', start);
-    const std::string_view item = text.substr(start, comma == std::string_view::npos ? text.npos : comma - start);
-    out.push_back(parse_count(item, fmt::format("{} item {}", what, index + 1)));
-    if (static_cast<int>(out.size()) > kMaxBudgets) {
-      throw InputError(fmt::format("{}: more than {} budgets", what, kMaxBudgets));
-    }
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-    ++index;
+  const std::vector<std::string_view> items = split_list(text);
+  if (items.size() > static_cast<std::size_t>(kMaxBudgets)) {
+    throw InputError(fmt::format("{}: more than {} budgets", what, kMaxBudgets));
   }
+  std::vector<double> out;
+  out.reserve(items.size());
+  for (const std::string_view item : items) out.push_back(parse_count(item, fmt::format("{} item {}", what, out.size() + 1)));
   return out;
 }
 

@@ -4,7 +4,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "qqt/fit_record.hpp"
 #include "qqt/law.hpp"
@@ -37,9 +36,5 @@ Config default_config();
 /// Its file name and text, for `qqt config` style display and tests.
 std::string_view default_config_name();
 std::string_view default_config_text();
-
-/// The closest of `candidates` to `word` if it is a plausible typo (edit distance <= 2, or <= 1/3
-/// of the length), else empty. Used for "did you mean" hints.
-std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
 }  // namespace qqt
