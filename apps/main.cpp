@@ -40,7 +40,7 @@ constexpr const char* kExamples = R"(Examples:
   qqt plan --budget 640M --expect plan.json    exit 3 if the plan changed (CI regression check)
   qqt plan --budget 640M --search topk,threshold
                                                only the top-k levels and continuous levels
-  qqt plan --budgets 10M:10B:20 --max-passes 20 --weight-bounds "top 30-40%=:0.05"
+  qqt plan --budgets 10M:640M:20 --max-passes 20 --weight-bounds "top 30-40%=:0.05"
                                                best strategies under constraints, with frontiers
   qqt plot curves --output curves.svg          scaling curves of every level, crossovers marked
   qqt plot curves --search threshold,mixture --output curves.png   with the best continuous level and mixture
