@@ -4,10 +4,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <cmath>
-#include <cstdlib>
-
 #include "qqt/error.hpp"
+#include "qqt/io.hpp"
 #include "qqt/quantity.hpp"
 #include "qqt/text.hpp"
 
@@ -19,6 +17,28 @@ void add_common(CLI::App& cmd, CommonArgs& args, const std::string& budgets_help
   cmd.add_option("--budgets", args.budget_range, budgets_help)->type_name("FROM:TO:N");
   cmd.add_option("-f,--format", args.format, "Output format: table, json, csv or markdown")->capture_default_str()->type_name("FORMAT");
   cmd.add_option("-o,--output", args.output_path, "Write the output to FILE atomically (default: stdout)")->type_name("FILE");
+}
+
+void add_seed_option(CLI::App& cmd, std::uint64_t& seed, const std::string& help) {
+  cmd.add_option("--seed", seed, help)
+      ->check(
+          [](const std::string& text) -> std::string {
+            const bool digits = !text.empty() && text.size() <= 20 &&
+                                text.find_first_not_of("0123456789") == std::string::npos;
+            return digits ? std::string() : fmt::format("must be a whole number in [0, 2^64 - 1], got '{}'", text);
+          },
+          "N >= 0")
+      ->capture_default_str()
+      ->type_name("N");
+}
+
+void check_one_stdin(const std::vector<std::pair<const char*, std::string>>& inputs) {
+  const char* first = nullptr;
+  for (const auto& [flag, path] : inputs) {
+    if (path != "-") continue;
+    if (first) throw InputError(fmt::format("{} - and {} - cannot both read standard input: give one of them a file", first, flag));
+    first = flag;
+  }
 }
 
 Config load_config(const std::string& path) {

@@ -2,7 +2,9 @@
 // budgets, the config they load, lists from the command line, and where the output goes.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "context.hpp"
@@ -28,6 +30,14 @@ struct CommonArgs {
 /// Declares --config, --budget, --budgets, --format and --output on `cmd`. `budgets_help` is the
 /// --budgets help text (plan also draws frontiers from it).
 void add_common(CLI::App& cmd, CommonArgs& args, const std::string& budgets_help);
+
+/// Declares `--seed N` on `cmd`: a whole number in [0, 2^64 - 1]. A sign, a fraction or anything
+/// else is a usage error (CLI11 alone would wrap "-1" round to 2^64 - 1).
+void add_seed_option(CLI::App& cmd, std::uint64_t& seed, const std::string& help);
+
+/// InputError when more than one of the (flag, path) pairs reads standard input ("-"): there is
+/// only one, so the second reader would see it empty.
+void check_one_stdin(const std::vector<std::pair<const char*, std::string>>& inputs);
 
 /// The config at `path`, or the built-in default when `path` is empty.
 Config load_config(const std::string& path);

@@ -3,13 +3,23 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+
+#include "qqt/error.hpp"
 
 namespace qqt::cli {
 
 void Context::write_out(std::string_view text) const {
-  std::fwrite(text.data(), 1, text.size(), streams_.out);
-  std::fflush(streams_.out);
+  errno = 0;
+  const std::size_t written = std::fwrite(text.data(), 1, text.size(), streams_.out);
+  const bool flushed = std::fflush(streams_.out) == 0;
+  if (written != text.size() || !flushed || std::ferror(streams_.out)) {
+    const int err = errno;
+    std::clearerr(streams_.out);
+    throw EnvironmentError(fmt::format("cannot write to standard output: {}", err != 0 ? std::strerror(err) : "write failed"));
+  }
 }
 
 void Context::write_err(std::string_view text) const noexcept {

@@ -1,6 +1,7 @@
 // What every command handler gets besides its own arguments: the global flags and the streams.
-// Handlers write results through Context::write_out and log through spdlog, which run_cli points
-// at the error stream.
+// Handlers write results through Context::write_out (checked and flushed: a failed write is an
+// error, never a silent truncation) and log through spdlog, which run_cli points at the error
+// stream; nothing that writes to the error stream throws.
 #pragma once
 
 #include <chrono>
@@ -27,7 +28,9 @@ class Context {
   const Globals& globals() const { return globals_; }
   const Streams& streams() const { return streams_; }
 
-  /// Writes `text` to the output stream and flushes it.
+  /// Writes `text` to the output stream and flushes it. Throws EnvironmentError "cannot write to
+  /// standard output: REASON" if any byte cannot be written (a full disk, a closed pipe or
+  /// descriptor, /dev/full): output is never cut silently.
   void write_out(std::string_view text) const;
 
   /// Writes `text` to the error stream. Never throws: when stderr itself cannot be written there

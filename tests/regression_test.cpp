@@ -38,7 +38,7 @@ PlanResult run(const Model& m, std::vector<double> budgets) {
 }
 
 RegressionReport compare(const Config& c, const PlanResult& p, const std::string& baseline, const RegressionOptions& o = {}) {
-  return compare_with_baseline(c, p, read_baseline(baseline), o);
+  return compare_with_baseline(c, p, load_baseline(baseline), o);
 }
 
 Config with_model(const Model& m) {
@@ -148,18 +148,18 @@ TEST_CASE("other search families or constraints are named as such, not as a chan
 
 TEST_CASE("a bad baseline is an input error naming the file", "[regression][errors]") {
   TempFiles temp;
-  CHECK_THROWS_WITH(read_baseline("/nonexistent.json"), "/nonexistent.json: cannot open the baseline file");
+  CHECK_THROWS_WITH(load_baseline("/nonexistent.json"), "/nonexistent.json: cannot open the baseline file");
   const std::string not_json = temp.make("bad.json", "{\"schema\": 1, \"budgets\": [\n");
-  CHECK_THROWS_WITH(read_baseline(not_json), Catch::StartsWith(not_json + ":") && Catch::Contains("not valid JSON"));
+  CHECK_THROWS_WITH(load_baseline(not_json), Catch::StartsWith(not_json + ":") && Catch::Contains("not valid JSON"));
   const std::string schema2 = temp.make("schema2.json", "{\"schema\": 2, \"budgets\": []}");
-  CHECK_THROWS_WITH(read_baseline(schema2), Catch::Contains("schema must be 1"));
+  CHECK_THROWS_WITH(load_baseline(schema2), Catch::Contains("schema must be 1"));
   const std::string no_error = temp.make("noerror.json", "{\"schema\": 1, \"budgets\": [{\"budget\": 32000000, \"best\": {\"strategy\": \"top-1\"}}]}");
-  CHECK_THROWS_WITH(read_baseline(no_error), Catch::Contains("budgets[0].best.error must be a number"));
+  CHECK_THROWS_WITH(load_baseline(no_error), Catch::Contains("budgets[0].best.error must be a number"));
   const std::string twice = temp.make(
       "twice.json",
       "{\"schema\": 1, \"budgets\": [{\"budget\": 32e6, \"best\": {\"strategy\": \"top-1\", \"error\": 0.7}},"
       " {\"budget\": 32000000, \"best\": {\"strategy\": \"top-1\", \"error\": 0.7}}]}");
-  CHECK_THROWS_WITH(read_baseline(twice), Catch::Contains("budgets[1].budget 32000000 appears twice"));
+  CHECK_THROWS_WITH(load_baseline(twice), Catch::Contains("budgets[1].budget 32000000 appears twice"));
   RegressionOptions bad;
   bad.tolerance_rel = -1;
   CHECK_THROWS_WITH(validate(bad), "--tolerance must be in [0, 1], got -1");

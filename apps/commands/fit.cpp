@@ -9,6 +9,7 @@
 #include "qqt/error.hpp"
 #include "qqt/fit.hpp"
 #include "qqt/fit_report.hpp"
+#include "qqt/io.hpp"
 #include "qqt/observations.hpp"
 
 namespace qqt::cli {
@@ -31,7 +32,7 @@ void setup_fit(CLI::App& cmd, FitArgs& args) {
   cmd.add_option("--loss", args.loss, "Loss of each residual: squared, or huber:DELTA (robust to outlying runs)")->capture_default_str()->type_name("LOSS");
   cmd.add_option("--fix", args.fix, "Hold parameters: a=0.025,d=0.1 (a bare name holds the config's value; b/tau set every pool)")->type_name("LIST");
   cmd.add_option("--shared", args.shared, "One b and/or one tau for all pools: b, tau or b,tau (tau_i = tau (S_i/S_1)^tau_scaling)")->type_name("LIST");
-  cmd.add_option("--seed", args.seed, "Seed of the multistart scan and of the bootstrap resampling")->capture_default_str()->type_name("N");
+  add_seed_option(cmd, args.seed, "Seed of the multistart scan and of the bootstrap resampling");
   cmd.add_option("--bootstrap", args.bootstrap, "Refit N resamples of the rows: 90% intervals and parameter sets for plan (0: none)")->capture_default_str()->type_name("N");
   cmd.footer(kExamples);
 }
@@ -51,6 +52,7 @@ int run_fit(const FitArgs& args, Context& ctx) {
     validate(boot);
   }
   check_output(args.output_path);
+  check_one_stdin({{"--config", args.config_path}, {"--observations", args.observations}});
   ConfigOptions load_options;
   load_options.allow_missing_parameters = true;
   const Config config = load_config_file(args.config_path, load_options);

@@ -3,8 +3,6 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
-#include <optional>
-
 #include "qqt/bootstrap.hpp"
 #include "qqt/error.hpp"
 #include "qqt/quantity.hpp"
@@ -49,7 +47,7 @@ void setup_plan(CLI::App& cmd, PlanArgs& args) {
   cmd.add_flag("--allow-unseen", args.allow_unseen,
                "Let the mixture keep more of a pool than the budget draws from it (the law then rewards unseen data; "
                "see docs/search.md)");
-  cmd.add_option("--seed", args.seed, "Seed of the mixture search's random starts (same seed, same result)")->capture_default_str()->type_name("N");
+  add_seed_option(cmd, args.seed, "Seed of the mixture search's random starts (same seed, same result)");
   cmd.add_option("--threads", args.threads, "Worker threads (output does not depend on it); default: hardware threads, at most 2")
       ->capture_default_str()->type_name("N");
   cmd.footer(kExamples);
@@ -63,8 +61,9 @@ int run_plan(const PlanArgs& args, Context& ctx) {
   RegressionOptions regression;
   regression.tolerance_rel = args.tolerance;
   validate(regression);
+  // The baseline first: a missing or bad --expect file fails before the work, not after it.
   std::optional<Baseline> baseline;
-  if (!args.expect_path.empty()) baseline = read_baseline(args.expect_path);  // a bad baseline fails before the work
+  if (!args.expect_path.empty()) baseline = load_baseline(args.expect_path);
   const Config config = load_config(args.common.config_path);
   const auto strategies = topk_strategies(config.model);
   SearchOptions search;

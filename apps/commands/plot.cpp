@@ -46,6 +46,7 @@ int run_plot(const PlotArgs& args, Context& ctx) {
   options.format = image_format_for(args.output_path);
   // The image is written by qqt unless --script hands the drawing to the user's gnuplot.
   if (!args.script) check_output(args.output_path);
+  check_one_stdin({{"--config", args.config_path}, {"--observations", args.observations}});
   if (!args.budgets.empty()) options.budgets_samples = parse_count_range(args.budgets, "--budgets");
   if (!args.size.empty()) options.size = parse_plot_size(args.size, "--size");
   if (!args.y.empty()) options.y = parse_y_measure(args.y, "--y");

@@ -32,6 +32,7 @@ int run_validate(const ValidateArgs& args, Context& ctx) {
   options.max_mae = args.max_mae;
   validate(options);
   check_output(args.output_path);
+  check_one_stdin({{"--config", args.config_path}, {"--observations", args.observations}});
   const Config config = load_config_file(args.config_path);
   const Observations observations = load_observations_file(args.observations, config.model);
   const ValidationReport report = check_predictions(config.model, observations, options);

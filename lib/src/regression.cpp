@@ -97,7 +97,7 @@ bool same_value(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-Baseline read_baseline(const std::string& path) {
+Baseline load_baseline(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw InputError(fmt::format("{}: is a directory, not a baseline file", path));
   YAML::Node root;

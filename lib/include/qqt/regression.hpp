@@ -36,7 +36,7 @@ struct Baseline {
 
 /// Reads `path` (a `qqt plan --format json` output, "schema": 1). Throws InputError
 /// (file:line:col and the rule) if it is not such a file.
-Baseline read_baseline(const std::string& path);
+Baseline load_baseline(const std::string& path);
 
 struct RegressionReport {
   std::size_t budgets_compared = 0;
