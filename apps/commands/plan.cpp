@@ -22,7 +22,7 @@ constexpr const char* kExamples = R"(Examples:
   qqt plan --budget 640M --expect plan.json    exit 3 if the plan changed (CI regression check)
   qqt plan --budget 640M --search topk,threshold
                                                only the top-k levels and continuous levels
-  qqt plan --budgets 10M:10B:20 --max-passes 20 --weight-bounds "top 30-40%=:0.05"
+  qqt plan --budgets 10M:640M:20 --max-passes 20 --weight-bounds "top 30-40%=:0.05"
                                                best strategies under constraints, with frontiers
 )";
 }  // namespace
@@ -116,9 +116,14 @@ int run_plan(const PlanArgs& args, Context& ctx) {
   }
   emit(ctx, args.common.output_path, render_plan(config, result, format, render_options(ctx, args.common.output_path), extras));
   if (baseline) {
-    const auto report = compare_with_baseline(result, *baseline, regression);
-    for (const auto& line : report.findings) ctx.write_err("qqt: regression: " + line + "\n");
-    if (!report.ok()) return kExitRegression;
+    const auto report = compare_with_baseline(config, result, *baseline, regression);
+    if (!report.ok()) {
+      // The config's changes first: they explain the findings.
+      for (const auto& line : report.config_changes) ctx.write_err("qqt: regression: " + line + "\n");
+      for (const auto& line : report.findings) ctx.write_err("qqt: regression: " + line + "\n");
+      return kExitRegression;
+    }
+    for (const auto& line : report.config_changes) spdlog::info("{}", line);
     spdlog::info("no regression against {} ({} budgets compared)", args.expect_path, report.budgets_compared);
   }
   return kExitOk;

@@ -147,7 +147,9 @@ std::string render_validation(const Config& config, const std::string& observati
     case Format::table:
     case Format::markdown: {
       const bool md = format == Format::markdown;
-      std::string out = fmt::format("config: {} ({} law), observations: {} ({} rows, {})\n\n", md ? "`" + config.source + "`" : config.source,
+      // Every Markdown report starts with a heading (docs/output.md), as plan's and predict's do.
+      std::string out = md ? fmt::format("### Predicted vs observed {}\n\n", metric) : "";
+      out += fmt::format("config: {} ({} law), observations: {} ({} rows, {})\n\n", md ? "`" + config.source + "`" : config.source,
                                     to_string(config.model.params.law), observations_source, report.rows.size(), metric);
       detail::TextTable t;
       t.row({"line", "pool", "samples", fmt::format("observed {}", metric), "predicted", "residual"});
