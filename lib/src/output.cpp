@@ -109,7 +109,7 @@ std::string json_config(const Config& config) {
     return s + "}";
   });
   return fmt::format("\"config\":{{\"source\":{},\"metric\":{},\"pools\":[{}]}}", json_string(config.source),
-                     json_string(m.metric), pools);
+                     json_string(m.metric.name), pools);
 }
 
 std::string json_law(const LawParams& p) {
@@ -182,9 +182,9 @@ std::string header_line(const Config& config, bool markdown = false) {
   const std::string law = fmt::format("{} law{}", to_string(p.law),
                                       p.law == LawKind::utility ? fmt::format(", irreducible {}", to_string(p.irreducible)) : "");
   if (markdown) {
-    return fmt::format("### Predicted {}\n\nconfig `{}` ({})\n", config.model.metric, config.source, law);
+    return fmt::format("### Predicted {}\n\nconfig `{}` ({})\n", config.model.metric.name, config.source, law);
   }
-  return fmt::format("config: {} ({}), metric: {}\n", config.source, law, config.model.metric);
+  return fmt::format("config: {} ({}), metric: {}\n", config.source, law, config.model.metric.name);
 }
 
 std::string percent(double x) { return fmt::format("{:.2f}", 100.0 * x); }

@@ -125,9 +125,9 @@ PlotSpec curves_plot(const Config& config, const std::vector<NamedStrategy>& str
   plan_options.budgets_samples = options.budgets_samples.empty() ? default_budgets(config.model) : options.budgets_samples;
   const PlanResult r = plan(config.model, strategies, plan_options);
   PlotSpec spec;
-  spec.title = fmt::format("Predicted {} by filter level ({} law)", config.model.metric, to_string(config.model.params.law));
+  spec.title = fmt::format("Predicted {} by filter level ({} law)", config.model.metric.name, to_string(config.model.params.law));
   spec.x_label = "samples seen";
-  spec.y_label = config.model.metric;
+  spec.y_label = config.model.metric.name;
   spec.log_x = true;
   spec.budget_x = true;
   for (std::size_t i = 0; i < strategies.size(); ++i) {
@@ -226,7 +226,7 @@ PlotSpec fit_plot(const Config& config, const Observations& observations) {
   PlotSpec spec;
   spec.title = fmt::format("{} law (lines) fitted to {} runs (points)", to_string(config.model.params.law), observations.rows.size());
   spec.x_label = "samples seen";
-  spec.y_label = config.model.metric;
+  spec.y_label = config.model.metric.name;
   spec.log_x = true;
   spec.budget_x = true;
   double lo = INFINITY, hi = 0;
