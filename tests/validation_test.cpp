@@ -43,7 +43,7 @@ TEST_CASE("per-row predictions and MAE, RMSE, max error by hand", "[validation]"
   const Config c = power_config();
   const Observations o = parse_observations(kHoldout, "holdout.csv", c.model);
   const ValidationReport r = check_predictions(c.model, o);
-  CHECK(r.metric == ObservedMetric::accuracy);
+  CHECK(std::string(r.metric.name) == "accuracy");
   REQUIRE(r.rows.size() == 3);
   // Accuracy = 1 - error: predicted 0.4, 0.65, 0.65; observed 0.5, 0.6, 0.7.
   CHECK(rel_diff(r.rows[0].predicted, 0.4) < kHandRelTol);
@@ -82,7 +82,9 @@ TEST_CASE("validation output: JSON with the documented keys, CSV and a table", "
 
   const YAML::Node j = YAML::Load(render_validation(c, o.source, r, Format::json));
   CHECK(j["schema"].as<int>() == 1);
-  CHECK(j["metric"].as<std::string>() == "accuracy");
+  CHECK(j["metric"]["name"].as<std::string>() == c.model.metric.name);
+  CHECK(j["metric"]["kind"].as<std::string>() == "error-rate");
+  CHECK(j["metric"]["column"].as<std::string>() == "accuracy");
   REQUIRE(j["rows"].size() == 3);
   CHECK(j["rows"][2]["pool"].as<std::string>() == "y, the \"other\"");
   CHECK(j["rows"][1]["samples_seen"].as<double>() == 6.4e6);

@@ -31,7 +31,7 @@ const std::vector<MetricKindInfo>& metric_kinds() {
           "loss",
           "loss",
           0.0, false, std::numeric_limits<double>::infinity(),
-          "must be a positive loss (lower is better)",
+          "must be positive (a loss; lower is better)",
           false,
           {{"loss", false}},
           DUpperBound::below_smallest_observation,

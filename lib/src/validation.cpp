@@ -31,8 +31,8 @@ ValidationReport check_predictions(const Model& model, const Observations& obser
     v.pool = row.pool;
     v.samples_seen = row.samples_seen;
     v.line = row.line;
-    v.observed = in_metric(observations.metric, row.error);
-    v.predicted = in_metric(observations.metric, predict_error(model, strategy_of(row, model), row.samples_seen));
+    v.observed = value_of(observations.metric, row.error);
+    v.predicted = value_of(observations.metric, predict_error(model, strategy_of(row, model), row.samples_seen));
     const double r = std::abs(v.predicted - v.observed);
     abs_sum += r;
     sq_sum += r * r;
@@ -48,7 +48,7 @@ ValidationReport check_predictions(const Model& model, const Observations& obser
 
 std::string render_validation(const Config& config, const std::string& observations_source, const ValidationReport& report,
                               Format format) {
-  const char* metric = to_string(report.metric);
+  const char* metric = report.metric.name;
   switch (format) {
     case Format::table:
     case Format::markdown: {
@@ -68,7 +68,8 @@ std::string render_validation(const Config& config, const std::string& observati
       return out + "\n";
     }
     case Format::json: {
-      std::string out = fmt::format("{{\"schema\":1,\"metric\":{},\"rows\":[", json_string(metric));
+      std::string out = fmt::format("{{\"schema\":1,\"metric\":{{\"name\":{},\"kind\":{},\"column\":{}}},\"rows\":[",
+                                    json_string(config.model.metric.name), json_string(to_string(config.model.metric.kind)), json_string(metric));
       for (std::size_t i = 0; i < report.rows.size(); ++i) {
         const auto& r = report.rows[i];
         if (i) out += ",";
