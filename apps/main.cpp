@@ -19,6 +19,7 @@
 #include "qqt/error.hpp"
 #include "qqt/fit.hpp"
 #include "qqt/fit_report.hpp"
+#include "qqt/io.hpp"
 #include "qqt/observations.hpp"
 #include "qqt/output.hpp"
 #include "qqt/plan.hpp"

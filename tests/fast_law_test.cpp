@@ -113,3 +113,38 @@ TEST_CASE("FastUtility on the default config reproduces the reference table", "[
   other.params.law = LawKind::effective_data;
   CHECK_THROWS_AS(detail::FastUtility(other), InternalError);
 }
+
+TEST_CASE("a half-life that under- or overflows follows the kernel's one rule in every evaluator", "[fast_law][extreme]") {
+  // Issue 9: tau_scaling 110 made `plan --search threshold` fail inside PrefixWalker (lambda = inf)
+  // while Mixture capped the same rate. Both go through law_kernel.hpp's decay_rate now.
+  Config c = default_config();
+  c.model.params.tau_scaling = 110;
+  const detail::FastUtility fast(c.model);
+  const double a = c.model.params.a, d = c.model.params.d, n0 = c.model.params.normalizer, n = 640e6;
+  SECTION("tau_hat underflows to 0: the pool is worthless after its first pass") {
+    // 0.1% of pool 1 alone: tau_hat = tau (1e-3)^110 = 0, so delta = 0 and only the first factor is left:
+    // y = ((a u / N0)^b + d) * 1 (irreducible inside), u = 12.8K.
+    const double u = 12.8e3, b = c.model.pools[0].b;
+    CHECK(detail::decay_rate(c.model.pools[0].tau_passes, u, c.model.pools[0].size_samples, 110) == detail::kMaxDecayRate);
+    const double want = std::pow(a * u / n0, b) + d;
+    const std::vector<double> kept{u, 0, 0, 0}, weights{1, 0, 0, 0};
+    CHECK(rel_diff(fast.error(kept, weights, n), want) <= kKernelRelTol);
+    CHECK(rel_diff(Mixture(c.model, {{1e-3, 0, 0, 0}, {}}).error(n), want) <= kKernelRelTol);
+  }
+  SECTION("tau_hat overflows to inf: no decay, the plain power law") {
+    // tau = 1e308 on pool 1 of a two-pool mix (U / S = 2): tau_hat = inf, delta = 1, and
+    // H(x) = sum_{k<K} ln(1 + 1/k) + ln(x / K) = ln x, so R = (a P / N0)^b x^b = (a n / N0)^b.
+    Model m = c.model;
+    m.params.tau_scaling = 1;
+    m.params.irreducible = Irreducible::outside;
+    m.pools.resize(1);
+    m.pools[0].tau_passes = 1e308;
+    m.pools.push_back({"copy", m.pools[0].size_samples, m.pools[0].b, 1e308, std::nullopt});
+    CHECK(detail::decay_rate(1e308, 2 * m.pools[0].size_samples, m.pools[0].size_samples, 1) == detail::kMinDecayRate);
+    const double want = std::pow(a * n / n0, m.pools[0].b) + d;
+    const detail::FastUtility fast2(m);
+    const std::vector<double> kept{12.8e6, 12.8e6}, weights{0.5, 0.5};
+    CHECK(rel_diff(fast2.error(kept, weights, n), want) <= kKernelRelTol);
+    CHECK(rel_diff(Mixture(m, {}).error(n), want) <= kKernelRelTol);
+  }
+}

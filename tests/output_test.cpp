@@ -1,4 +1,5 @@
 // output.cpp <-> output_test.cpp: JSON and CSV carry the plan exactly; files are written atomically.
+#include "qqt/io.hpp"
 #include "qqt/output.hpp"
 
 #include <fmt/format.h>

@@ -103,14 +103,15 @@ TEST_CASE("budget ticks and formats", "[plot]") {
 TEST_CASE("the script holds the data inline, labels and marks", "[plot]") {
   const Config c = default_config();
   const PlotSpec spec = curves_plot(c, topk_strategies(c.model), {});
-  const std::string s = gnuplot_script(spec, {}, "out \"q\".svg");
+  const std::string s = gnuplot_script(spec, {}, "out 'q\".svg");
   CHECK(s.find("set terminal svg size 900,560") != std::string::npos);
-  CHECK(s.find("set output \"out \\\"q\\\".svg\"") != std::string::npos);
+  // Single-quoted (never evaluated by gnuplot): ' is doubled, " needs no escape.
+  CHECK(s.find("set output 'out ''q\".svg'") != std::string::npos);
   CHECK(s.find("set logscale x") != std::string::npos);
-  CHECK(s.find("set xtics (\"10M\" 10000000, \"100M\" 100000000, \"1B\" 1000000000, \"10B\" 10000000000)") != std::string::npos);
+  CHECK(s.find("set xtics ('10M' 10000000, '100M' 100000000, '1B' 1000000000, '10B' 10000000000)") != std::string::npos);
   CHECK(count(s, " << EOD\n") == 5);
   CHECK(count(s, "set arrow ") == 2);
-  CHECK(s.find("set ylabel \"ImageNet zero-shot error\"") != std::string::npos);
+  CHECK(s.find("set ylabel 'ImageNet zero-shot error'") != std::string::npos);
 }
 
 TEST_CASE("gnuplot draws SVG, PNG and PDF files", "[plot][gnuplot]") {

@@ -170,3 +170,21 @@ TEST_CASE("threshold options are validated", "[threshold][errors]") {
   o.min_fraction = 0;
   CHECK_THROWS_WITH(validate(o), "threshold min_fraction must be in (0, 1], got 0");
 }
+
+TEST_CASE("tau_scaling 110: the threshold search and Mixture agree (issue 9)", "[threshold][extreme]") {
+  // Small kept sizes make tau_hat = tau (U / S)^110 underflow to 0; the search kernel used to throw an
+  // internal error there while Mixture capped the decay rate. Same rule now: the search answers, and
+  // Mixture says the same of its strategy.
+  Config c = default_config();
+  c.model.params.tau_scaling = 110;
+  for (const double n : {32e6, 640e6}) {
+    const auto got = best_threshold(c.model, {}, n, {});
+    REQUIRE(got);
+    REQUIRE(std::isfinite(got->error));
+    const Mixture mix(c.model, threshold_strategy(c.model, got->level, got->fraction).strategy);
+    CHECK(rel_diff(mix.error(n), got->error) <= kKernelRelTol);
+    // A level-1 sliver (tau_hat = 0 there) evaluates the same way in both.
+    const Mixture sliver(c.model, {{1e-3, 0, 0, 0}, {}});
+    CHECK(std::isfinite(sliver.error(n)));
+  }
+}

@@ -17,7 +17,7 @@
 #include <sstream>
 
 #include "qqt/error.hpp"
-#include "qqt/output.hpp"
+#include "qqt/io.hpp"
 #include "qqt/fit.hpp"
 #include "qqt/quantity.hpp"
 

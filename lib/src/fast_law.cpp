@@ -7,14 +7,11 @@
 #include <limits>
 #include <numbers>
 
+#include "law_kernel.hpp"
 #include "qqt/error.hpp"
-#include "repetition_sum.hpp"
 
 namespace qqt::detail {
 namespace {
-
-// The rest of the series is dropped once it is below this fraction of the sum (as RepetitionSum).
-constexpr double kTailTolerance = 1e-17;
 
 // ln(1 + 1/k) for k = 0..kDirectPasses + 1 (entry 0 unused).
 const std::array<double, kDirectPasses + 2>& log_ratios() {
@@ -76,24 +73,17 @@ double PrefixWalker::advance_to(double m) {
     for (int k = first; k <= target; ++k) partial += step_powers_[k - first] * ratios[k];
     return sum + anchor * partial;
   }
-  // Past the direct part: C(m) = C(N) + sum_{k=N+1..m} f(k) by Euler-Maclaurin (repetition_sum.hpp).
-  constexpr double a = kDirectPasses + 1.0;
+  // Past the direct part: C(m) = C(N) + sum_{k=N+1..m} f(k) by the Euler-Maclaurin tail (law_kernel.hpp).
   if (!tail_known_) {
-    tail_base_ = sum_ + repetition_term(lambda_, a) - em_upper_end(lambda_, a);  // C(infinity)
+    tail_ = RepetitionTail(lambda_, kDirectPasses, sum_);
     tail_known_ = true;
   }
-  const double next = m + 1.0;
-  if (std::exp(-lambda_ * next) * std::log1p(1.0 / next) * inv_one_minus_delta <= kTailTolerance * tail_base_) {
-    return tail_base_;
-  }
-  return tail_base_ + em_upper_end(lambda_, m);
+  return tail_.at(m);
 }
 
 double pass_sum(double lambda, double passes) {
-  const double whole = std::floor(passes);
-  if (!(whole >= 1.0)) return 0.0;
   PrefixWalker walker(lambda);
-  return walker.advance_to(whole - 1.0) + std::exp(-lambda * whole) * std::log1p((passes - whole) / whole);
+  return pass_term(lambda, passes, [&](double k) { return walker.advance_to(k); });
 }
 
 void pass_sums(double lambda, std::span<const double> passes, std::span<double> out) {
@@ -104,13 +94,12 @@ void pass_sums(double lambda, std::span<const double> passes, std::span<double> 
     const double x = passes[j];
     if (x < previous) throw InternalError("pass_sums: passes must be ascending");
     previous = x;
-    const double whole = std::floor(x);
-    out[j] = whole >= 1.0 ? walker.advance_to(whole - 1.0) + std::exp(-lambda * whole) * std::log1p((x - whole) / whole) : 0.0;
+    out[j] = pass_term(lambda, x, [&](double k) { return walker.advance_to(k); });
   }
 }
 
 double decay_rate(const Pool& pool, double unique_total, double tau_scaling) {
-  return std::numbers::ln2 / (pool.tau_passes * std::pow(unique_total / pool.size_samples, tau_scaling));
+  return decay_rate(pool.tau_passes, unique_total, pool.size_samples, tau_scaling);
 }
 
 FastUtility::FastUtility(const Model& model) : model_(&model) {
@@ -129,20 +118,15 @@ double FastUtility::error(std::span<const double> kept, std::span<const double> 
       first_break = std::min(first_break, kept[i] / weights[i]);
     }
   }
-  const double l1 = std::log(p.a * first_break / p.normalizer);
-  double beta0 = 0.0;
-  double rest = 0.0;
+  UtilityLogSum log_r(p, first_break, n);
   for (std::size_t i = 0; i < m; ++i) {
     const double w = weights[i];
     if (!(w > 0)) continue;
     const double period = kept[i] / w;
     const double lambda = decay_rate(model.pools[i], unique_total, p.tau_scaling);
-    const double h = std::log(std::min(period, n) / first_break) + pass_sum(lambda, n / period);
-    beta0 += w * model.pools[i].b;
-    rest += w * model.pools[i].b * h;
+    log_r.add(w, model.pools[i].b, period, pass_sum(lambda, n / period));
   }
-  const double y = p.irreducible == Irreducible::inside ? (std::exp(beta0 * l1) + p.d) * std::exp(rest)
-                                                         : std::exp(beta0 * l1 + rest) + p.d;
+  const double y = close_utility(p, log_r.beta0(), log_r.l1(), log_r.rest());
   return std::isfinite(y) ? y : std::numeric_limits<double>::infinity();
 }
 

@@ -6,7 +6,8 @@
 // Here the repetition sum C(m) = sum_{k=1..m} delta^k ln(1 + 1/k) is summed directly (powers of delta
 // by repeated multiplication, re-anchored with exp every 32 passes, ln(1+1/k) from a shared table)
 // up to kDirectPasses, stopping early once the rest is below 1e-17 of the sum, and past that by the
-// Euler-Maclaurin sum of repetition_sum.hpp. It agrees with Mixture to about 1e-13 relative (tests
+// Euler-Maclaurin tail of law_kernel.hpp. Everything else (decay rate, partial pass, closing formula)
+// is the kernel's, shared with Mixture and SubsetSearch. It agrees with Mixture to about 1e-13 relative (tests
 // check 1e-12); every number qqt reports is still computed by Mixture: this kernel only ranks trial
 // strategies.
 #pragma once
@@ -15,6 +16,7 @@
 #include <span>
 #include <vector>
 
+#include "law_kernel.hpp"
 #include "qqt/law.hpp"
 
 namespace qqt::detail {
@@ -45,7 +47,7 @@ class PrefixWalker {
   double sum_ = 0.0;             // C(32 blocks_)
   bool converged_ = false;       // the rest of the series is below 1e-17 of sum_
   double last_m_ = 0.0;          // calls must not go down
-  double tail_base_ = 0.0;       // C(infinity) through the Euler-Maclaurin tail, once computed
+  RepetitionTail tail_;          // past kDirectPasses (law_kernel.hpp), set up once
   bool tail_known_ = false;
 };
 
@@ -56,7 +58,8 @@ double pass_sum(double lambda, double passes);
 /// pass_sum at ascending `passes`, sharing one walk: out[j] = pass_sum(lambda, passes[j]).
 void pass_sums(double lambda, std::span<const double> passes, std::span<double> out);
 
-/// lambda_i = ln 2 / tau_hat_i with tau_hat_i = tau_i (U / S_i)^kappa (spec §2).
+/// lambda_i = ln 2 / tau_hat_i with tau_hat_i = tau_i (U / S_i)^kappa (spec §2), by the kernel's one
+/// rule (law_kernel.hpp decay_rate, capped).
 double decay_rate(const Pool& pool, double unique_total, double tau_scaling);
 
 /// The utility law for arbitrary strategies, fast. Construction requires law == utility.

@@ -10,6 +10,7 @@
 #include <numbers>
 #include <set>
 
+#include "law_kernel.hpp"
 #include "qqt/error.hpp"
 #include "repetition_sum.hpp"
 
@@ -138,14 +139,8 @@ Mixture::Mixture(const Model& model, const Strategy& strategy) : params_(model.p
       continue;
     }
     const Pool& pool = model.pools[i];
-    const double tau_hat = pool.tau_passes * std::pow(unique_samples_ / pool.size_samples, params_.tau_scaling);
-    if (!finite(tau_hat) || !(tau_hat > 0)) {
-      throw NumericalError(fmt::format("tau_hat of pool '{}' is not a finite positive number ({})", pool.name, tau_hat));
-    }
-    // A tau_hat so small that ln 2 / tau_hat overflows (a denormal, from a tiny kept fraction) means
-    // the pool is worthless after one pass: any lambda above ~745 gives delta = 0, so cap it there
-    // (found by fuzzing: the overflow reached RepetitionSum as inf).
-    const double lambda = std::min(std::numbers::ln2 / tau_hat, 1e300);
+    // The kernel's one rule (law_kernel.hpp): tau_hat that over- or underflows gives a capped rate.
+    const double lambda = detail::decay_rate(pool.tau_passes, unique_samples_, pool.size_samples, params_.tau_scaling);
     terms_.push_back(std::make_unique<Term>(weights_[i], pool.b, kept[i] / weights_[i], lambda));
   }
 }
@@ -165,30 +160,17 @@ double Mixture::error(double n) const {
 }
 
 // Spec §5: ln R(n) = sum_i w_i b_i G_i(n) with
-//   G_i(n) = ln(a min(P_i, n) / N0) + sum_{k=1..floor(n/P_i)} delta_i^k ln(min(k+1, n/P_i) / k).
-// We split G_i = L1 + H_i with L1 = ln(a n1' / N0), n1' = min(min_i P_i, n), so that the first
-// factor (a n1'/N0)^beta_0 can sit inside or outside the irreducible term.
+//   G_i(n) = ln(a min(P_i, n) / N0) + sum_{k=1..floor(n/P_i)} delta_i^k ln(min(k+1, n/P_i) / k),
+// accumulated and closed by the kernel (law_kernel.hpp); C(K - 1) comes from the pool's table.
 double Mixture::utility_error(double n) const {
   double first_break = n;
   for (const auto& t : terms_) first_break = std::min(first_break, t->period);
-  const double l1 = std::log(params_.a * first_break / params_.normalizer);
-  double beta0 = 0.0;
-  double rest = 0.0;  // sum_i w_i b_i H_i(n)
+  detail::UtilityLogSum log_r(params_, first_break, n);
   for (const auto& t : terms_) {
-    beta0 += t->weight * t->b;
-    double h = std::log(std::min(t->period, n) / first_break);
-    const double passes = n / t->period;
-    const double whole = std::floor(passes);
-    if (whole >= 1.0) {
-      // completed passes 1..K-1 in full, then the partial pass K up to n/P
-      h += t->sum.prefix(whole - 1.0) + std::exp(-t->lambda * whole) * std::log1p((passes - whole) / whole);
-    }
-    rest += t->weight * t->b * h;
+    const double h = detail::pass_term(t->lambda, n / t->period, [&](double k) { return t->sum.prefix(k); });
+    log_r.add(t->weight, t->b, t->period, h);
   }
-  if (params_.irreducible == Irreducible::inside) {
-    return (std::exp(beta0 * l1) + params_.d) * std::exp(rest);
-  }
-  return std::exp(beta0 * l1 + rest) + params_.d;
+  return detail::close_utility(params_, log_r.beta0(), log_r.l1(), log_r.rest());
 }
 
 // Spec §3: segments between the merged breakpoints k P_i; on each, q_i = w_i delta_i^k_i,
@@ -252,7 +234,7 @@ double Mixture::effective_data_error(double n) const {
       throw NumericalError(fmt::format(
           "effective-data law: budget {} needs more than {:g} pass segments before the repetition decay flattens the "
           "curve (tau_hat up to {:.3g} passes); use a smaller budget or tau, or the utility law",
-          n, kMaxWalk, std::numbers::ln2 / min_lambda));
+          n, kMaxWalk, detail::half_life(min_lambda)));
     }
     double q_sum = 0.0;
     double remaining = 0.0;

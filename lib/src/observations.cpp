@@ -16,7 +16,7 @@
 
 #include "qqt/config.hpp"
 #include "qqt/error.hpp"
-#include "qqt/output.hpp"
+#include "qqt/io.hpp"
 #include "qqt/quantity.hpp"
 
 namespace qqt {

@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "qqt/error.hpp"
+#include "qqt/io.hpp"
 #include "qqt/output.hpp"
 #include "qqt/quantity.hpp"
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "law_kernel.hpp"
 #include "qqt/error.hpp"
 
 namespace qqt::detail {
@@ -14,8 +15,6 @@ namespace {
 constexpr double kEuler = 0.57721566490153286061;
 // exp(-x) underflows to 0 in double for x above about 745.13.
 constexpr double kExpUnderflow = 746.0;
-// The tail is dropped once it is below this fraction of the sum.
-constexpr double kTailTolerance = 1e-17;
 
 }  // namespace
 
@@ -157,8 +156,6 @@ RepetitionSum::RepetitionSum(double lambda) : lambda_(lambda), table_{0.0} {
 }
 
 void RepetitionSum::grow_to(int m) const {
-  // 1 / (1 - delta): the geometric factor bounding the tail sum_{j>k} delta^j ln(1+1/j).
-  const double inv_one_minus_delta = lambda_ > 0.0 ? -1.0 / std::expm1(-lambda_) : 0.0;
   while (!converged_ && static_cast<int>(table_.size()) <= m) {
     const int k = static_cast<int>(table_.size());
     const double term = repetition_term(lambda_, k);
@@ -167,11 +164,7 @@ void RepetitionSum::grow_to(int m) const {
     compensation_ += std::abs(sum_) >= std::abs(term) ? (sum_ - t) + term : (term - t) + sum_;
     sum_ = t;
     table_.push_back(sum_ + compensation_);
-    if (lambda_ > 0.0) {
-      const double next = k + 1.0;
-      const double tail_bound = std::exp(-lambda_ * next) * std::log1p(1.0 / next) * inv_one_minus_delta;
-      if (tail_bound <= kTailTolerance * table_.back()) converged_ = true;
-    }
+    if (lambda_ > 0.0 && rest_bound(lambda_, k) <= kTailTolerance * table_.back()) converged_ = true;
   }
 }
 
@@ -184,18 +177,11 @@ double RepetitionSum::prefix(double m) const {
   }
   grow_to(kTableCap);
   if (converged_) return table_.back();
-  constexpr double a = kTableCap + 1.0;
-  if (lambda_ == 0.0) return table_[kTableCap] + euler_maclaurin_sum(0.0, a, m);
-  if (!tail_base_known_) {  // the lower end of the tail is the same for every m: compute it once
-    tail_base_ = table_[kTableCap] + repetition_term(lambda_, a) - em_upper_end(lambda_, a);
-    tail_base_known_ = true;
+  if (!tail_known_) {  // the lower end of the tail is the same for every m: set it up once
+    tail_ = RepetitionTail(lambda_, kTableCap, table_[kTableCap]);
+    tail_known_ = true;
   }
-  // tail_base_ is C(infinity); past the point where the rest is below 1e-17 of it, that is C(m).
-  const double next = m + 1.0;
-  if (std::exp(-lambda_ * next) * std::log1p(1.0 / next) / -std::expm1(-lambda_) <= kTailTolerance * tail_base_) {
-    return tail_base_;
-  }
-  return tail_base_ + em_upper_end(lambda_, m);
+  return tail_.at(m);
 }
 
 }  // namespace qqt::detail

@@ -3,7 +3,8 @@
 //   ln R(n) = beta0 ln(a min(U, n) / N0) + (1/U) sum_{i in M} S_i b_i H(lambda_i(U), n / U),
 //   beta0 = (1/U) sum_{i in M} S_i b_i,   lambda_i(U) = ln 2 / (tau_i (U / S_i)^kappa),
 // where H is detail::pass_sum. H depends on the subset only through U: one walk per (U, pool) serves
-// every budget and every subset with that U.
+// every budget and every subset with that U. The decay rate, the pass term and the closing formula
+// are the law kernel's (law_kernel.hpp), shared with Mixture and FastUtility.
 #include "qqt/subsets.hpp"
 
 #include <fmt/format.h>
@@ -14,6 +15,7 @@
 #include <numeric>
 
 #include "fast_law.hpp"
+#include "law_kernel.hpp"
 #include "parallel.hpp"
 #include "qqt/error.hpp"
 
@@ -22,11 +24,6 @@ namespace {
 
 // Subsets with the same U are processed in slices of at most this many (one work item each).
 constexpr std::size_t kSlice = 4096;
-
-// y from beta0, l1 = ln(a min(U, n) / N0) and rest = the pass sums' part of ln R (spec §2, §5).
-double combine(const LawParams& p, double beta0, double l1, double rest) {
-  return p.irreducible == Irreducible::inside ? (std::exp(beta0 * l1) + p.d) * std::exp(rest) : std::exp(beta0 * l1 + rest) + p.d;
-}
 
 // The search's order: lower error, then lower mask. Independent of the order subsets are visited in.
 bool better(double error, PoolMask mask, const SubsetBest& than) {
@@ -110,7 +107,7 @@ double SubsetSearch::error(PoolMask mask, double n) const {
     rest += pool.size_samples * pool.b * detail::pass_sum(detail::decay_rate(pool, u, p.tau_scaling), passes);
   }
   const double l1 = std::log(p.a * std::min(u, n) / p.normalizer);
-  return combine(p, slope_[mask] / u, l1, rest / u);
+  return detail::close_utility(p, slope_[mask] / u, l1, rest / u);
 }
 
 std::vector<SubsetBest> SubsetSearch::best(std::span<const double> budgets, int threads) const {
@@ -188,7 +185,7 @@ void SubsetSearch::best_utility(std::span<const double> sorted, std::vector<Subs
       }
       const double beta0 = slope_[mask] / u;
       for (std::size_t j = 0; j < feasible_end; ++j) {
-        const double y = combine(p, beta0, s.l1[j], s.rest[j] / u);
+        const double y = detail::close_utility(p, beta0, s.l1[j], s.rest[j] / u);
         if (std::isfinite(y) && better(y, mask, mine[j])) mine[j] = {mask, y};
       }
     }

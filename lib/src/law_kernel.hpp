@@ -1,0 +1,161 @@
+// Internal: the one kernel of the utility law (spec/law.md §2 and §5), shared by every evaluator:
+//   - qqt::Mixture (law.cpp): one strategy at many budgets, repetition sums from a table
+//     (detail::RepetitionSum);
+//   - detail::FastUtility (fast_law.cpp): many strategies once each, repetition sums by a streaming
+//     walk (detail::PrefixWalker), used by the threshold and mixture searches;
+//   - SubsetSearch (subsets.cpp): uniformly sampled subsets, one walk per (U, pool) for all budgets.
+// The three differ only in how they obtain the repetition sum C(m); everything else the law does with
+// it lives here, once: the decay rate (with its one cap), the partial-pass term, the Euler-Maclaurin
+// tail, the accumulation of ln R pool by pool, and the closing formula (irreducible inside/outside).
+//
+// Symbols (spec §1-§2): S_i pool size, u_i = f_i S_i kept samples, w_i weight, U = sum u_i,
+// tau_hat_i = tau_i (U / S_i)^kappa, lambda_i = ln 2 / tau_hat_i, delta_i = exp(-lambda_i),
+// P_i = u_i / w_i mix samples per pass over pool i, x_i = n / P_i passes over pool i.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "qqt/law.hpp"
+
+namespace qqt::detail {
+
+// ---------------------------------------------------------------------------------------------------
+// Decay rate: lambda_i = ln 2 / tau_hat_i, tau_hat_i = tau_i (U / S_i)^kappa (spec §2; paper App. G).
+
+/// Largest decay rate used. Any lambda above ~745.2 already makes delta^k = exp(-lambda k) = 0 in
+/// double for every pass k >= 1 (the pool is worthless after its first pass), so capping there
+/// changes no result; it keeps a half-life that underflows (tau_hat = 0 or a denormal, e.g.
+/// tau_scaling 110 at a kept size 1e-3 of a pool) from reaching the sums as inf.
+inline constexpr double kMaxDecayRate = 1e300;
+/// Smallest decay rate used. Budgets and sizes are at most 1e18 (qqt/quantity.hpp kMaxCount), so
+/// every pass k <= 1e18 has lambda k <= 1e-282 and delta^k = 1 in double for any lambda below this:
+/// flooring changes no result; it keeps a half-life that overflows (tau_hat = inf) finite.
+inline constexpr double kMinDecayRate = 1e-300;
+
+/// lambda = ln 2 / (tau (mix / size)^kappa), clamped to [kMinDecayRate, kMaxDecayRate]. `mix` is the
+/// size of the mix the half-life is scaled to (samples), `size` the pool size S_i it was fitted at.
+/// When tau_hat is not a normal double (it over- or underflowed), lambda is computed in log space
+/// before clamping. This is the one rule for every evaluator (a fuzz finding once reached one copy only).
+inline double decay_rate(double tau_passes, double mix_samples, double size_samples, double tau_scaling) {
+  const double ratio = mix_samples / size_samples;
+  const double tau_hat = tau_passes * std::pow(ratio, tau_scaling);
+  const double lambda = std::isnormal(tau_hat)
+                            ? std::numbers::ln2 / tau_hat
+                            : std::exp(std::log(std::numbers::ln2) - std::log(tau_passes) - tau_scaling * std::log(ratio));
+  if (!(lambda >= kMinDecayRate)) return kMinDecayRate;  // also a NaN from 0 * inf: inputs are validated finite
+  return std::min(lambda, kMaxDecayRate);
+}
+
+/// tau_hat = ln 2 / lambda for messages: the half-life the kernel actually uses, in passes.
+inline double half_life(double lambda) { return std::numbers::ln2 / lambda; }
+
+// ---------------------------------------------------------------------------------------------------
+// The repetition sum C(m) = sum_{k=1..m} delta^k ln(1 + 1/k) (spec §5). Engines sum it exactly up to
+// some N passes, then hand over to the Euler-Maclaurin tail below.
+
+/// The rest of the series past pass m, sum_{k>m} delta^k ln(1+1/k), is at most
+/// delta^(m+1) ln(1 + 1/(m+1)) / (1 - delta); engines stop summing once this is below
+/// kTailTolerance of the sum (then C(m) = C(infinity) to double precision).
+inline constexpr double kTailTolerance = 1e-17;
+
+/// Upper bound of the rest of the series past pass m (see kTailTolerance). lambda > 0.
+inline double rest_bound(double lambda, double m) {
+  const double next = m + 1.0;
+  return std::exp(-lambda * next) * std::log1p(1.0 / next) / -std::expm1(-lambda);
+}
+
+// The Euler-Maclaurin machinery (implemented in repetition_sum.cpp).
+
+/// Generalised exponential integral E_n(x) = int_1^inf e^{-x t} t^{-n} dt, n >= 1, x >= 0
+/// (x = 0 only for n >= 2). Continued fraction for x > 1, power series otherwise (Numerical
+/// Recipes 3rd ed. §6.3), to full double precision. Returns 0 once e^{-x} underflows.
+double expint(int n, double x);
+
+/// f(x) = exp(-lambda x) ln(1 + 1/x): one pass's contribution to ln R before weighting.
+double repetition_term(double lambda, double x);
+
+/// sum_{k=a..b} f(k) for integers 1 <= a <= b by Euler-Maclaurin (accurate for a >= 512).
+double euler_maclaurin_sum(double lambda, double a, double b);
+
+/// The two ends of the Euler-Maclaurin sum, so that a fixed lower end can be computed once:
+/// euler_maclaurin_sum(l, a, b) = em_upper_end(l, b) - em_upper_end(l, a) + f(a), where
+/// em_upper_end(l, x) = -int_x^inf f + f(x)/2 + sum_j B_2j/(2j)! f^(2j-1)(x).
+double em_upper_end(double lambda, double x);
+
+/// The Euler-Maclaurin tail, from a direct prefix C(direct_end) on:
+///   C(m) = C(N) + sum_{k=N+1..m} f(k) = C(infinity) + em_upper_end(lambda, m),
+///   C(infinity) = C(N) + f(N+1) - em_upper_end(lambda, N+1),   f(k) = delta^k ln(1 + 1/k).
+/// Accurate for N >= 511 (the Euler-Maclaurin remainder is below 1e-20 of the sum there).
+class RepetitionTail {
+ public:
+  RepetitionTail() = default;
+  /// lambda >= 0; prefix = C(direct_end) summed exactly.
+  RepetitionTail(double lambda, double direct_end, double prefix) : lambda_(lambda), end_(direct_end), prefix_(prefix) {
+    if (lambda > 0.0) infinity_ = prefix + repetition_term(lambda, direct_end + 1.0) - em_upper_end(lambda, direct_end + 1.0);
+  }
+  /// C(m) for an integer-valued m > direct_end.
+  double at(double m) const {
+    if (lambda_ == 0.0) return prefix_ + euler_maclaurin_sum(0.0, end_ + 1.0, m);  // no decay: C diverges
+    // Past the point where the rest is below kTailTolerance of C(infinity), that is C(m).
+    if (rest_bound(lambda_, m) <= kTailTolerance * infinity_) return infinity_;
+    return infinity_ + em_upper_end(lambda_, m);
+  }
+
+ private:
+  double lambda_ = 0.0;
+  double end_ = 0.0;
+  double prefix_ = 0.0;
+  double infinity_ = 0.0;  // C(infinity), lambda > 0 only
+};
+
+// ---------------------------------------------------------------------------------------------------
+// One pool's share of ln R (spec §5): G_i(n) = ln(a min(P_i, n) / N0) + H(lambda_i, n / P_i),
+//   H(lambda, x) = [K >= 1] (C(K - 1) + delta^K ln(x / K)),  K = floor(x):
+// the completed passes 1..K-1 in full, then the partial pass K up to x (the reference code uses the
+// partial pass's actual count).
+
+/// H(lambda, x) given the repetition sum: prefix(K - 1) must return C(K - 1) for K = floor(x) >= 1.
+template <class Prefix>
+double pass_term(double lambda, double passes, Prefix&& prefix) {
+  const double whole = std::floor(passes);
+  if (!(whole >= 1.0)) return 0.0;
+  return prefix(whole - 1.0) + std::exp(-lambda * whole) * std::log1p((passes - whole) / whole);
+}
+
+/// ln R(n) = sum_i w_i b_i G_i(n), accumulated pool by pool and split as beta0 * l1 + rest with
+///   l1 = ln(a n1' / N0),  n1' = min(min_i P_i, n)  (the first breakpoint),  beta0 = sum_i w_i b_i,
+///   rest = sum_i w_i b_i (ln(min(P_i, n) / n1') + H(lambda_i, n / P_i)),
+/// so that the first factor (a n1'/N0)^beta0 can sit inside or outside the irreducible term.
+class UtilityLogSum {
+ public:
+  /// first_break = n1' = min(min_i P_i, n) over the used pools.
+  UtilityLogSum(const LawParams& params, double first_break, double n)
+      : first_break_(first_break), n_(n), l1_(std::log(params.a * first_break / params.normalizer)) {}
+  /// Pool i: weight w_i, exponent b_i, period P_i and its pass term H(lambda_i, n / P_i).
+  void add(double weight, double b, double period, double pass_term_value) {
+    beta0_ += weight * b;
+    rest_ += weight * b * (std::log(std::min(period, n_) / first_break_) + pass_term_value);
+  }
+  double beta0() const { return beta0_; }
+  double l1() const { return l1_; }
+  double rest() const { return rest_; }
+
+ private:
+  double first_break_;
+  double n_;
+  double l1_;
+  double beta0_ = 0.0;
+  double rest_ = 0.0;
+};
+
+/// The predicted error from ln R(n) = beta0 * l1 + rest (spec §2):
+///   irreducible outside (paper Eq. 3):   y = exp(beta0 l1 + rest) + d
+///   irreducible inside (reference code): y = (exp(beta0 l1) + d) exp(rest)
+/// May be inf when the result overflows; callers decide how to report that.
+inline double close_utility(const LawParams& p, double beta0, double l1, double rest) {
+  return p.irreducible == Irreducible::inside ? (std::exp(beta0 * l1) + p.d) * std::exp(rest) : std::exp(beta0 * l1 + rest) + p.d;
+}
+
+}  // namespace qqt::detail
