@@ -10,6 +10,7 @@
 #include <cstring>
 #include <sstream>
 #include <map>
+#include <optional>
 
 #include "qqt/error.hpp"
 #include "qqt/quantity.hpp"
@@ -101,8 +102,9 @@ std::string json_config(const Config& config) {
     if (p.share) s += fmt::format(",\"share\":{}", exact_number(*p.share));
     return s + "}";
   });
-  return fmt::format("\"config\":{{\"source\":{},\"metric\":{},\"pools\":[{}]}}", json_string(config.source),
-                     json_string(m.metric.name), pools);
+  return fmt::format("\"config\":{{\"source\":{},\"metric\":{{\"name\":{},\"kind\":{}}},{}\"pools\":[{}]}}", json_string(config.source),
+                     json_string(m.metric.name), json_string(to_string(m.metric.kind)),
+                     config.model_params ? fmt::format("\"model_params\":{},", exact_number(*config.model_params)) : "", pools);
 }
 
 std::string json_law(const LawParams& p) {
@@ -117,16 +119,20 @@ std::string json_info_fields(const StrategyInfo& s) {
                      json_numbers(s.weights), exact_number(s.unique_samples));
 }
 
-std::string json_candidate(const Candidate& c) {
-  return fmt::format("{{{},\"passes\":{},\"error\":{},\"accuracy\":{},\"pareto\":{},\"feasible\":{}}}", json_info_fields(*c.info),
-                     exact_number(c.passes), exact_number(c.error), exact_number(c.accuracy), c.pareto ? "true" : "false",
+// ",\"accuracy\":X" when the metric kind shows accuracy (metric.hpp), else nothing.
+std::string json_accuracy(bool shown, double accuracy) { return shown ? fmt::format(",\"accuracy\":{}", exact_number(accuracy)) : ""; }
+
+// `error` holds the predicted value y in the metric's units (a rate or a loss); accuracy only for rates.
+std::string json_candidate(const Candidate& c, bool accuracy) {
+  return fmt::format("{{{},\"passes\":{},\"error\":{}{},\"pareto\":{},\"feasible\":{}}}", json_info_fields(*c.info),
+                     exact_number(c.passes), exact_number(c.error), json_accuracy(accuracy, c.accuracy), c.pareto ? "true" : "false",
                      c.feasible ? "true" : "false");
 }
 
 // A family's best (docs/output.md "Search"): the candidate's fields without the Pareto marks.
-std::string json_family_best(const std::string& family, const Candidate& c) {
-  return fmt::format("{{\"family\":{},{},\"passes\":{},\"error\":{},\"accuracy\":{}}}", json_string(family), json_info_fields(*c.info),
-                     exact_number(c.passes), exact_number(c.error), exact_number(c.accuracy));
+std::string json_family_best(const std::string& family, const Candidate& c, bool accuracy) {
+  return fmt::format("{{\"family\":{},{},\"passes\":{},\"error\":{}{}}}", json_string(family), json_info_fields(*c.info),
+                     exact_number(c.passes), exact_number(c.error), json_accuracy(accuracy, c.accuracy));
 }
 
 std::string json_limit(double x) { return std::isfinite(x) ? exact_number(x) : "null"; }
@@ -182,6 +188,35 @@ std::string header_line(const Config& config, bool markdown = false) {
 
 std::string percent(double x) { return fmt::format("{:.2f}", 100.0 * x); }
 
+// What the metric kind changes in the tables (metric.hpp): the value's name, and accuracy % (rates)
+// or the value itself (losses) in the by-level and by-family tables.
+struct Shown {
+  const MetricKindInfo& kind;
+  std::optional<double> model_params;  // FLOPs column when known
+  explicit Shown(const Config& c) : kind(info(c.model.metric.kind)), model_params(c.model_params) {}
+  bool accuracy() const { return kind.shows_accuracy; }
+  const char* value() const { return kind.value_name; }
+  // A level's cell: accuracy in percent, or the value.
+  std::string cell(const Candidate& c) const { return accuracy() ? percent(c.accuracy) : fmt::format("{:.4f}", c.error); }
+  std::string cell_caption() const { return accuracy() ? "accuracy %" : std::string(value()); }
+  // Gain of the overall best over the best top-k level: accuracy points, or the value's drop.
+  std::string gain(const Candidate& best, const Candidate& top) const {
+    return accuracy() ? fmt::format("{:+.2f}", 100.0 * (best.accuracy - top.accuracy)) : fmt::format("{:+.4f}", top.error - best.error);
+  }
+  std::string gain_rule() const {
+    return accuracy() ? "overall best minus best top-k level, in points" : fmt::format("best top-k level minus overall best, in {} units", value());
+  }
+  // "budget" and, with a model size, "FLOPs" (C = 6 N D).
+  void budget_head(std::vector<std::string>& row) const {
+    row.push_back("budget");
+    if (model_params) row.push_back("FLOPs");
+  }
+  void budget_cells(std::vector<std::string>& row, double budget) const {
+    row.push_back(format_count(budget));
+    if (model_params) row.push_back(fmt::format("{:.3g}", flops_of(budget, *model_params)));
+  }
+};
+
 bool any_infeasible(const PlanResult& plan) {
   for (const auto& b : plan.budgets) {
     for (const auto& c : b.candidates) {
@@ -192,10 +227,10 @@ bool any_infeasible(const PlanResult& plan) {
 }
 
 // Accuracy of each family's best and the overall best's strategy, per budget.
-std::string search_tables(const PlanResult& plan, const RenderOptions& options, bool md) {
+std::string search_tables(const PlanResult& plan, const RenderOptions& options, bool md, const Shown& shown) {
   const SearchEcho& echo = *plan.search;
   std::string out = fmt::format("\nsearch: {}; constraints: {}\n", fmt::join(echo.families, ", "), echo.constraints);
-  out += caption("accuracy % of each family's best (* overall best; gain = overall best minus best top-k level, in points)", md);
+  out += caption(fmt::format("{} of each family's best (* overall best; gain = {})", shown.cell_caption(), shown.gain_rule()), md);
   TextTable acc;
   std::vector<std::string> head{"budget"};
   for (const auto& f : echo.families) head.push_back(f);
@@ -205,20 +240,29 @@ std::string search_tables(const PlanResult& plan, const RenderOptions& options, 
     std::vector<std::string> r{format_count(b.budget_samples)};
     for (std::size_t f = 0; f < b.families.size(); ++f) {
       const auto& best = b.families[f].best;
-      r.push_back(best ? percent(best->accuracy) + (b.best_family == f ? "*" : "") : "-");
+      r.push_back(best ? shown.cell(*best) + (b.best_family == f ? "*" : "") : "-");
     }
     const Candidate& top = b.best_candidate();
-    r.push_back(top.feasible ? fmt::format("{:+.2f}", 100.0 * (b.overall_best().accuracy - top.accuracy)) : "-");
+    r.push_back(top.feasible ? shown.gain(b.overall_best(), top) : "-");
     acc.row(r);
   }
   out += acc.render(md, options.color);
   out += caption("overall best", md);
   TextTable best;
-  best.row({"budget", "family", "strategy", "label", "error", "acc %", "passes", "unique"});
+  std::vector<std::string> best_head;
+  shown.budget_head(best_head);
+  for (const char* h : {"family", "strategy", "label", shown.value()}) best_head.emplace_back(h);
+  if (shown.accuracy()) best_head.emplace_back("acc %");
+  best_head.insert(best_head.end(), {"passes", "unique"});
+  best.row(best_head);
   for (const auto& b : plan.budgets) {
     const Candidate& c = b.overall_best();
-    best.row({format_count(b.budget_samples), b.overall_family(), c.strategy(), c.label(), fmt::format("{:.6f}", c.error),
-              percent(c.accuracy), fmt::format("{:.4g}", c.passes), format_count(c.unique_samples())});
+    std::vector<std::string> r;
+    shown.budget_cells(r, b.budget_samples);
+    r.insert(r.end(), {b.overall_family(), c.strategy(), c.label(), fmt::format("{:.6f}", c.error)});
+    if (shown.accuracy()) r.push_back(percent(c.accuracy));
+    r.insert(r.end(), {fmt::format("{:.4g}", c.passes), format_count(c.unique_samples())});
+    best.row(r);
   }
   return out + best.render(md, options.color);
 }
@@ -262,18 +306,28 @@ std::string frontier_table(const PlanResult& plan, bool md) {
 // The report for people: aligned text, or Markdown (`md`) for pull requests and CI summaries.
 std::string plan_table(const Config& config, const PlanResult& plan, const RenderOptions& options, bool md) {
   std::string out = header_line(config, md);
+  const Shown shown(config);
   TextTable summary;
-  summary.row({"budget", "best", "label", "error", "acc %", "passes", "unique", "runner-up", "margin", "pareto"});
+  std::vector<std::string> summary_head;
+  shown.budget_head(summary_head);
+  for (const char* h : {"best", "label", shown.value()}) summary_head.emplace_back(h);
+  if (shown.accuracy()) summary_head.emplace_back("acc %");
+  summary_head.insert(summary_head.end(), {"passes", "unique", "runner-up", "margin", "pareto"});
+  summary.row(summary_head);
   for (const auto& b : plan.budgets) {
     const Candidate& best = b.best_candidate();
     std::vector<std::string> pareto;
     for (const auto& c : b.candidates) {
       if (c.pareto) pareto.push_back(c.strategy());
     }
-    summary.row({format_count(b.budget_samples), best.strategy(), best.label(), fmt::format("{:.6f}", best.error),
-                 percent(best.accuracy), fmt::format("{:.4g}", best.passes), format_count(best.unique_samples()),
-                 b.runner_up ? b.candidates[*b.runner_up].strategy() : "-",
-                 b.runner_up ? fmt::format("{:.6f}", b.margin) : "-", fmt::format("{}", fmt::join(pareto, ","))});
+    std::vector<std::string> r;
+    shown.budget_cells(r, b.budget_samples);
+    r.insert(r.end(), {best.strategy(), best.label(), fmt::format("{:.6f}", best.error)});
+    if (shown.accuracy()) r.push_back(percent(best.accuracy));
+    r.insert(r.end(), {fmt::format("{:.4g}", best.passes), format_count(best.unique_samples()),
+                       b.runner_up ? b.candidates[*b.runner_up].strategy() : "-",
+                       b.runner_up ? fmt::format("{:.6f}", b.margin) : "-", fmt::format("{}", fmt::join(pareto, ","))});
+    summary.row(r);
   }
   out += "\n" + summary.render(md, options.color);
 
@@ -287,16 +341,16 @@ std::string plan_table(const Config& config, const PlanResult& plan, const Rende
       std::vector<std::string> r{format_count(b.budget_samples)};
       for (std::size_t i = 0; i < b.candidates.size(); ++i) {
         const auto& c = b.candidates[i];
-        r.push_back(percent(c.accuracy) + (!c.feasible ? "x" : i == b.best ? "*" : c.pareto ? "" : "~"));
+        r.push_back(shown.cell(c) + (!c.feasible ? "x" : i == b.best ? "*" : c.pareto ? "" : "~"));
       }
       levels.row(r);
     }
-    out += caption(fmt::format("accuracy % by level (* best, ~ not Pareto-optimal in unique samples vs error{})",
+    out += caption(fmt::format("{} by level (* best, ~ not Pareto-optimal in unique samples vs {}{})", shown.cell_caption(), shown.value(),
                                any_infeasible(plan) ? ", x breaks a constraint" : ""),
                    md);
     out += levels.render(md, options.color);
   }
-  if (plan.search) out += search_tables(plan, options, md);
+  if (plan.search) out += search_tables(plan, options, md, shown);
   if (plan.crossovers.empty()) {
     out += "\ncrossovers: none in the budget span\n";
   } else {
@@ -317,23 +371,25 @@ std::string plan_table(const Config& config, const PlanResult& plan, const Rende
 }
 
 std::string plan_json(const Config& config, const PlanResult& plan, const PlanExtras& extras) {
+  const bool acc = info(config.model.metric.kind).shows_accuracy;
   std::string out = "{\"schema\":1," + json_config(config) + "," + json_law(config.model.params);
   if (plan.search) out += "," + json_search(config, *plan.search);
   out += ",\"budgets\":[";
   for (std::size_t i = 0; i < plan.budgets.size(); ++i) {
     const BudgetPlan& b = plan.budgets[i];
     if (i) out += ",";
-    out += fmt::format("{{\"budget\":{},\"best\":{},\"runner_up\":{},\"margin\":{},", exact_number(b.budget_samples),
-                       json_family_best(b.overall_family(), b.overall_best()),
+    out += fmt::format("{{\"budget\":{},{}\"best\":{},\"runner_up\":{},\"margin\":{},", exact_number(b.budget_samples),
+                       config.model_params ? fmt::format("\"flops\":{},", exact_number(flops_of(b.budget_samples, *config.model_params))) : "",
+                       json_family_best(b.overall_family(), b.overall_best(), acc),
                        b.runner_up ? json_string(b.candidates[*b.runner_up].strategy()) : "null",
                        b.runner_up ? exact_number(b.margin) : "null");
     if (!b.families.empty()) {
-      out += "\"families\":{" + join(b.families, ",", [](const FamilyBest& f) {
-               return json_string(f.family) + ":" + (f.best ? json_family_best(f.family, *f.best) : std::string("null"));
+      out += "\"families\":{" + join(b.families, ",", [acc](const FamilyBest& f) {
+               return json_string(f.family) + ":" + (f.best ? json_family_best(f.family, *f.best, acc) : std::string("null"));
              }) + "},";
     }
     if (b.mixture_summary) out += "\"mixture_search\":" + json_summary(*b.mixture_summary) + ",";
-    out += "\"candidates\":[" + join(b.candidates, ",", json_candidate) + "]";
+    out += "\"candidates\":[" + join(b.candidates, ",", [acc](const Candidate& c) { return json_candidate(c, acc); }) + "]";
     if (i < extras.budget_json.size() && !extras.budget_json[i].empty()) out += "," + extras.budget_json[i];
     out += "}";
   }
@@ -346,7 +402,7 @@ std::string plan_json(const Config& config, const PlanResult& plan, const PlanEx
   return out + "}\n";
 }
 
-std::string plan_csv(const PlanResult& plan) {
+std::string plan_csv(const PlanResult& plan, bool accuracy) {
   // The hot path of large sweeps: format straight into one buffer, and format the columns that only
   // depend on the strategy (label, pools, fractions, weights, unique samples) once per strategy.
   fmt::memory_buffer out;
@@ -354,7 +410,9 @@ std::string plan_csv(const PlanResult& plan) {
     const auto& b = plan.budgets.front();
     out.reserve(plan.budgets.size() * (b.candidates.size() + b.families.size()) * 192);
   }
-  fmt::format_to(fmt::appender(out), "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best,feasible,row\n");
+  // `error` is the predicted value y (a rate or a loss); the accuracy column only for rates (metric.hpp).
+  fmt::format_to(fmt::appender(out), "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,{}pareto,best,feasible,row\n",
+                 accuracy ? "accuracy," : "");
   auto strategy_columns = [](const StrategyInfo& s) {
     return fmt::format("{},{},{},{},{},{}", csv_field(s.id), csv_field(s.label), csv_field(fmt::format("{}", fmt::join(s.pools, ";"))),
                        join(s.fractions, ";", exact_number), join(s.weights, ";", exact_number), exact_number(s.unique_samples));
@@ -377,9 +435,10 @@ std::string plan_csv(const PlanResult& plan) {
       for (double x : {b.budget_samples, c.passes, c.error, c.accuracy}) {
         if (!std::isfinite(x)) exact_number(x);  // throws: NaN and inf never reach the output
       }
-      fmt::format_to(fmt::appender(out), FMT_COMPILE("{},{},{},{},{},{},{},{},level\n"), b.budget_samples, cached[i], c.passes, c.error,
-                     c.accuracy, c.pareto ? "true" : "false", i == b.best && c.feasible ? "true" : "false",
-                     c.feasible ? "true" : "false");
+      fmt::format_to(fmt::appender(out), FMT_COMPILE("{},{},{},{},"), b.budget_samples, cached[i], c.passes, c.error);
+      if (accuracy) fmt::format_to(fmt::appender(out), FMT_COMPILE("{},"), c.accuracy);
+      fmt::format_to(fmt::appender(out), FMT_COMPILE("{},{},{},level\n"), c.pareto ? "true" : "false",
+                     i == b.best && c.feasible ? "true" : "false", c.feasible ? "true" : "false");
     }
     // One row per searched family: its best (best = the overall best).
     for (std::size_t f = 0; f < b.families.size(); ++f) {
@@ -391,8 +450,9 @@ std::string plan_csv(const PlanResult& plan) {
       for (double x : {c.passes, c.error, c.accuracy}) {
         if (!std::isfinite(x)) exact_number(x);  // throws
       }
-      fmt::format_to(fmt::appender(out), FMT_COMPILE("{},{},{},{},{},,{},true,{}\n"), b.budget_samples, it->second, c.passes, c.error,
-                     c.accuracy, b.best_family == f ? "true" : "false", b.families[f].family);
+      fmt::format_to(fmt::appender(out), FMT_COMPILE("{},{},{},{},"), b.budget_samples, it->second, c.passes, c.error);
+      if (accuracy) fmt::format_to(fmt::appender(out), FMT_COMPILE("{},"), c.accuracy);
+      fmt::format_to(fmt::appender(out), FMT_COMPILE(",{},true,{}\n"), b.best_family == f ? "true" : "false", b.families[f].family);
       if (family_cache.size() > 4096) family_cache.clear();  // threshold and mixture strategies are new at every budget
     }
   }
@@ -410,7 +470,7 @@ std::string render_plan(const Config& config, const PlanResult& plan, Format for
     case Format::table: return plan_table(config, plan, options, false) + extras.table;
     case Format::markdown: return plan_table(config, plan, options, true) + extras.table;
     case Format::json: return plan_json(config, plan, extras);
-    case Format::csv: return plan_csv(plan);
+    case Format::csv: return plan_csv(plan, info(config.model.metric.kind).shows_accuracy);
   }
   throw InternalError("render_plan: unknown format");
 }
@@ -424,11 +484,21 @@ std::string render_predictions(const Config& config, const Mixture& mixture, con
       std::string out = header_line(config, md);
       out += fmt::format("{}strategy: fractions {}, weights {}\n\n", md ? "\n" : "", join(mixture.fractions(), ",", [](double x) { return fmt::format("{:.4g}", x); }),
                          join(mixture.weights(), ",", [](double x) { return fmt::format("{:.4g}", x); }));
+      const Shown shown(config);
       TextTable t;
-      t.row({"budget", "error", "acc %", "passes", "unique"});
+      std::vector<std::string> head;
+      shown.budget_head(head);
+      head.emplace_back(shown.value());
+      if (shown.accuracy()) head.emplace_back("acc %");
+      head.insert(head.end(), {"passes", "unique"});
+      t.row(head);
       for (const auto& p : predictions) {
-        t.row({format_count(p.budget_samples), fmt::format("{:.6f}", p.error), percent(p.accuracy),
-               fmt::format("{:.4g}", p.passes), format_count(p.unique_samples)});
+        std::vector<std::string> r;
+        shown.budget_cells(r, p.budget_samples);
+        r.push_back(fmt::format("{:.6f}", p.error));
+        if (shown.accuracy()) r.push_back(percent(p.accuracy));
+        r.insert(r.end(), {fmt::format("{:.4g}", p.passes), format_count(p.unique_samples)});
+        t.row(r);
       }
       return out + t.render(md, options.color);
     }
@@ -437,17 +507,21 @@ std::string render_predictions(const Config& config, const Mixture& mixture, con
                         fmt::format(",\"fractions\":{},\"weights\":{},\"unique_samples\":{},\"predictions\":[",
                                     json_numbers(mixture.fractions()), json_numbers(mixture.weights()),
                                     exact_number(mixture.unique_samples()));
-      out += join(predictions, ",", [](const Prediction& p) {
-        return fmt::format("{{\"budget\":{},\"error\":{},\"accuracy\":{},\"passes\":{}}}", exact_number(p.budget_samples),
-                           exact_number(p.error), exact_number(p.accuracy), exact_number(p.passes));
+      const bool acc = info(config.model.metric.kind).shows_accuracy;
+      const std::optional<double> params = config.model_params;
+      out += join(predictions, ",", [acc, params](const Prediction& p) {
+        return fmt::format("{{\"budget\":{},{}\"error\":{}{},\"passes\":{}}}", exact_number(p.budget_samples),
+                           params ? fmt::format("\"flops\":{},", exact_number(flops_of(p.budget_samples, *params))) : "",
+                           exact_number(p.error), json_accuracy(acc, p.accuracy), exact_number(p.passes));
       });
       return out + "]}\n";
     }
     case Format::csv: {
-      std::string out = "budget,error,accuracy,passes,unique_samples\n";
+      const bool acc = info(config.model.metric.kind).shows_accuracy;
+      std::string out = acc ? "budget,error,accuracy,passes,unique_samples\n" : "budget,error,passes,unique_samples\n";
       for (const auto& p : predictions) {
-        out += fmt::format("{},{},{},{},{}\n", exact_number(p.budget_samples), exact_number(p.error),
-                           exact_number(p.accuracy), exact_number(p.passes), exact_number(p.unique_samples));
+        out += fmt::format("{},{},{}{},{}\n", exact_number(p.budget_samples), exact_number(p.error),
+                           acc ? exact_number(p.accuracy) + "," : std::string(), exact_number(p.passes), exact_number(p.unique_samples));
       }
       return out;
     }

@@ -192,10 +192,11 @@ PlanResult plan(const Model& model, const std::vector<NamedStrategy>& strategies
   }
   // Budgets where even the best level predicts an error of 1 or more: (a n / N0)^b is still near
   // or above 1 (a n < N0 or not far past it), where the law says nothing useful. One warning.
+  // Error rates only (metric.hpp warns_at_or_above_one): a loss of 2.6 is an ordinary value.
   std::vector<double> hopeless;
   double best_there = INFINITY;
   for (const auto& b : result.budgets) {
-    if (b.best_candidate().error >= 1.0) {
+    if (info(model.metric.kind).warns_at_or_above_one && b.best_candidate().error >= 1.0) {
       hopeless.push_back(b.budget_samples);
       best_there = std::min(best_there, b.best_candidate().error);
     }
