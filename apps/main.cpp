@@ -28,6 +28,7 @@
 #include "qqt/regression.hpp"
 #include "qqt/validation.hpp"
 #include "qqt/search.hpp"
+#include "qqt/text.hpp"
 
 namespace {
 
@@ -129,23 +130,7 @@ std::vector<double> budgets_of(const CommonArgs& args) {
   throw qqt::InputError("no budget given: use --budget LIST (e.g. --budget 640M) or --budgets FROM:TO:N");
 }
 
-std::vector<double> doubles_of(const std::string& text, const char* what) {
-  std::vector<double> out;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = text.find(',', start);
-    const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    char* end = nullptr;
-    const double v = std::strtod(item.c_str(), &end);
-    if (item.empty() || end != item.c_str() + item.size() || !std::isfinite(v)) {
-      throw qqt::InputError(fmt::format("{}: '{}' is not a finite number (item {} of '{}')", what, item, out.size() + 1, text));
-    }
-    out.push_back(v);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
+std::vector<double> doubles_of(const std::string& text, const char* what) { return qqt::parse_number_list(text, what); }
 
 // A per-pool list from the command line: shorter than the pool list means the pools past it get 0.
 std::vector<double> per_pool(std::vector<double> values, const qqt::Model& model, const char* what) {

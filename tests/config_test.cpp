@@ -148,12 +148,6 @@ TEST_CASE("config files: unreadable paths are input errors", "[config][errors]")
   CHECK_THROWS_WITH(load_config_file("/tmp"), "/tmp: is a directory, not a config file");
 }
 
-TEST_CASE("did you mean", "[config]") {
-  CHECK(closest_match("pool", {"pools", "law"}) == "pools");
-  CHECK(closest_match("TAU", {"tau", "b"}) == "tau");
-  CHECK(closest_match("xylophone", {"tau", "b"}).empty());
-}
-
 namespace {
 
 const std::string kFit = R"(fit:

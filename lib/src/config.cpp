@@ -18,8 +18,8 @@
 
 #include "qqt/error.hpp"
 #include "qqt/io.hpp"
-#include "qqt/fit.hpp"
 #include "qqt/quantity.hpp"
+#include "qqt/text.hpp"
 
 namespace qqt {
 namespace detail {
@@ -57,36 +57,6 @@ Config builtin_config(std::string_view name, const ConfigOptions& options) {
   const std::string hint = closest_match(name, names);
   throw InputError(fmt::format("--config {}{}: no such built-in config ({}; `qqt configs` lists them)", kBuiltinPrefix, name,
                                hint.empty() ? fmt::format("built-in: {}", fmt::join(names, ", ")) : fmt::format("did you mean '{}'?", hint)));
-}
-
-std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {
-  auto distance = [](std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-      std::size_t diagonal = row[0];
-      row[0] = i;
-      for (std::size_t j = 1; j <= b.size(); ++j) {
-        const std::size_t up = row[j];
-        const char ca = static_cast<char>(std::tolower(static_cast<unsigned char>(a[i - 1])));
-        const char cb = static_cast<char>(std::tolower(static_cast<unsigned char>(b[j - 1])));
-        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (ca == cb ? 0 : 1)});
-        diagonal = up;
-      }
-    }
-    return row[b.size()];
-  };
-  std::string best;
-  std::size_t best_distance = std::numeric_limits<std::size_t>::max();
-  for (const auto& c : candidates) {
-    const std::size_t dist = distance(word, c);
-    if (dist < best_distance) {
-      best_distance = dist;
-      best = c;
-    }
-  }
-  const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
-  return best_distance <= limit ? best : std::string();
 }
 
 namespace {
@@ -221,14 +191,13 @@ class Reader {
 
   double number(const YAML::Node& node, const std::string& path, Rule rule) const {
     const std::string text = scalar(node, path, "a number");
-    double value = 0.0;
-    const char* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, value, std::chars_format::general);
+    const ParsedNumber number = parse_number(text);
+    const double value = number.value;
     static const std::set<std::string> kNonFinite = {".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf"};
-    if (kNonFinite.count(text) || (ec == std::errc() && ptr == end && !std::isfinite(value)) || ec == std::errc::result_out_of_range) {
+    if (kNonFinite.count(text) || number.status == NumberStatus::not_finite) {
       fail(node, path, fmt::format("must be a finite number, got {}", text));
     }
-    if (text.empty() || ec != std::errc() || ptr != end) fail(node, path, fmt::format("must be a number, got '{}'", text));
+    if (!number.ok()) fail(node, path, fmt::format("must be a number, got '{}'", text));
     switch (rule) {
       case Rule::any: break;
       case Rule::positive:

@@ -3,11 +3,10 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <cstdlib>
 
-#include "qqt/config.hpp"
 #include "qqt/error.hpp"
 #include "qqt/quantity.hpp"
+#include "qqt/text.hpp"
 
 namespace qqt {
 namespace {
@@ -21,10 +20,10 @@ double total_size(const Model& model) {
 
 // A weight bound from --weight-bounds: a finite number in [0, 1].
 double parse_bound(std::string_view text, std::string_view item, const char* which) {
-  const std::string s(trim(text));
-  char* end = nullptr;
-  const double v = std::strtod(s.c_str(), &end);
-  if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(v) || v < 0 || v > 1) {
+  const std::string_view s = trim(text);
+  const ParsedNumber number = parse_number(s);
+  const double v = number.value;
+  if (!number.ok() || v < 0 || v > 1) {
     throw InputError(fmt::format("--weight-bounds: the {} bound '{}' in '{}' must be a number in [0, 1]", which, s, item));
   }
   return v;
@@ -96,10 +95,8 @@ void set_weight_bounds(Constraints& c, const Model& model, std::optional<double>
   std::vector<std::string> names;
   for (const auto& p : model.pools) names.push_back(p.name);
   std::vector<bool> seen(m, false);
-  std::size_t start = 0;
-  while (!trim(per_pool).empty()) {  // one NAME=LO:HI item per round
-    const std::size_t comma = per_pool.find(',', start);
-    const std::string_view item = per_pool.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+  const std::vector<std::string_view> items = trim(per_pool).empty() ? std::vector<std::string_view>{} : split_list(per_pool);
+  for (const std::string_view item : items) {  // NAME=LO:HI
     const std::size_t eq = item.rfind('=');
     const std::size_t colon = eq == std::string_view::npos ? std::string_view::npos : item.find(':', eq);
     if (eq == std::string_view::npos || colon == std::string_view::npos) {
@@ -126,8 +123,6 @@ void set_weight_bounds(Constraints& c, const Model& model, std::optional<double>
       throw InputError(fmt::format("--weight-bounds: in '{}' the lower bound {} exceeds the upper bound {}", item,
                                    c.min_weight[index], c.max_weight[index]));
     }
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
   }
   validate(c, model);
 }

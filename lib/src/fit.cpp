@@ -18,27 +18,11 @@
 #include <map>
 
 #include "qqt/error.hpp"
+#include "qqt/text.hpp"
+#include "nlopt_util.hpp"
 #include "random.hpp"
 
 namespace qqt {
-
-Loss parse_loss(std::string_view text, std::string_view what) {
-  if (text == "squared") return {};
-  if (text.substr(0, 6) == "huber:") {
-    const std::string_view number = text.substr(6);
-    double delta = 0.0;
-    const auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), delta, std::chars_format::general);
-    if (!number.empty() && ec == std::errc() && ptr == number.data() + number.size() && std::isfinite(delta) && delta > 0) {
-      return {Loss::Kind::huber, delta};
-    }
-    throw InputError(fmt::format("{}: DELTA in '{}' must be a finite number > 0 (the residual where huber turns linear, e.g. huber:0.01)", what, text));
-  }
-  throw InputError(fmt::format("{}: '{}' is not a loss; use squared or huber:DELTA", what, text));
-}
-
-std::string to_string(const Loss& loss) {
-  return loss.kind == Loss::Kind::squared ? std::string("squared") : fmt::format("huber:{}", loss.delta);
-}
 
 namespace {
 
@@ -113,10 +97,7 @@ LawKind parse_law(std::string_view text, std::string_view what) {
 
 std::vector<std::pair<std::string, double>> parse_fixed(std::string_view text, std::string_view what) {
   std::vector<std::pair<std::string, double>> out;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = text.find(',', start);
-    const std::string_view item = text.substr(start, comma == std::string_view::npos ? text.npos : comma - start);
+  for (const std::string_view item : split_list(text)) {
     const std::size_t eq = item.find('=');
     const std::string name(item.substr(0, eq));
     if (std::find(kParameterNames.begin(), kParameterNames.end(), name) == kParameterNames.end()) {
@@ -124,24 +105,17 @@ std::vector<std::pair<std::string, double>> parse_fixed(std::string_view text, s
     }
     double value = std::numeric_limits<double>::quiet_NaN();
     if (eq != std::string_view::npos) {
-      const std::string_view number = item.substr(eq + 1);
-      const auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), value, std::chars_format::general);
-      if (number.empty() || ec != std::errc() || ptr != number.data() + number.size() || !std::isfinite(value)) {
-        throw InputError(fmt::format("{}: the value of {} in '{}' is not a finite number", what, name, item));
-      }
+      const ParsedNumber number = parse_number(item.substr(eq + 1));
+      if (!number.ok()) throw InputError(fmt::format("{}: the value of {} in '{}' is not a finite number", what, name, item));
+      value = number.value;
     }
     out.emplace_back(name, value);
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
   }
   return out;
 }
 
 void parse_shared(std::string_view text, std::string_view what, FitOptions& options) {
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = text.find(',', start);
-    const std::string_view item = text.substr(start, comma == std::string_view::npos ? text.npos : comma - start);
+  for (const std::string_view item : split_list(text)) {
     if (item == "b") {
       options.shared_b = true;
     } else if (item == "tau") {
@@ -149,8 +123,6 @@ void parse_shared(std::string_view text, std::string_view what, FitOptions& opti
     } else {
       throw InputError(fmt::format("{}: '{}' cannot be shared; use b, tau or b,tau (a and d are always shared)", what, item));
     }
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
   }
 }
 
@@ -572,17 +544,7 @@ LocalResult nlopt_run(Problem& problem, std::vector<double> x0, double xtol_rel,
   opt.set_xtol_abs(xtol_abs);
   opt.set_maxeval(static_cast<int>(std::min<long>(budget, std::numeric_limits<int>::max())));
   opt.set_min_objective(nlopt_objective, &problem);
-  try {
-    out.result = opt.optimize(out.x, out.f);
-  } catch (const nlopt::roundoff_limited&) {
-    out.result = nlopt::ROUNDOFF_LIMITED;
-  } catch (const nlopt::forced_stop&) {
-    throw InternalError("the fit objective stopped NLopt");
-  } catch (const std::invalid_argument& e) {
-    throw InternalError(fmt::format("NLopt rejected the fit's arguments: {}", e.what()));
-  } catch (const std::runtime_error&) {
-    out.result = nlopt::FAILURE;
-  }
+  out.result = detail::run_nlopt(opt, out.x, [&](const std::vector<double>& x) { return problem.objective(x.data()); }, "the fit").result;
   // NLopt leaves the best point in x; its objective is re-evaluated so f matches x exactly.
   out.f = problem.objective(out.x.data());
   return out;
@@ -702,19 +664,7 @@ LocalResult lm_run(Problem& problem, std::vector<double> x0, double xtol_rel, in
   return out;
 }
 
-const char* describe(nlopt::result r) {
-  switch (r) {
-    case nlopt::SUCCESS: return "converged";
-    case nlopt::STOPVAL_REACHED: return "reached the stop value";
-    case nlopt::FTOL_REACHED: return "objective change below ftol";
-    case nlopt::XTOL_REACHED: return "parameter step below xtol";
-    case nlopt::MAXEVAL_REACHED: return "evaluation budget exhausted";
-    case nlopt::MAXTIME_REACHED: return "time limit reached";
-    case nlopt::ROUNDOFF_LIMITED: return "roundoff-limited (the objective is flat to double precision)";
-    case nlopt::FAILURE: return "NLopt failure";
-    default: return "NLopt error";
-  }
-}
+using detail::describe;
 
 // Halton radical inverse of i in base `base`.
 double radical_inverse(std::uint64_t i, std::uint64_t base) {

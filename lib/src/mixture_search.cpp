@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "fast_law.hpp"
+#include "nlopt_util.hpp"
 #include "qqt/error.hpp"
 
 namespace qqt {
@@ -63,17 +64,6 @@ constexpr double kWeightFloor = 1e-12;
 // Relative difference below which a seed and the optimum count as equal.
 constexpr double kSeedTieRelTol = 1e-12;
 
-const char* result_text(nlopt::result r) {
-  switch (r) {
-    case nlopt::SUCCESS: return "success";
-    case nlopt::STOPVAL_REACHED: return "stopval reached";
-    case nlopt::FTOL_REACHED: return "ftol_abs reached";
-    case nlopt::XTOL_REACHED: return "xtol_rel reached";
-    case nlopt::MAXEVAL_REACHED: return "max_evaluations reached";
-    case nlopt::MAXTIME_REACHED: return "maxtime reached";
-    default: return "failed";
-  }
-}
 
 // x in [0,1]^dim <-> a strategy meeting the constraints at budget n.
 class Decoder {
@@ -260,19 +250,9 @@ LocalResult local_run(nlopt::algorithm algorithm, Objective& objective, std::vec
   opt.set_ftol_abs(o.f_tol_abs);
   opt.set_maxeval(o.max_evaluations);
   opt.set_initial_step(0.05);
-  double value = 0.0;
-  std::string stopped;
-  try {
-    stopped = result_text(opt.optimize(x0, value));
-  } catch (const nlopt::roundoff_limited&) {
-    stopped = "roundoff limited";
-    value = objective(x0.data());
-  } catch (const nlopt::forced_stop&) {
-    throw;
-  } catch (const std::invalid_argument& e) {
-    throw InternalError(fmt::format("NLopt rejected the mixture problem: {}", e.what()));
-  }
-  return {std::move(x0), value, std::move(stopped)};
+  const detail::NloptRun run =
+      detail::run_nlopt(opt, x0, [&](const std::vector<double>& x) { return objective(x.data()); }, "the mixture search");
+  return {std::move(x0), run.value, detail::describe(run.result)};
 }
 
 }  // namespace

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -14,10 +13,10 @@
 #include <optional>
 #include <sstream>
 
-#include "qqt/config.hpp"
 #include "qqt/error.hpp"
 #include "qqt/io.hpp"
 #include "qqt/quantity.hpp"
+#include "qqt/text.hpp"
 
 namespace qqt {
 
@@ -235,15 +234,13 @@ Observations parse_observations(std::string_view text, const std::string& source
                             hint.empty() ? fmt::format("pools: {}", fmt::join(names, ", ")) : fmt::format("did you mean '{}'?", hint)));
   };
   auto number = [&](const Field& f, const char* column, bool metric) {
-    double value = 0.0;
-    const char* begin = f.text.data();
-    const char* end = begin + f.text.size();
-    const auto [ptr, ec] = std::from_chars(begin, end, value, std::chars_format::general);
-    if (f.text.empty()) reader.fail(f.line, f.column, fmt::format("{} is empty; expected a number", column));
-    if (ec == std::errc::invalid_argument || ptr != end) {
+    const ParsedNumber parsed = parse_number(f.text);
+    const double value = parsed.value;
+    if (parsed.status == NumberStatus::empty) reader.fail(f.line, f.column, fmt::format("{} is empty; expected a number", column));
+    if (parsed.status == NumberStatus::not_a_number) {
       reader.fail(f.line, f.column, fmt::format("{} must be a number, got {}", column, shown(f.text)));
     }
-    if (ec == std::errc::result_out_of_range || !std::isfinite(value)) {
+    if (parsed.status == NumberStatus::not_finite) {
       reader.fail(f.line, f.column, fmt::format("{} must be a finite number, got {}", column, shown(f.text)));
     }
     if (value < 0) reader.fail(f.line, f.column, fmt::format("{} must not be negative, got {}", column, shown(f.text)));
@@ -270,10 +267,8 @@ Observations parse_observations(std::string_view text, const std::string& source
     } else if (row.pool.find('+') == std::string::npos) {
       unknown_pool(pool, row.pool, false);
     } else {
-      std::size_t start = 0;
-      while (true) {
-        const std::size_t plus = row.pool.find('+', start);
-        const std::string part(trim(std::string_view(row.pool).substr(start, plus == std::string::npos ? std::string::npos : plus - start)));
+      for (const std::string_view raw : split_list(row.pool, '+')) {
+        const std::string part(trim(raw));
         if (part.empty()) reader.fail(pool.line, pool.column, fmt::format("pool {} has an empty name between '+' signs", shown(row.pool)));
         const auto part_it = by_name.find(part);
         if (part_it == by_name.end()) unknown_pool(pool, part, true);
@@ -281,8 +276,6 @@ Observations parse_observations(std::string_view text, const std::string& source
           reader.fail(pool.line, pool.column, fmt::format("pool {} names '{}' twice", shown(row.pool), part));
         }
         row.pools.push_back(part_it->second);
-        if (plus == std::string::npos) break;
-        start = plus + 1;
       }
       std::sort(row.pools.begin(), row.pools.end());
     }

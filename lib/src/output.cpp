@@ -26,20 +26,6 @@ Format parse_format(std::string_view text, std::string_view what) {
   throw InputError(fmt::format("{}: '{}' is not a format; use table, json, csv or markdown", what, text));
 }
 
-std::vector<Prediction> predict(const Model& model, const Strategy& strategy, const std::vector<double>& budgets_samples) {
-  PlanOptions check;
-  check.budgets_samples = budgets_samples;
-  validate(check);
-  const Mixture mix(model, strategy);
-  std::vector<Prediction> out;
-  out.reserve(budgets_samples.size());
-  for (double n : budgets_samples) {
-    const double y = mix.error(n);
-    out.push_back({n, y, 1.0 - y, mix.passes(n), mix.unique_samples()});
-  }
-  return out;
-}
-
 std::string exact_number(double x) {
   if (!std::isfinite(x)) throw InternalError(fmt::format("a non-finite number ({}) reached the output", x));
   return fmt::format("{}", x);
@@ -130,9 +116,15 @@ std::string json_candidate(const Candidate& c, bool accuracy) {
 }
 
 // A family's best (docs/output.md "Search"): the candidate's fields without the Pareto marks.
-std::string json_family_best(const std::string& family, const Candidate& c, bool accuracy) {
-  return fmt::format("{{\"family\":{},{},\"passes\":{},\"error\":{}{}}}", json_string(family), json_info_fields(*c.info),
+std::string json_family_best(Family family, const Candidate& c, bool accuracy) {
+  return fmt::format("{{\"family\":{},{},\"passes\":{},\"error\":{}{}}}", json_string(to_string(family)), json_info_fields(*c.info),
                      exact_number(c.passes), exact_number(c.error), json_accuracy(accuracy, c.accuracy));
+}
+
+std::vector<std::string> family_names(const std::vector<Family>& families) {
+  std::vector<std::string> out;
+  for (Family f : families) out.push_back(to_string(f));
+  return out;
 }
 
 std::string json_limit(double x) { return std::isfinite(x) ? exact_number(x) : "null"; }
@@ -149,10 +141,10 @@ std::string json_search(const Config& config, const SearchEcho& e) {
   return fmt::format(
       "\"search\":{{\"families\":{},\"constraints\":{{\"max_passes\":{},\"max_unique\":{},\"weight_bounds\":[{}]}},"
       "\"mixture\":{{\"seed\":{},\"only_seen\":{}}}}}",
-      json_strings(e.families), json_limit(e.max_passes), json_limit(e.max_unique), bounds, e.seed, e.only_seen ? "true" : "false");
+      json_strings(family_names(e.families)), json_limit(e.max_passes), json_limit(e.max_unique), bounds, e.seed, e.only_seen ? "true" : "false");
 }
 
-std::string json_summary(const MixtureSummary& m) {
+std::string json_summary(const OptimizerSummary& m) {
   return fmt::format(
       "{{\"algorithm\":{},\"starts\":{},\"evaluations\":{},\"stopped\":{},\"start_error\":{},\"error\":{}}}",
       json_string(m.algorithm), m.starts, m.evaluations, json_string(m.stopped), exact_number(m.start_error), exact_number(m.error));
@@ -160,7 +152,7 @@ std::string json_summary(const MixtureSummary& m) {
 
 std::string json_frontier(const std::vector<FamilyFrontier>& frontier) {
   return "{" + join(frontier, ",", [](const FamilyFrontier& f) {
-           return json_string(f.family) + ":[" + join(f.intervals, ",", [](const FrontierInterval& iv) {
+           return json_string(to_string(f.family)) + ":[" + join(f.intervals, ",", [](const FrontierInterval& iv) {
                     if (!iv.at_from) return fmt::format("{{\"from\":{},\"to\":{},\"strategy\":null}}", exact_number(iv.from), exact_number(iv.to));
                     return fmt::format("{{\"from\":{},\"to\":{},\"strategy\":{},\"label\":{},\"pools\":{},\"fractions\":{},"
                                        "\"weights\":{},\"unique_samples\":{},\"to_fractions\":{},\"to_weights\":{},\"to_unique_samples\":{}}}",
@@ -229,11 +221,11 @@ bool any_infeasible(const PlanResult& plan) {
 // Accuracy of each family's best and the overall best's strategy, per budget.
 std::string search_tables(const PlanResult& plan, const RenderOptions& options, bool md, const Shown& shown) {
   const SearchEcho& echo = *plan.search;
-  std::string out = fmt::format("\nsearch: {}; constraints: {}\n", fmt::join(echo.families, ", "), echo.constraints);
+  std::string out = fmt::format("\nsearch: {}; constraints: {}\n", fmt::join(family_names(echo.families), ", "), echo.constraints);
   out += caption(fmt::format("{} of each family's best (* overall best; gain = {})", shown.cell_caption(), shown.gain_rule()), md);
   TextTable acc;
   std::vector<std::string> head{"budget"};
-  for (const auto& f : echo.families) head.push_back(f);
+  for (Family f : echo.families) head.push_back(to_string(f));
   head.push_back("gain");
   acc.row(head);
   for (const auto& b : plan.budgets) {
@@ -259,7 +251,7 @@ std::string search_tables(const PlanResult& plan, const RenderOptions& options, 
     const Candidate& c = b.overall_best();
     std::vector<std::string> r;
     shown.budget_cells(r, b.budget_samples);
-    r.insert(r.end(), {b.overall_family(), c.strategy(), c.label(), fmt::format("{:.6f}", c.error)});
+    r.insert(r.end(), {to_string(b.overall_family()), c.strategy(), c.label(), fmt::format("{:.6f}", c.error)});
     if (shown.accuracy()) r.push_back(percent(c.accuracy));
     r.insert(r.end(), {fmt::format("{:.4g}", c.passes), format_count(c.unique_samples())});
     best.row(r);
@@ -282,15 +274,15 @@ std::string frontier_table(const PlanResult& plan, bool md) {
   for (const auto& f : plan.frontier) {
     bool first = true;
     for (const auto& iv : f.intervals) {
-      std::vector<std::string> r{first ? "  " + f.family : "", format_count(iv.from, 6) + " .. " + format_count(iv.to, 6)};
+      std::vector<std::string> r{first ? std::string("  ") + to_string(f.family) : "", format_count(iv.from, 6) + " .. " + format_count(iv.to, 6)};
       first = false;
       if (!iv.at_from) {
         r.push_back("-");
         r.push_back("no strategy meets the constraints");
-      } else if (f.family == "mixture") {
+      } else if (f.family == Family::mixture) {
         r.push_back(fmt::format("{}", fmt::join(iv.at_from->pools, ", ")));
         r.push_back("weights " + weights_text(*iv.at_from) + " -> " + weights_text(*iv.at_to));
-      } else if (f.family == "threshold") {
+      } else if (f.family == Family::threshold) {
         r.push_back(iv.strategy);
         r.push_back(iv.at_from->label + " -> " + iv.at_to->label);
       } else {
@@ -385,10 +377,12 @@ std::string plan_json(const Config& config, const PlanResult& plan, const PlanEx
                        b.runner_up ? exact_number(b.margin) : "null");
     if (!b.families.empty()) {
       out += "\"families\":{" + join(b.families, ",", [acc](const FamilyBest& f) {
-               return json_string(f.family) + ":" + (f.best ? json_family_best(f.family, *f.best, acc) : std::string("null"));
+               return json_string(to_string(f.family)) + ":" + (f.best ? json_family_best(f.family, *f.best, acc) : std::string("null"));
              }) + "},";
     }
-    if (b.mixture_summary) out += "\"mixture_search\":" + json_summary(*b.mixture_summary) + ",";
+    for (const FamilyBest& f : b.families) {  // how an optimising family ran: "mixture_search"
+      if (f.summary) out += json_string(fmt::format("{}_search", to_string(f.family))) + ":" + json_summary(*f.summary) + ",";
+    }
     out += "\"candidates\":[" + join(b.candidates, ",", [acc](const Candidate& c) { return json_candidate(c, acc); }) + "]";
     if (i < extras.budget_json.size() && !extras.budget_json[i].empty()) out += "," + extras.budget_json[i];
     out += "}";
@@ -452,7 +446,7 @@ std::string plan_csv(const PlanResult& plan, bool accuracy) {
       }
       fmt::format_to(fmt::appender(out), FMT_COMPILE("{},{},{},{},"), b.budget_samples, it->second, c.passes, c.error);
       if (accuracy) fmt::format_to(fmt::appender(out), FMT_COMPILE("{},"), c.accuracy);
-      fmt::format_to(fmt::appender(out), FMT_COMPILE(",{},true,{}\n"), b.best_family == f ? "true" : "false", b.families[f].family);
+      fmt::format_to(fmt::appender(out), FMT_COMPILE(",{},true,{}\n"), b.best_family == f ? "true" : "false", to_string(b.families[f].family));
       if (family_cache.size() > 4096) family_cache.clear();  // threshold and mixture strategies are new at every budget
     }
   }

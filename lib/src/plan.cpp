@@ -11,28 +11,6 @@
 
 namespace qqt {
 
-std::vector<NamedStrategy> topk_strategies(const Model& model) {
-  const std::size_t m = model.pools.size();
-  std::vector<NamedStrategy> out;
-  out.reserve(m);
-  bool shares = true;
-  double cumulative_share = 0.0;
-  std::string names;
-  for (std::size_t k = 1; k <= m; ++k) {
-    const Pool& pool = model.pools[k - 1];
-    shares = shares && pool.share.has_value();
-    if (pool.share) cumulative_share += *pool.share;
-    names += (k > 1 ? " + " : "") + pool.name;
-    NamedStrategy s;
-    s.id = fmt::format("top-{}", k);
-    s.label = shares ? fmt::format("top {:.4g}%", 100.0 * cumulative_share) : names;
-    s.strategy.fractions.assign(m, 0.0);
-    std::fill(s.strategy.fractions.begin(), s.strategy.fractions.begin() + static_cast<long>(k), 1.0);
-    out.push_back(std::move(s));
-  }
-  return out;
-}
-
 void validate(const PlanOptions& options) {
   if (options.budgets_samples.empty()) throw InputError("no budget given: use --budget LIST or --budgets FROM:TO:N");
   for (double b : options.budgets_samples) {
@@ -48,68 +26,13 @@ void validate(const PlanOptions& options) {
   }
 }
 
-void mark_pareto(std::vector<Candidate>& candidates) {
-  // Sort by (unique, error); a candidate is dominated iff an earlier one in that order has an error
-  // <= its own with a strictly smaller unique count, or an equal unique count and smaller error.
-  std::vector<std::size_t> order(candidates.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    if (candidates[a].unique_samples() != candidates[b].unique_samples()) return candidates[a].unique_samples() < candidates[b].unique_samples();
-    return candidates[a].error < candidates[b].error;
-  });
-  double best_error = std::numeric_limits<double>::infinity();
-  double best_unique = -1.0;
-  for (std::size_t idx : order) {
-    Candidate& c = candidates[idx];
-    if (!c.feasible) {
-      c.pareto = false;
-      continue;
-    }
-    const bool dominated = best_error < c.error || (best_error == c.error && best_unique < c.unique_samples());
-    c.pareto = !dominated;
-    if (c.error < best_error) {
-      best_error = c.error;
-      best_unique = c.unique_samples();
-    }
-  }
-}
-
-std::shared_ptr<const StrategyInfo> strategy_info(const Model& model, const NamedStrategy& strategy, const Mixture& mixture) {
-  auto info = std::make_shared<StrategyInfo>();
-  info->id = strategy.id;
-  info->label = strategy.label;
-  info->fractions = mixture.fractions();
-  info->weights = mixture.weights();
-  for (std::size_t p = 0; p < model.pools.size(); ++p) {
-    if (info->weights[p] > 0) info->pools.push_back(model.pools[p].name);
-  }
-  info->unique_samples = mixture.unique_samples();
-  return info;
-}
-
-Candidate evaluate(std::shared_ptr<const StrategyInfo> info, const Mixture& mixture, double n) {
-  Candidate c;
-  c.info = std::move(info);
-  c.error = mixture.error(n);
-  c.accuracy = 1.0 - c.error;
-  c.passes = mixture.passes(n);
-  return c;
-}
-
 namespace {
 
-// Index of the lowest error; ties go to the earlier strategy.
+// Index of the lowest error at n; ties go to the earlier strategy.
 std::size_t argmin_error(const std::vector<Mixture>& mixtures, double n) {
-  std::size_t best = 0;
-  double best_error = mixtures[0].error(n);
-  for (std::size_t i = 1; i < mixtures.size(); ++i) {
-    const double e = mixtures[i].error(n);
-    if (e < best_error) {
-      best_error = e;
-      best = i;
-    }
-  }
-  return best;
+  std::vector<double> errors(mixtures.size());
+  for (std::size_t i = 0; i < mixtures.size(); ++i) errors[i] = mixtures[i].error(n);
+  return rank(errors).best.value_or(0);
 }
 
 // Crossovers in [lo, hi]: scan a log grid for changes of the best strategy, then bisect each
@@ -118,34 +41,20 @@ std::vector<Crossover> find_crossovers(const std::vector<Mixture>& mixtures, con
                                        double lo, double hi, const PlanOptions& options) {
   std::vector<Crossover> out;
   if (mixtures.size() < 2 || !(hi > lo)) return out;
-  const double decades = std::log10(hi / lo);
-  const int steps = std::max(1, static_cast<int>(std::ceil(decades * options.crossover_grid_per_decade)));
-  const double log_lo = std::log(lo);
-  const double step = (std::log(hi) - log_lo) / steps;
+  const std::vector<double> grid = log_grid(lo, hi, options.crossover_grid_per_decade);
   double left = lo;
   std::size_t left_best = argmin_error(mixtures, lo);
-  for (int s = 1; s <= steps; ++s) {
-    const double right = s == steps ? hi : std::exp(log_lo + step * s);
+  for (std::size_t s = 1; s < grid.size(); ++s) {
+    const double right = grid[s];
     const std::size_t right_best = argmin_error(mixtures, right);
     // Peel off every change inside (left, right]: each bisection finds the first one.
     double a = left;
     std::size_t a_best = left_best;
     while (a_best != right_best) {
-      double b = right;
-      std::size_t b_best = right_best;
-      while (b / a - 1.0 > options.crossover_rel_tol) {
-        const double mid = std::sqrt(a) * std::sqrt(b);
-        if (!(mid > a && mid < b)) break;
-        const std::size_t mid_best = argmin_error(mixtures, mid);
-        if (mid_best == a_best) {
-          a = mid;
-        } else {
-          b = mid;
-          b_best = mid_best;
-        }
-      }
-      out.push_back({std::sqrt(a) * std::sqrt(b), strategies[a_best].id, strategies[b_best].id});
-      a = b;
+      const Bracket br = bisect_log(a, right, options.crossover_rel_tol, [&](double n) { return argmin_error(mixtures, n) == a_best; });
+      const std::size_t b_best = br.hi == right ? right_best : argmin_error(mixtures, br.hi);
+      out.push_back({br.at(), strategies[a_best].id, strategies[b_best].id});
+      a = br.hi;
       a_best = b_best;
     }
     left = right;
@@ -155,6 +64,30 @@ std::vector<Crossover> find_crossovers(const std::vector<Mixture>& mixtures, con
 }
 
 }  // namespace
+
+std::vector<Prediction> predict(const Model& model, const Strategy& strategy, const std::vector<double>& budgets_samples) {
+  PlanOptions check;
+  check.budgets_samples = budgets_samples;
+  validate(check);
+  const Mixture mix(model, strategy);
+  std::vector<Prediction> out;
+  out.reserve(budgets_samples.size());
+  for (double n : budgets_samples) {
+    const double y = mix.error(n);
+    out.push_back({n, y, 1.0 - y, mix.passes(n), mix.unique_samples()});
+  }
+  return out;
+}
+
+void rank_levels(BudgetPlan& b) {
+  std::vector<double> errors(b.candidates.size());
+  for (std::size_t i = 0; i < errors.size(); ++i) errors[i] = b.candidates[i].feasible ? b.candidates[i].error : INFINITY;
+  const Ranking r = rank(errors);
+  b.best = r.best.value_or(0);
+  b.runner_up = r.runner_up;
+  b.margin = r.margin;
+  mark_pareto(b.candidates);
+}
 
 PlanResult plan(const Model& model, const std::vector<NamedStrategy>& strategies, const PlanOptions& options) {
   validate(options);
@@ -179,15 +112,7 @@ PlanResult plan(const Model& model, const std::vector<NamedStrategy>& strategies
       c.accuracy = 1.0 - c.error;
       c.passes = mixtures[i].passes(n);
     }
-    for (std::size_t i = 1; i < bp.candidates.size(); ++i) {
-      if (bp.candidates[i].error < bp.candidates[bp.best].error) bp.best = i;
-    }
-    for (std::size_t i = 0; i < bp.candidates.size(); ++i) {
-      if (i == bp.best) continue;
-      if (!bp.runner_up || bp.candidates[i].error < bp.candidates[*bp.runner_up].error) bp.runner_up = i;
-    }
-    if (bp.runner_up) bp.margin = bp.candidates[*bp.runner_up].error - bp.candidates[bp.best].error;
-    mark_pareto(bp.candidates);
+    rank_levels(bp);
     result.budgets.push_back(std::move(bp));
   }
   // Budgets where even the best level predicts an error of 1 or more: (a n / N0)^b is still near

@@ -161,7 +161,7 @@ PlotSpec curves_plot(const Config& config, const std::vector<NamedStrategy>& str
       s.title = fmt::format("best {}", to_string(extra[f]));
       for (std::size_t j = 0; j < found.budgets.size(); ++j) {
         const auto& family = found.budgets[j].families;
-        const auto it = std::find_if(family.begin(), family.end(), [&](const FamilyBest& fb) { return fb.family == to_string(extra[f]); });
+        const auto it = std::find_if(family.begin(), family.end(), [&](const FamilyBest& fb) { return fb.family == extra[f]; });
         if (it == family.end() || !it->best) continue;
         s.x.push_back(found.budgets[j].budget_samples);
         s.y.push_back(it->best->error);

@@ -10,14 +10,9 @@
 #include <system_error>
 
 #include "qqt/error.hpp"
+#include "qqt/text.hpp"
 
 namespace qqt {
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return s.substr(first, last - first + 1);
-}
 
 namespace {
 
@@ -40,19 +35,14 @@ double parse_count(std::string_view text, std::string_view what) {
     default: break;
   }
   if (scale != 1.0) digits = s.substr(0, s.size() - 1);
-  double value = 0.0;
-  const char* begin = digits.data();
-  const char* end = digits.data() + digits.size();
-  const auto [ptr, ec] = std::from_chars(begin, end, value, std::chars_format::general);
-  if (digits.empty() || ec == std::errc::invalid_argument || ptr != end) {
+  const ParsedNumber number = parse_number(digits);
+  if (number.status == NumberStatus::empty || number.status == NumberStatus::not_a_number) {
     bad_count(what, text,
               "is not a sample count; expected a number with an optional suffix K, M, B (or G) or T, "
               "e.g. 640M, 1.28e7, 12800000");
   }
-  if (ec == std::errc::result_out_of_range || !std::isfinite(value)) {
-    bad_count(what, text, "is not finite");
-  }
-  value *= scale;
+  if (number.status == NumberStatus::not_finite) bad_count(what, text, "is not finite");
+  const double value = number.value * scale;
   if (!(value > 0.0)) bad_count(what, text, "must be greater than 0");
   if (value > kMaxCount) bad_count(what, text, fmt::format("exceeds the largest supported count {:g}", kMaxCount));
   return value;
@@ -60,26 +50,20 @@ double parse_count(std::string_view text, std::string_view what) {
 
 namespace {
 
-// A count list or range whose items are read by `item` (parse_count or parse_budget).
+// A budget list whose items are read by `item` (parse_count or parse_budget).
 template <typename Item>
 std::vector<double> list_of(std::string_view text, std::string_view what, Item item) {
-  std::vector<double> out;
-  std::size_t start = 0;
-  int index = 0;
-  while (true) {
-    const std::size_t comma = text.find(',', start);
-    const std::string_view piece = text.substr(start, comma == std::string_view::npos ? text.npos : comma - start);
-    out.push_back(item(piece, fmt::format("{} item {}", what, index + 1)));
-    if (static_cast<int>(out.size()) > kMaxBudgets) {
-      throw InputError(fmt::format("{}: more than {} budgets", what, kMaxBudgets));
-    }
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-    ++index;
+  const std::vector<std::string_view> items = split_list(text);
+  if (items.size() > static_cast<std::size_t>(kMaxBudgets)) {
+    throw InputError(fmt::format("{}: more than {} budgets", what, kMaxBudgets));
   }
+  std::vector<double> out;
+  out.reserve(items.size());
+  for (const std::string_view piece : items) out.push_back(item(piece, fmt::format("{} item {}", what, out.size() + 1)));
   return out;
 }
 
+// "FROM:TO:N" whose end points are read by `item`.
 template <typename Item>
 std::vector<double> range_of(std::string_view text, std::string_view what, Item item) {
   const auto c1 = text.find(':');
@@ -165,13 +149,12 @@ double parse_budget(std::string_view text, std::string_view what, std::optional<
   if (!(*model_params > 0) || !std::isfinite(*model_params)) {
     throw InternalError(fmt::format("parse_budget: model size must be finite and > 0, got {}", *model_params));
   }
-  double flops = 0.0;
-  const char* end = number->data() + number->size();
-  const auto [ptr, ec] = std::from_chars(number->data(), end, flops, std::chars_format::general);
-  if (number->empty() || ec == std::errc::invalid_argument || ptr != end) {
+  const ParsedNumber parsed = parse_number(*number);
+  if (parsed.status == NumberStatus::empty || parsed.status == NumberStatus::not_a_number) {
     bad_count(what, text, "is not a compute budget; expected a number followed by flops, e.g. 3e21flops");
   }
-  if (ec == std::errc::result_out_of_range || !std::isfinite(flops)) bad_count(what, text, "is not finite");
+  if (parsed.status == NumberStatus::not_finite) bad_count(what, text, "is not finite");
+  const double flops = parsed.value;
   if (!(flops > 0.0)) bad_count(what, text, "must be greater than 0");
   const double samples = flops / (kFlopsPerParameterToken * *model_params);
   if (!(samples > 0.0) || samples > kMaxCount) {

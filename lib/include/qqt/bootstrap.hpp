@@ -13,7 +13,7 @@
 #include "qqt/fit_record.hpp"
 #include "qqt/law.hpp"
 #include "qqt/observations.hpp"
-#include "qqt/plan.hpp"
+#include "qqt/strategy.hpp"
 
 namespace qqt {
 

@@ -58,8 +58,5 @@ inline constexpr std::string_view kBuiltinPrefix = "builtin:";
 /// naming the known ones (with "did you mean") for an unknown name.
 Config builtin_config(std::string_view name, const ConfigOptions& options = {});
 
-/// The closest of `candidates` to `word` if it is a plausible typo (edit distance <= 2, or <= 1/3
-/// of the length), else empty. Used for "did you mean" hints.
-std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
 }  // namespace qqt

@@ -19,18 +19,6 @@
 
 namespace qqt {
 
-/// The loss of one residual r = predicted - observed error.
-struct Loss {
-  enum class Kind { squared, huber };
-  Kind kind = Kind::squared;  ///< squared: r^2. huber: r^2/2 if |r| <= delta, else delta (|r| - delta/2)
-  double delta = 0.0;         ///< huber only: where the loss turns linear, in error units; finite, > 0
-};
-
-/// "squared" or "huber:DELTA" (DELTA a finite number > 0). Throws InputError naming `what`.
-Loss parse_loss(std::string_view text, std::string_view what);
-/// The text parse_loss reads back ("squared", "huber:0.01").
-std::string to_string(const Loss& loss);
-
 /// The box every fitted parameter stays in (natural units). The optimiser works in ln a, d,
 /// ln(-b) and ln tau, so the ranges of a, b and tau are ratios, not lengths.
 struct FitBounds {

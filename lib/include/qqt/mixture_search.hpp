@@ -9,6 +9,7 @@
 
 #include "qqt/constraints.hpp"
 #include "qqt/law.hpp"
+#include "qqt/strategy.hpp"
 
 namespace qqt {
 
@@ -42,15 +43,8 @@ struct MixtureSearchOptions {
 /// Throws InputError naming the field, its value and the rule.
 void validate(const MixtureSearchOptions& options);
 
-/// How the optimiser ran.
-struct MixtureSummary {
-  std::string algorithm;        ///< the NLopt algorithms used
-  std::size_t starts = 0;       ///< starting points screened
-  std::size_t evaluations = 0;  ///< objective evaluations over all runs
-  std::string stopped;          ///< why the run that found the optimum stopped, e.g. "xtol_rel reached"
-  double start_error = 0.0;     ///< best predicted error among the starts (the objective before)
-  double error = 0.0;           ///< predicted error of the optimum (after; exact law, Mixture)
-};
+/// How the optimiser ran (OptimizerSummary, strategy.hpp).
+using MixtureSummary = OptimizerSummary;
 
 /// The best mixture found at one budget.
 struct MixtureOptimum {

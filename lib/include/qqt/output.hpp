@@ -22,18 +22,6 @@ struct RenderOptions {
   bool color = false;  ///< ANSI colour in tables (the app enables it only on a TTY without NO_COLOR)
 };
 
-/// One strategy's predicted error at one budget (`qqt predict`).
-struct Prediction {
-  double budget_samples = 0.0;
-  double error = 0.0;
-  double accuracy = 0.0;        ///< 1 - error
-  double passes = 0.0;          ///< budget / unique samples
-  double unique_samples = 0.0;
-};
-
-/// Evaluates one strategy at each budget (budgets validated as in PlanOptions).
-std::vector<Prediction> predict(const Model& model, const Strategy& strategy, const std::vector<double>& budgets_samples);
-
 /// What other modules add to a rendered plan (e.g. the bootstrap frequencies of a fitted config).
 struct PlanExtras {
   /// One entry per budget (plan order) or empty: JSON members appended to that budget's object,

@@ -9,49 +9,9 @@
 #include <vector>
 
 #include "qqt/law.hpp"
-#include "qqt/mixture_search.hpp"
+#include "qqt/strategy.hpp"
 
 namespace qqt {
-
-/// A strategy with its identity: what the planner compares.
-struct NamedStrategy {
-  std::string id;      ///< stable machine name, e.g. "top-2"
-  std::string label;   ///< for people: "top 20%" (from shares) or the pool names joined by " + "
-  Strategy strategy;
-};
-
-/// The paper's filter levels top-1 ... top-m: pools 1..k whole (f = 1), uniform over kept data.
-std::vector<NamedStrategy> topk_strategies(const Model& model);
-
-/// What a strategy is, whatever the budget: shared by its candidates at every budget.
-struct StrategyInfo {
-  std::string id;                    ///< NamedStrategy::id, e.g. "top-2"
-  std::string label;                 ///< NamedStrategy::label, e.g. "top 20%"
-  std::vector<std::string> pools;    ///< names of the pools used, in pool order
-  std::vector<double> fractions;     ///< kept fraction per pool, pool order (0 = unused)
-  std::vector<double> weights;       ///< sampling weight per pool, pool order (sum 1)
-  double unique_samples = 0.0;       ///< U: unique samples kept
-};
-
-/// One strategy evaluated at one budget.
-struct Candidate {
-  std::shared_ptr<const StrategyInfo> info;  ///< never null in a PlanResult
-  double passes = 0.0;               ///< budget / U: passes over the kept data
-  double error = 0.0;                ///< predicted error y(budget)
-  double accuracy = 0.0;             ///< 1 - error
-  bool pareto = false;               ///< no other candidate keeps <= samples with <= error (one strictly)
-  bool feasible = true;              ///< meets the search constraints at this budget (always true without)
-
-  const std::string& strategy() const { return info->id; }
-  const std::string& label() const { return info->label; }
-  double unique_samples() const { return info->unique_samples; }
-};
-
-/// The best strategy of one search family at one budget (docs/search.md).
-struct FamilyBest {
-  std::string family;              ///< "topk", "subsets", "threshold" or "mixture"
-  std::optional<Candidate> best;   ///< nullopt: no strategy of the family meets the constraints here
-};
 
 /// Everything the planner says about one budget.
 struct BudgetPlan {
@@ -60,21 +20,16 @@ struct BudgetPlan {
   std::size_t best = 0;               ///< index of the lowest error among feasible candidates (ties: the earlier)
   std::optional<std::size_t> runner_up;  ///< second-lowest error among feasible candidates, if there are two
   double margin = 0.0;                ///< runner-up error minus best error (>= 0); 0 without runner-up
-  /// The searched families' bests, in the order topk, subsets, threshold, mixture (search_plan only).
+  /// The searched families' bests, in the order of Family (search_plan only).
   std::vector<FamilyBest> families;
   /// Index into `families` of the overall best (search_plan only).
   std::optional<std::size_t> best_family;
-  /// How the mixture optimiser ran here, when the mixture family was searched and is feasible.
-  std::optional<MixtureSummary> mixture_summary;
 
   const Candidate& best_candidate() const { return candidates[best]; }
   /// The overall best: the best family's strategy after a search, else the best top-k level.
   const Candidate& overall_best() const { return best_family ? *families[*best_family].best : candidates[best]; }
-  /// The family of overall_best(): "topk" without a search.
-  const std::string& overall_family() const {
-    static const std::string topk = "topk";
-    return best_family ? families[*best_family].family : topk;
-  }
+  /// The family of overall_best(): topk without a search.
+  Family overall_family() const { return best_family ? families[*best_family].family : Family::topk; }
 };
 
 /// A budget where the best strategy changes (spec §6).
@@ -113,7 +68,7 @@ struct FrontierInterval {
 
 /// One family's frontier over the budget span.
 struct FamilyFrontier {
-  std::string family;
+  Family family = Family::topk;
   /// Ascending. topk, subsets, threshold: contiguous, covering [min, max] budget, the boundaries bisected
   /// to PlanOptions::crossover_rel_tol. mixture: the requested budgets grouped by the pools the
   /// optimum uses; from and to are the first and last budget of a group (no bisection).
@@ -122,7 +77,7 @@ struct FamilyFrontier {
 
 /// What was searched, echoed in the output (search_plan only).
 struct SearchEcho {
-  std::vector<std::string> families;   ///< in the order topk, subsets, threshold, mixture
+  std::vector<Family> families;        ///< in the order of Family
   std::string constraints;             ///< describe(Constraints), "none" without
   double max_passes = 0.0;             ///< as given (inf: none)
   double max_unique = 0.0;             ///< as given (inf: none)
@@ -145,14 +100,19 @@ struct PlanResult {
 /// Evaluates `strategies` (at least one) at every budget of `options`.
 PlanResult plan(const Model& model, const std::vector<NamedStrategy>& strategies, const PlanOptions& options);
 
-/// Marks `pareto` on each candidate: minimal in (unique_samples, error). Infeasible candidates are
-/// never Pareto-optimal and do not dominate others.
-void mark_pareto(std::vector<Candidate>& candidates);
+/// Best, runner-up and margin (rank()) among the feasible candidates of `b`, and their Pareto marks.
+void rank_levels(BudgetPlan& b);
 
-/// What a strategy is (id, label, pools used, resolved fractions and weights, U), from its Mixture.
-std::shared_ptr<const StrategyInfo> strategy_info(const Model& model, const NamedStrategy& strategy, const Mixture& mixture);
+/// One strategy's predicted error at one budget (`qqt predict`).
+struct Prediction {
+  double budget_samples = 0.0;
+  double error = 0.0;
+  double accuracy = 0.0;        ///< 1 - error
+  double passes = 0.0;          ///< budget / unique samples
+  double unique_samples = 0.0;
+};
 
-/// A candidate for `info` at budget n: passes, error and accuracy from `mixture`.
-Candidate evaluate(std::shared_ptr<const StrategyInfo> info, const Mixture& mixture, double n);
+/// Evaluates one strategy at each budget (budgets validated as in PlanOptions).
+std::vector<Prediction> predict(const Model& model, const Strategy& strategy, const std::vector<double>& budgets_samples);
 
 }  // namespace qqt

@@ -8,9 +8,6 @@
 
 namespace qqt {
 
-/// `s` without leading and trailing blanks (spaces, tabs, CR, LF).
-std::string_view trim(std::string_view s);
-
 /// Parses a positive, finite sample count. Accepts a decimal or scientific number with an optional
 /// case-insensitive suffix K (1e3), M (1e6), B or G (1e9), T (1e12). Surrounding blanks are ignored.
 /// Throws InputError "<what>: '<text>' is not a sample count (…)" on anything else, on values

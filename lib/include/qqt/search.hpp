@@ -20,11 +20,6 @@
 
 namespace qqt {
 
-enum class Family { topk, subsets, threshold, mixture };
-
-/// "topk", "subsets", "threshold", "mixture".
-const char* to_string(Family family);
-
 /// topk, threshold, mixture, plus subsets when the model has at most kMaxSubsetPools pools.
 std::vector<Family> default_families(const Model& model);
 

@@ -8,7 +8,7 @@
 
 #include "qqt/constraints.hpp"
 #include "qqt/law.hpp"
-#include "qqt/plan.hpp"
+#include "qqt/strategy.hpp"
 
 namespace qqt {
 
