@@ -7,6 +7,8 @@
 
 #include "qqt/config.hpp"
 #include "qqt/error.hpp"
+#include "law_vectors.hpp"
+#include "qqt/subsets.hpp"
 #include "test_support.hpp"
 
 using namespace qqt;
@@ -147,4 +149,46 @@ TEST_CASE("a half-life that under- or overflows follows the kernel's one rule in
     CHECK(rel_diff(fast2.error(kept, weights, n), want) <= kKernelRelTol);
     CHECK(rel_diff(Mixture(m, {}).error(n), want) <= kKernelRelTol);
   }
+}
+
+TEST_CASE("every utility-law vector agrees to 1e-12 relative in the search kernel", "[fast_law][vectors]") {
+  // FastUtility for every utility case; SubsetSearch::error where the case is a uniform subset
+  // (fractions 0 or 1, weights uniform over kept data).
+  const auto vectors = qqt::test::law_vectors();
+  REQUIRE(vectors.size() == qqt::test::kLawVectorCount);
+  double worst_fast = 0.0, worst_subset = 0.0;
+  int fast_cases = 0, subset_cases = 0;
+  for (std::size_t c = 0; c < vectors.size(); ++c) {
+    const auto& v = vectors[c];
+    if (v.model.params.law != LawKind::utility) continue;
+    INFO("case " << c << " budget " << v.budget);
+    const std::size_t m = v.model.pools.size();
+    std::vector<double> kept(m), weights(m);
+    double total = 0.0;
+    for (std::size_t i = 0; i < m; ++i) {
+      kept[i] = v.strategy.fractions[i] * v.model.pools[i].size_samples;
+      total += kept[i];
+    }
+    for (std::size_t i = 0; i < m; ++i) weights[i] = v.strategy.weights.empty() ? kept[i] / total : v.strategy.weights[i];
+    const double fast = detail::FastUtility(v.model).error(kept, weights, v.budget);
+    CHECK(rel_diff(fast, v.error) <= qqt::test::kVectorRelTol);
+    worst_fast = std::max(worst_fast, rel_diff(fast, v.error));
+    ++fast_cases;
+    bool whole = v.strategy.weights.empty();
+    PoolMask mask = 0;
+    for (std::size_t i = 0; i < m; ++i) {
+      whole = whole && (v.strategy.fractions[i] == 0.0 || v.strategy.fractions[i] == 1.0);
+      if (v.strategy.fractions[i] == 1.0) mask |= PoolMask{1} << i;
+    }
+    if (whole && mask != 0) {
+      const double subset = SubsetSearch(v.model, Constraints{}).error(mask, v.budget);
+      CHECK(rel_diff(subset, v.error) <= qqt::test::kVectorRelTol);
+      worst_subset = std::max(worst_subset, rel_diff(subset, v.error));
+      ++subset_cases;
+    }
+  }
+  CHECK(fast_cases == 88);
+  CHECK(subset_cases > 0);
+  WARN("FastUtility: max relative error over " << fast_cases << " utility vectors: " << worst_fast);
+  WARN("SubsetSearch::error: max relative error over " << subset_cases << " uniform-subset vectors: " << worst_subset);
 }

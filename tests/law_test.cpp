@@ -11,6 +11,7 @@
 
 #include "qqt/error.hpp"
 #include "repetition_sum.hpp"
+#include "law_vectors.hpp"
 #include "test_support.hpp"
 
 using namespace qqt;
@@ -18,17 +19,10 @@ using qqt::test::rel_diff;
 
 namespace {
 
-LawKind law_of(const std::string& s) {
-  if (s == "utility") return LawKind::utility;
-  if (s == "effective-data") return LawKind::effective_data;
-  if (s == "power") return LawKind::power;
-  FAIL("unknown law " << s);
-  return LawKind::utility;
-}
-
 // Brute-force utility law, straight from spec §2: walk every breakpoint k P_i of every pool in
 // order, integrating beta(m) over ln m, in long double. Terms stop changing once every delta^k has
-// underflowed in double, so the walk ends there (what is left is below 1e-300).
+// underflowed in double, so the walk ends there (what is left is below 1e-300). tau_hat scales with
+// the effective mix size U~ = 1 / sum w_i^2 / u_i; `inside` divides by R(n_d), n_d = min(n, U).
 long double brute_force_utility(const Model& model, const Strategy& s, double n) {
   const auto& pools = model.pools;
   const std::size_t m = pools.size();
@@ -41,38 +35,54 @@ long double brute_force_utility(const Model& model, const Strategy& s, double n)
   long double kept = 0;
   for (std::size_t i = 0; i < m; ++i) kept += u[i];
   for (std::size_t i = 0; i < m; ++i) w[i] = s.weights.empty() ? u[i] / kept : s.weights[i];
-  for (std::size_t i = 0; i < m; ++i) if (w[i] > 0) total_u += u[i];
-  std::vector<long double> period(m), lambda(m), next(m), k(m, 0);
+  long double collisions = 0;
+  for (std::size_t i = 0; i < m; ++i) {
+    if (w[i] > 0) {
+      total_u += u[i];
+      collisions += w[i] * w[i] / u[i];
+    }
+  }
+  const long double effective = 1 / collisions;
+  std::vector<long double> period(m), lambda(m);
   long double first = n;
   for (std::size_t i = 0; i < m; ++i) {
     if (!(w[i] > 0)) continue;
     period[i] = u[i] / w[i];
-    const long double tau_hat = pools[i].tau_passes * std::pow(total_u / pools[i].size_samples, (long double)model.params.tau_scaling);
+    const long double tau_hat = pools[i].tau_passes * std::pow(effective / pools[i].size_samples, (long double)model.params.tau_scaling);
     lambda[i] = std::numbers::ln2_v<long double> / tau_hat;
-    next[i] = period[i];
     first = std::min(first, period[i]);
   }
-  auto beta = [&] {
-    long double b = 0;
-    for (std::size_t i = 0; i < m; ++i) if (w[i] > 0) b += w[i] * pools[i].b * (long double)std::exp(-(double)(lambda[i] * k[i]));
-    return b;
-  };
-  const long double l1 = std::log(model.params.a * first / model.params.normalizer);
-  const long double beta0 = beta();
-  long double rest = 0;
-  long double pos = first;
-  while (pos < n) {
-    for (std::size_t i = 0; i < m; ++i) {
-      if (w[i] > 0 && next[i] <= pos) { k[i] += 1; next[i] = (k[i] + 1) * period[i]; }
+  // ln R(to) - beta0 ln(a first / N0), from the first breakpoint to `to` (>= first).
+  auto walk = [&](long double to) {
+    std::vector<long double> next(period), k(m, 0);
+    auto beta = [&] {
+      long double b = 0;
+      for (std::size_t i = 0; i < m; ++i) if (w[i] > 0) b += w[i] * pools[i].b * (long double)std::exp(-(double)(lambda[i] * k[i]));
+      return b;
+    };
+    long double rest = 0;
+    long double pos = first;
+    while (pos < to) {
+      for (std::size_t i = 0; i < m; ++i) {
+        if (w[i] > 0 && next[i] <= pos) { k[i] += 1; next[i] = (k[i] + 1) * period[i]; }
+      }
+      const long double b = beta();
+      long double nxt = to;
+      for (std::size_t i = 0; i < m; ++i) if (w[i] > 0) nxt = std::min(nxt, next[i]);
+      if (b == 0) break;  // every delta^k underflowed: flat from here
+      rest += b * std::log(nxt / pos);
+      pos = nxt;
     }
-    const long double b = beta();
-    long double nxt = n;
-    for (std::size_t i = 0; i < m; ++i) if (w[i] > 0) nxt = std::min(nxt, next[i]);
-    if (b == 0) break;  // every delta^k underflowed: flat from here
-    rest += b * std::log(nxt / pos);
-    pos = nxt;
+    return rest;
+  };
+  long double beta0 = 0;
+  for (std::size_t i = 0; i < m; ++i) if (w[i] > 0) beta0 += w[i] * pools[i].b;
+  const long double l1 = std::log(model.params.a * first / model.params.normalizer);
+  const long double rest = walk(n);
+  if (model.params.irreducible == Irreducible::inside) {
+    const long double rest_d = walk(std::min<long double>(n, total_u));
+    return std::exp(beta0 * l1 + rest) + model.params.d * std::exp(rest - rest_d);
   }
-  if (model.params.irreducible == Irreducible::inside) return (std::exp(beta0 * l1) + model.params.d) * std::exp(rest);
   return std::exp(beta0 * l1 + rest) + model.params.d;
 }
 
@@ -87,34 +97,17 @@ Model one_pool_model(double size, double b, double tau, double a = 0.025, double
 }  // namespace
 
 TEST_CASE("every law vector agrees to 1e-12 relative", "[law][vectors]") {
-  const YAML::Node root = YAML::LoadFile(qqt::test::shared_path("testdata/law_vectors.json"));
-  const YAML::Node cases = root["cases"];
-  REQUIRE(cases.size() == 120);
+  const auto vectors = qqt::test::law_vectors();
+  REQUIRE(vectors.size() == qqt::test::kLawVectorCount);
   double worst = 0.0;
-  for (std::size_t c = 0; c < cases.size(); ++c) {
-    const YAML::Node& v = cases[c];
-    Model model;
-    model.params.law = law_of(v["law"].as<std::string>());
-    if (v["irreducible"]) {
-      model.params.irreducible = v["irreducible"].as<std::string>() == "inside" ? Irreducible::inside : Irreducible::outside;
-    }
-    model.params.a = v["a"].as<double>();
-    model.params.d = v["d"].as<double>();
-    model.params.normalizer = v["normalizer"].as<double>();
-    model.params.tau_scaling = v["tau_scaling"].as<double>();
-    for (const auto& p : v["pools"]) {
-      model.pools.push_back({p["name"].as<std::string>(), p["size"].as<double>(), p["b"].as<double>(), p["tau"].as<double>(), std::nullopt});
-    }
-    Strategy s;
-    s.fractions = v["fractions"].as<std::vector<double>>();
-    if (!v["weights"].IsNull()) s.weights = v["weights"].as<std::vector<double>>();
-    const double want = v["error"].as<double>();
-    const double got = predict_error(model, s, v["budget"].as<double>());
-    INFO("case " << c << " law " << v["law"].as<std::string>() << " budget " << v["budget"].as<double>());
-    CHECK(rel_diff(got, want) <= qqt::test::kVectorRelTol);
-    worst = std::max(worst, rel_diff(got, want));
+  for (std::size_t c = 0; c < vectors.size(); ++c) {
+    const auto& v = vectors[c];
+    const double got = predict_error(v.model, v.strategy, v.budget);
+    INFO("case " << c << " law " << to_string(v.model.params.law) << " budget " << v.budget);
+    CHECK(rel_diff(got, v.error) <= qqt::test::kVectorRelTol);
+    worst = std::max(worst, rel_diff(got, v.error));
   }
-  WARN("max relative error over the 120 law vectors: " << worst);
+  WARN("Mixture: max relative error over the " << vectors.size() << " law vectors: " << worst);
 }
 
 TEST_CASE("one pool by hand: the default top-10% bucket at 32M", "[law]") {
@@ -277,7 +270,9 @@ TEST_CASE("effective-data law: a tiny pool next to a large one matches the full 
   const double n = 2e9;
   const long double w[2] = {0.3L, 0.7L}, b[2] = {-0.2L, -0.1L};
   const long double period[2] = {1e3L / 0.3L, 1e7L / 0.7L};
-  const long double tau_hat[2] = {2.0L * (1e3L + 1e7L) / 1e3L, 5.0L * (1e3L + 1e7L) / 1e7L};
+  // tau_hat_i = tau_i U~ / S_i with the effective mix size U~ = 1 / sum w_i^2 / u_i (spec §2).
+  const long double mix = 1.0L / (w[0] * w[0] / 1e3L + w[1] * w[1] / 1e7L);
+  const long double tau_hat[2] = {2.0L * mix / 1e3L, 5.0L * mix / 1e7L};
   const long double scale = 0.05L / 1e5L;
   long double k[2] = {0, 0}, next[2] = {period[0], period[1]};
   long double pos = period[0];
@@ -298,18 +293,34 @@ TEST_CASE("effective-data law: a tiny pool next to a large one matches the full 
 }
 
 TEST_CASE("a half-life so short that ln2/tau_hat overflows is no crash (found by fuzzing)", "[law][extreme]") {
-  // tau_hat = tau (U/S)^kappa with U/S = 1e-160 and kappa = 2: 1e-3 * 1e-320, a denormal.
-  Model m = one_pool_model(1e6, -0.1, 1e-3, 0.025, 0.0);
+  // tau_hat = tau (U~/S)^kappa with U~/S = 2e-18 (two samples kept of a 1e18-sample pool) and
+  // kappa = 20: 1e-3 * 1e-351 underflows to 0; ln 2 / tau_hat would be inf (the kernel caps it).
+  Model m = one_pool_model(1e18, -0.1, 1e-3, 0.025, 0.0);
   m.pools.push_back({"q", 1e6, -0.1, 1.0, std::nullopt});
-  m.params.tau_scaling = 2.0;
+  m.params.tau_scaling = 20.0;
   for (const LawKind law : {LawKind::utility, LawKind::effective_data}) {
     m.params.law = law;
-    const Strategy s{{1e-160, 0.0}, {}};
-    // One pool of 1e-154 samples: the first pass ends at once and nothing more is learned, so
-    // the error is the power law at that first breakpoint, (a P / N0)^b, at any budget past it.
-    const double p = 1e6 * 1e-160;
+    const Strategy s{{2e-18, 0.0}, {}};
+    // One pool of 2 samples: the first pass ends at once and nothing more is learned, so the error
+    // is the power law at that first breakpoint, (a P / N0)^b, at any budget past it.
+    const double p = 1e18 * 2e-18;
     const double want = std::pow(0.025 * p / 1e5, -0.1);
     INFO(to_string(law));
     CHECK(rel_diff(predict_error(m, s, 1e9), want) <= 1e-14);
   }
+}
+
+TEST_CASE("a used pool keeps at least one sample; a pool has at least one", "[law][errors]") {
+  // Spec §2: u_i = f_i S_i >= 1 for every pool with w_i > 0 (issue 11: a sliver kept at 0.0128
+  // samples and drawn at weight 1e-5 used to shrink d for the whole mix).
+  Model m = one_pool_model(12.8e6, -0.1, 2.0);
+  m.pools.push_back({"q", 12.8e6, -0.1, 2.0, std::nullopt});
+  CHECK_THROWS_WITH(Mixture(m, {{1.0, 1e-9}, {0.99999, 0.00001}}),
+                    "fractions[1] (q) keeps 0.0128 samples (f S = 1e-09 x 12800000), but a used pool must keep at least "
+                    "one sample (f_i S_i >= 1); use fraction 0 or weight 0 to leave it out");
+  CHECK_THROWS_AS(Mixture(m, {{1.0, 1e-9}, {}}), InputError);  // uniform weights use it too
+  CHECK_NOTHROW(Mixture(m, {{1.0, 1e-9}, {1.0, 0.0}}));         // weight 0: not used
+  CHECK_NOTHROW(Mixture(m, {{1.0, 1.0 / 12.8e6}, {0.5, 0.5}}));  // exactly one sample
+  m.pools[1].size_samples = 0.5;
+  CHECK_THROWS_WITH(validate(m), "pools[1].size must be a finite number of at least 1 sample, got 0.5");
 }

@@ -1,12 +1,12 @@
-// Helpers shared by the tests: where ../shared is, and named tolerances.
+// Helpers shared by the tests: where the test data is, and named tolerances.
 #pragma once
 
 #include <string>
 
 namespace qqt::test {
 
-/// The shared/ folder (spec, vectors, external data), read in place.
-inline std::string shared_path(const std::string& relative) { return std::string(QQT_SHARED_DIR) + "/" + relative; }
+/// A file under the repository's tests/data/ (each source has a README.md saying where it came from).
+inline std::string data_path(const std::string& relative) { return std::string(QQT_TEST_DATA_DIR) + "/" + relative; }
 
 /// Spec §5: agreement with the law vectors, relative.
 inline constexpr double kVectorRelTol = 1e-12;

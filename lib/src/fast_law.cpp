@@ -98,8 +98,8 @@ void pass_sums(double lambda, std::span<const double> passes, std::span<double> 
   }
 }
 
-double decay_rate(const Pool& pool, double unique_total, double tau_scaling) {
-  return decay_rate(pool.tau_passes, unique_total, pool.size_samples, tau_scaling);
+double decay_rate(const Pool& pool, double mix_samples, double tau_scaling) {
+  return decay_rate(pool.tau_passes, mix_samples, pool.size_samples, tau_scaling);
 }
 
 FastUtility::FastUtility(const Model& model) : model_(&model) {
@@ -118,15 +118,23 @@ double FastUtility::error(std::span<const double> kept, std::span<const double> 
       first_break = std::min(first_break, kept[i] / weights[i]);
     }
   }
-  UtilityLogSum log_r(p, first_break, n);
+  const double effective = effective_mix_size(kept, weights);  // U~ (spec §2)
+  // `inside` also needs ln R at n_d = min(n, U); one walk per pool serves both (n_d <= n).
+  const bool inside = p.irreducible == Irreducible::inside;
+  const double nd = irreducible_anchor(n, unique_total);
+  UtilityLogSum at_n(p, first_break, n);
+  UtilityLogSum at_nd(p, first_break, nd);
   for (std::size_t i = 0; i < m; ++i) {
     const double w = weights[i];
     if (!(w > 0)) continue;
     const double period = kept[i] / w;
-    const double lambda = decay_rate(model.pools[i], unique_total, p.tau_scaling);
-    log_r.add(w, model.pools[i].b, period, pass_sum(lambda, n / period));
+    const double lambda = decay_rate(model.pools[i].tau_passes, effective, model.pools[i].size_samples, p.tau_scaling);
+    PrefixWalker walker(lambda);
+    const auto prefix = [&](double k) { return walker.advance_to(k); };
+    if (inside) at_nd.add(w, model.pools[i].b, period, pass_term(lambda, nd / period, prefix));
+    at_n.add(w, model.pools[i].b, period, pass_term(lambda, n / period, prefix));
   }
-  const double y = close_utility(p, log_r.beta0(), log_r.l1(), log_r.rest());
+  const double y = close_utility(p, at_n.beta0(), at_n.l1(), at_n.rest(), inside ? at_nd.rest() : 0.0);
   return std::isfinite(y) ? y : std::numeric_limits<double>::infinity();
 }
 

@@ -58,9 +58,9 @@ double pass_sum(double lambda, double passes);
 /// pass_sum at ascending `passes`, sharing one walk: out[j] = pass_sum(lambda, passes[j]).
 void pass_sums(double lambda, std::span<const double> passes, std::span<double> out);
 
-/// lambda_i = ln 2 / tau_hat_i with tau_hat_i = tau_i (U / S_i)^kappa (spec §2), by the kernel's one
-/// rule (law_kernel.hpp decay_rate, capped).
-double decay_rate(const Pool& pool, double unique_total, double tau_scaling);
+/// lambda_i = ln 2 / tau_hat_i with tau_hat_i = tau_i (mix / S_i)^kappa (spec §2; mix = U~, which is U
+/// for a uniform mix), by the kernel's one rule (law_kernel.hpp decay_rate, capped).
+double decay_rate(const Pool& pool, double mix_samples, double tau_scaling);
 
 /// The utility law for arbitrary strategies, fast. Construction requires law == utility.
 class FastUtility {
@@ -68,8 +68,8 @@ class FastUtility {
   explicit FastUtility(const Model& model);
 
   /// Predicted error y(n) for kept samples kept[i] = f_i S_i and weights w_i (pool order; a pool is
-  /// used iff w_i > 0, and then kept[i] > 0; weights sum to 1). No validation: callers map their
-  /// variables to valid strategies. Returns +inf if the result is not finite.
+  /// used iff w_i > 0, and then kept[i] >= 1; weights sum to 1). No validation: callers map their
+  /// variables to valid strategies (Mixture would reject the rest). Returns +inf if the result is not finite.
   double error(std::span<const double> kept, std::span<const double> weights, double n) const;
 
   const Model& model() const { return *model_; }

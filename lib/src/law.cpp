@@ -1,6 +1,8 @@
-// The QQT law of ../shared/spec/law.md. Symbols follow the spec: S_i pool size, f_i kept fraction,
-// w_i sampling weight, u_i = f_i S_i, U = sum u_i, tau_hat_i = tau_i (U/S_i)^kappa,
-// delta_i = 0.5^(1/tau_hat_i), P_i = u_i / w_i (mix samples per pass over pool i).
+// The QQT law of the project's spec (docs/law.md). Symbols follow the spec: S_i pool size, f_i kept
+// fraction, w_i sampling weight, u_i = f_i S_i (>= 1 for a used pool), U = sum u_i,
+// U~ = 1 / sum w_i^2 / u_i (effective mix size), tau_hat_i = tau_i (U~/S_i)^kappa,
+// delta_i = 0.5^(1/tau_hat_i), P_i = u_i / w_i (mix samples per pass over pool i). The utility law's
+// kernel (decay rate, pass term, tail, closing formula) is law_kernel.hpp, shared with the searches.
 #include "qqt/law.hpp"
 
 #include <fmt/format.h>
@@ -58,8 +60,8 @@ void validate(const Model& model) {
     const std::string where = fmt::format("pools[{}]", i);
     if (pool.name.empty()) bad(fmt::format("{}.name must not be empty", where));
     if (!names.insert(pool.name).second) bad(fmt::format("{}.name '{}' is a duplicate", where, pool.name));
-    if (!finite(pool.size_samples) || !(pool.size_samples > 0)) {
-      bad(fmt::format("{}.size must be a finite number > 0, got {}", where, pool.size_samples));
+    if (!finite(pool.size_samples) || !(pool.size_samples >= 1)) {
+      bad(fmt::format("{}.size must be a finite number of at least 1 sample, got {}", where, pool.size_samples));
     }
     if (!finite(pool.b) || !(pool.b < 0)) bad(fmt::format("{}.b must be negative, got {}", where, pool.b));
     if (!finite(pool.tau_passes) || !(pool.tau_passes > 0)) {
@@ -131,8 +133,18 @@ Mixture::Mixture(const Model& model, const Strategy& strategy) : params_(model.p
 
   unique_samples_ = 0.0;
   for (std::size_t i = 0; i < m; ++i) {
-    if (weights_[i] > 0) unique_samples_ += kept[i];
+    if (!(weights_[i] > 0)) continue;
+    // Spec §2: a used pool keeps at least one sample (else its period u_i / w_i and U~ lose meaning:
+    // a fraction of a sample drawn at a tiny weight would shrink every pool's half-life).
+    if (!(kept[i] >= 1)) {
+      bad(fmt::format("fractions[{}] ({}) keeps {:.6g} samples (f S = {} x {}), but a used pool must keep at least "
+                      "one sample (f_i S_i >= 1); use fraction 0 or weight 0 to leave it out",
+                      i, model.pools[i].name, kept[i], fractions_[i], model.pools[i].size_samples));
+    }
+    unique_samples_ += kept[i];
   }
+  // U~ = 1 / sum_i w_i^2 / u_i: the size tau_hat scales with (spec §2); U for uniform weights.
+  effective_samples_ = detail::effective_mix_size(kept, weights_);
   for (std::size_t i = 0; i < m; ++i) {
     if (!(weights_[i] > 0)) {
       fractions_[i] = 0.0;  // a pool drawn with weight 0 is not used (spec §1)
@@ -140,7 +152,7 @@ Mixture::Mixture(const Model& model, const Strategy& strategy) : params_(model.p
     }
     const Pool& pool = model.pools[i];
     // The kernel's one rule (law_kernel.hpp): tau_hat that over- or underflows gives a capped rate.
-    const double lambda = detail::decay_rate(pool.tau_passes, unique_samples_, pool.size_samples, params_.tau_scaling);
+    const double lambda = detail::decay_rate(pool.tau_passes, effective_samples_, pool.size_samples, params_.tau_scaling);
     terms_.push_back(std::make_unique<Term>(weights_[i], pool.b, kept[i] / weights_[i], lambda));
   }
 }
@@ -162,15 +174,23 @@ double Mixture::error(double n) const {
 // Spec §5: ln R(n) = sum_i w_i b_i G_i(n) with
 //   G_i(n) = ln(a min(P_i, n) / N0) + sum_{k=1..floor(n/P_i)} delta_i^k ln(min(k+1, n/P_i) / k),
 // accumulated and closed by the kernel (law_kernel.hpp); C(K - 1) comes from the pool's table.
+// `inside` also needs ln R at n_d = min(n, U), evaluated the same way.
 double Mixture::utility_error(double n) const {
   double first_break = n;
   for (const auto& t : terms_) first_break = std::min(first_break, t->period);
-  detail::UtilityLogSum log_r(params_, first_break, n);
-  for (const auto& t : terms_) {
-    const double h = detail::pass_term(t->lambda, n / t->period, [&](double k) { return t->sum.prefix(k); });
-    log_r.add(t->weight, t->b, t->period, h);
-  }
-  return detail::close_utility(params_, log_r.beta0(), log_r.l1(), log_r.rest());
+  const auto log_r_at = [&](double budget) {
+    detail::UtilityLogSum log_r(params_, first_break, budget);
+    for (const auto& t : terms_) {
+      log_r.add(t->weight, t->b, t->period,
+                detail::pass_term(t->lambda, budget / t->period, [&](double k) { return t->sum.prefix(k); }));
+    }
+    return log_r;
+  };
+  const detail::UtilityLogSum at_n = log_r_at(n);
+  const double nd = detail::irreducible_anchor(n, unique_samples_);
+  const double rest_nd =
+      params_.irreducible == Irreducible::inside ? (nd < n ? log_r_at(nd).rest() : at_n.rest()) : 0.0;
+  return detail::close_utility(params_, at_n.beta0(), at_n.l1(), at_n.rest(), rest_nd);
 }
 
 // Spec §3: segments between the merged breakpoints k P_i; on each, q_i = w_i delta_i^k_i,

@@ -8,13 +8,15 @@
 // it lives here, once: the decay rate (with its one cap), the partial-pass term, the Euler-Maclaurin
 // tail, the accumulation of ln R pool by pool, and the closing formula (irreducible inside/outside).
 //
-// Symbols (spec §1-§2): S_i pool size, u_i = f_i S_i kept samples, w_i weight, U = sum u_i,
-// tau_hat_i = tau_i (U / S_i)^kappa, lambda_i = ln 2 / tau_hat_i, delta_i = exp(-lambda_i),
-// P_i = u_i / w_i mix samples per pass over pool i, x_i = n / P_i passes over pool i.
+// Symbols (spec §1-§2): S_i pool size, u_i = f_i S_i kept samples (>= 1 for a used pool), w_i weight,
+// U = sum u_i, U~ = 1 / sum_i (w_i^2 / u_i) the effective size of the mix (= U for uniform weights
+// w_i = u_i / U), tau_hat_i = tau_i (U~ / S_i)^kappa, lambda_i = ln 2 / tau_hat_i,
+// delta_i = exp(-lambda_i), P_i = u_i / w_i mix samples per pass over pool i, x_i = n / P_i passes.
 #pragma once
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <numbers>
 
 #include "qqt/law.hpp"
@@ -22,7 +24,32 @@
 namespace qqt::detail {
 
 // ---------------------------------------------------------------------------------------------------
-// Decay rate: lambda_i = ln 2 / tau_hat_i, tau_hat_i = tau_i (U / S_i)^kappa (spec §2; paper App. G).
+// The effective mix size (spec §2): U~ = 1 / sum_i (w_i^2 / u_i) over used pools (w_i > 0, u_i >= 1).
+// Two draws are the same sample with probability sum_i w_i^2 / u_i, so the mix behaves like U~
+// distinct samples (App. G's derivation of tau_hat, with weights). It is the w-weighted harmonic mean
+// of the periods P_i = u_i / w_i, so min_i P_i <= U~ <= U: a pool at a vanishing weight adds nothing
+// to it and a tiny pool drawn often shrinks it. For w_i = u_i / U it equals U.
+
+/// U~ from kept samples and weights (pool order; pools with w_i <= 0 are not used).
+template <class Kept, class Weights>
+double effective_mix_size(const Kept& kept, const Weights& weights) {
+  double collisions = 0.0;  // sum_i w_i^2 / u_i
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    if (weights[i] > 0) collisions += weights[i] * (weights[i] / kept[i]);
+  }
+  return 1.0 / collisions;
+}
+
+/// The smallest kept fraction f of a pool of size_samples >= 1 with f * size_samples >= 1 in double
+/// (1 / S, nudged up when rounding leaves the product below 1): what a search keeps of a pool at least.
+inline double one_sample_fraction(double size_samples) {
+  double f = 1.0 / size_samples;
+  while (f * size_samples < 1.0) f = std::nextafter(f, 2.0);
+  return std::min(f, 1.0);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Decay rate: lambda_i = ln 2 / tau_hat_i, tau_hat_i = tau_i (U~ / S_i)^kappa (spec §2; paper App. G).
 
 /// Largest decay rate used. Any lambda above ~745.2 already makes delta^k = exp(-lambda k) = 0 in
 /// double for every pass k >= 1 (the pool is worthless after its first pass), so capping there
@@ -35,7 +62,7 @@ inline constexpr double kMaxDecayRate = 1e300;
 inline constexpr double kMinDecayRate = 1e-300;
 
 /// lambda = ln 2 / (tau (mix / size)^kappa), clamped to [kMinDecayRate, kMaxDecayRate]. `mix` is the
-/// size of the mix the half-life is scaled to (samples), `size` the pool size S_i it was fitted at.
+/// size of the mix the half-life is scaled to (U~, samples), `size` the pool size S_i it was fitted at.
 /// When tau_hat is not a normal double (it over- or underflowed), lambda is computed in log space
 /// before clamping. This is the one rule for every evaluator (a fuzz finding once reached one copy only).
 inline double decay_rate(double tau_passes, double mix_samples, double size_samples, double tau_scaling) {
@@ -127,10 +154,11 @@ double pass_term(double lambda, double passes, Prefix&& prefix) {
 /// ln R(n) = sum_i w_i b_i G_i(n), accumulated pool by pool and split as beta0 * l1 + rest with
 ///   l1 = ln(a n1' / N0),  n1' = min(min_i P_i, n)  (the first breakpoint),  beta0 = sum_i w_i b_i,
 ///   rest = sum_i w_i b_i (ln(min(P_i, n) / n1') + H(lambda_i, n / P_i)),
-/// so that the first factor (a n1'/N0)^beta0 can sit inside or outside the irreducible term.
+/// so that the closing formula can take ln R(n) - ln R(n_d) = rest(n) - rest(n_d) without cancellation
+/// (for any n_d in [n1', n], since n1' is the same for both).
 class UtilityLogSum {
  public:
-  /// first_break = n1' = min(min_i P_i, n) over the used pools.
+  /// first_break = n1' = min(min_i P_i, n) over the used pools; n the budget this sum is taken at.
   UtilityLogSum(const LawParams& params, double first_break, double n)
       : first_break_(first_break), n_(n), l1_(std::log(params.a * first_break / params.normalizer)) {}
   /// Pool i: weight w_i, exponent b_i, period P_i and its pass term H(lambda_i, n / P_i).
@@ -150,12 +178,20 @@ class UtilityLogSum {
   double rest_ = 0.0;
 };
 
-/// The predicted error from ln R(n) = beta0 * l1 + rest (spec §2):
-///   irreducible outside (paper Eq. 3):   y = exp(beta0 l1 + rest) + d
-///   irreducible inside (reference code): y = (exp(beta0 l1) + d) exp(rest)
-/// May be inf when the result overflows; callers decide how to report that.
-inline double close_utility(const LawParams& p, double beta0, double l1, double rest) {
-  return p.irreducible == Irreducible::inside ? (std::exp(beta0 * l1) + p.d) * std::exp(rest) : std::exp(beta0 * l1 + rest) + p.d;
+/// n_d = min(n, U): where the irreducible error joins the repetition factor under `irreducible:
+/// inside`, the end of the first pass over the mix (U samples drawn; spec §2). U >= U~ >= n1'.
+inline double irreducible_anchor(double n, double unique_samples) { return std::min(n, unique_samples); }
+
+/// The predicted error (spec §2) from ln R(n) = beta0 * l1 + rest_n and, for `inside`, the rest at
+/// n_d (rest_nd; ln R(n) - ln R(n_d) = rest_n - rest_nd):
+///   irreducible outside (paper Eq. 3):   y = R(n) + d
+///   irreducible inside:                  y = R(n) + d R(n) / R(n_d)
+/// For a uniform mix every pool's first pass ends at U = n_d, so rest_nd = 0 and inside is the
+/// reference code's ((a U/N0)^beta0 + d) prod_s (n_{s+1}/n_s)^beta_s. May return inf or NaN when the
+/// result overflows; callers decide how to report that.
+inline double close_utility(const LawParams& p, double beta0, double l1, double rest_n, double rest_nd) {
+  const double r = std::exp(beta0 * l1 + rest_n);
+  return p.irreducible == Irreducible::inside ? r + p.d * std::exp(rest_n - rest_nd) : r + p.d;
 }
 
 }  // namespace qqt::detail

@@ -12,14 +12,17 @@
 //   scaled  u_i = r_i + s (c_i - r_i), the same without t: every pool gives up the same share.
 // Every x in the box maps to a strategy that meets the constraints, so the problem is box-constrained.
 //
+// Every used pool keeps at least one sample (u_i >= 1, spec §2): least and most are at least 1, and
+// with only_seen a weight too small to draw one sample at budget n (n w_i < 1) drops the pool.
+//
 // Why `most`: under the utility law with `irreducible: outside` the error never increases when a used
 // pool keeps more data at fixed weights (a longer period P_i = u_i / w_i means fewer passes, and a
-// larger U slower decay of every pool: beta(m) = sum w_i b_i delta_i^k_i only gets more negative;
-// mixture_search_test checks it). With `inside` that fails through an artefact: d multiplies the
-// repetition factor from the first breakpoint n1' = min P_i on, so a pool with a tiny kept size and
-// a tiny period shrinks the irreducible error towards 0. The family therefore keeps u_i = c_i under
-// every law unless --max-unique binds; then `free` (outside and the other laws) or `scaled` (inside,
-// which keeps the shortest period from collapsing). docs/search.md explains both artefacts.
+// smaller w_i^2 / u_i a larger effective mix size U~ and slower decay of every pool: beta(m) =
+// sum w_i b_i delta_i^k_i only gets more negative; mixture_search_test checks it). With `inside` a
+// larger U also moves n_d = min(n, U), where d joins the repetition factor, so keeping less can pay
+// a little; the brute-force tests bound what `most` misses. The family keeps u_i = c_i unless
+// --max-unique binds; then `free` (outside and the other laws) or `scaled` (inside: every pool gives
+// up the same share). docs/search.md "Artefacts" says what is left of the old law's artefacts.
 #include "qqt/mixture_search.hpp"
 
 #include <fmt/format.h>
@@ -31,6 +34,7 @@
 #include <vector>
 
 #include "fast_law.hpp"
+#include "law_kernel.hpp"
 #include "nlopt_util.hpp"
 #include "qqt/error.hpp"
 
@@ -105,17 +109,19 @@ class Decoder {
   std::size_t dimension() const { return mode_ == Mode::free ? 2 * pools() : pools(); }
 
   // Weights: the point of {sum w = 1, lo <= w <= hi} closest to z, w_i = clamp(z_i - theta, lo_i, hi_i).
-  void project(const double* z, std::vector<double>& w) const {
+  // One projection with pools in `dropped` held at 0.
+  void project_once(const double* z, const std::vector<char>& dropped, std::vector<double>& w) const {
     const std::size_t m = pools();
+    const auto hi = [&](std::size_t i) { return dropped[i] ? 0.0 : hi_[i]; };
     auto total_at = [&](double theta) {
       double s = 0.0;
-      for (std::size_t i = 0; i < m; ++i) s += std::clamp(z[i] - theta, lo_[i], hi_[i]);
+      for (std::size_t i = 0; i < m; ++i) s += std::clamp(z[i] - theta, lo_[i], hi(i));
       return s;
     };
     std::vector<double> breaks;
     breaks.reserve(2 * m);
     for (std::size_t i = 0; i < m; ++i) {
-      breaks.push_back(z[i] - hi_[i]);
+      breaks.push_back(z[i] - hi(i));
       breaks.push_back(z[i] - lo_[i]);
     }
     std::sort(breaks.begin(), breaks.end());
@@ -138,11 +144,42 @@ class Decoder {
       }
     }
     w.resize(m);
+    for (std::size_t i = 0; i < m; ++i) w[i] = std::clamp(z[i] - theta, lo_[i], hi(i));
+  }
+
+  // A weight too small to use (below kWeightFloor, or with only_seen too small to draw the one
+  // sample a used pool must keep at budget n: u_i = f_i S_i >= 1 needs n w_i >= 1, spec §2).
+  bool negligible(std::size_t i, double w) const {
+    return w > 0 && lo_[i] == 0.0 && (w < kWeightFloor || (only_seen_ && n_ * w < 1.0));
+  }
+
+  // Weights: the projection of z onto {sum w = 1, lo <= w <= hi}; negligible weights are then held at
+  // 0 and z projected again, so that the others still meet their bounds exactly. Weights that become
+  // negligible only in the second projection are dropped and the rest renormalised (a change below
+  // 1/n relative; kept within the constraints' slack).
+  void project(const double* z, std::vector<double>& w) const {
+    const std::size_t m = pools();
+    std::vector<char> dropped(m, 0);
+    project_once(z, dropped, w);
+    double room = 0.0;  // sum of the upper bounds left if the negligible weights are dropped
+    bool any = false;
+    for (std::size_t i = 0; i < m; ++i) {
+      if (negligible(i, w[i])) {
+        dropped[i] = 1;
+        any = true;
+      } else {
+        room += hi_[i];
+      }
+    }
+    if (any && room >= 1.0) project_once(z, dropped, w);
     double sum = 0.0;
     for (std::size_t i = 0; i < m; ++i) {
-      w[i] = std::clamp(z[i] - theta, lo_[i], hi_[i]);
-      if (w[i] < kWeightFloor && lo_[i] == 0.0) w[i] = 0.0;
+      if (negligible(i, w[i])) w[i] = 0.0;
       sum += w[i];
+    }
+    if (!(sum > 0)) {  // every weight negligible (a budget below the pool count): the largest alone
+      const std::size_t top = static_cast<std::size_t>(std::max_element(z, z + m) - z);
+      w[top] = sum = 1.0;
     }
     for (double& v : w) v /= sum;
   }
@@ -159,8 +196,9 @@ class Decoder {
     for (std::size_t i = 0; i < m; ++i) {
       if (!(w[i] > 0)) continue;
       const double s = model_.pools[i].size_samples;
-      const double most = only_seen_ ? std::min(s, n_ * w[i]) : s;
-      least[i] = std::min(most, std::max(n_ * w[i] / max_passes_, 1e-9 * most));
+      // At least one sample (spec §2); only a lower weight bound below 1/n can make that exceed n w_i.
+      const double most = only_seen_ ? std::min(s, std::max(n_ * w[i], 1.0)) : s;
+      least[i] = std::min(most, std::max({n_ * w[i] / max_passes_, 1e-9 * most, 1.0}));
       u[i] = mode_ == Mode::free ? least[i] + x[m + i] * (most - least[i]) : most;
       total += u[i];
       total_least += least[i];
@@ -173,7 +211,7 @@ class Decoder {
     }
     for (std::size_t i = 0; i < m; ++i) {
       if (!(w[i] > 0)) continue;
-      f[i] = std::min(1.0, u[i] / model_.pools[i].size_samples);
+      f[i] = std::clamp(u[i] / model_.pools[i].size_samples, detail::one_sample_fraction(model_.pools[i].size_samples), 1.0);
       u[i] = f[i] * model_.pools[i].size_samples;
     }
   }
@@ -188,8 +226,8 @@ class Decoder {
       for (std::size_t i = 0; i < m; ++i) {
         if (!(w[i] > 0)) continue;
         const double s = model_.pools[i].size_samples;
-        const double most = only_seen_ ? std::min(s, n_ * w[i]) : s;
-        const double least = std::min(most, std::max(n_ * w[i] / max_passes_, 1e-9 * most));
+        const double most = only_seen_ ? std::min(s, std::max(n_ * w[i], 1.0)) : s;
+        const double least = std::min(most, std::max({n_ * w[i] / max_passes_, 1e-9 * most, 1.0}));
         x[m + i] = most > least ? std::clamp((f[i] * s - least) / (most - least), 0.0, 1.0) : 1.0;
       }
     }

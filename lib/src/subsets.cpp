@@ -1,9 +1,10 @@
-// Exhaustive subset search. For the utility law a uniformly sampled subset M has w_i = S_i / U and
-// P_i = U for every member, so (spec §5)
+// Exhaustive subset search. For the utility law a uniformly sampled subset M has w_i = S_i / U,
+// P_i = U for every member and U~ = U, so (spec §5)
 //   ln R(n) = beta0 ln(a min(U, n) / N0) + (1/U) sum_{i in M} S_i b_i H(lambda_i(U), n / U),
 //   beta0 = (1/U) sum_{i in M} S_i b_i,   lambda_i(U) = ln 2 / (tau_i (U / S_i)^kappa),
 // where H is detail::pass_sum. H depends on the subset only through U: one walk per (U, pool) serves
-// every budget and every subset with that U. The decay rate, the pass term and the closing formula
+// every budget and every subset with that U. Under `irreducible: inside`, n_d = min(n, U) is inside
+// the first pass of every member, so ln R(n_d) = beta0 ln(a min(U, n) / N0). The decay rate, the pass term and the closing formula
 // are the law kernel's (law_kernel.hpp), shared with Mixture and FastUtility.
 #include "qqt/subsets.hpp"
 
@@ -107,7 +108,7 @@ double SubsetSearch::error(PoolMask mask, double n) const {
     rest += pool.size_samples * pool.b * detail::pass_sum(detail::decay_rate(pool, u, p.tau_scaling), passes);
   }
   const double l1 = std::log(p.a * std::min(u, n) / p.normalizer);
-  return detail::close_utility(p, slope_[mask] / u, l1, rest / u);
+  return detail::close_utility(p, slope_[mask] / u, l1, rest / u, 0.0);  // uniform: ln R(n_d) - beta0 l1 = 0
 }
 
 std::vector<SubsetBest> SubsetSearch::best(std::span<const double> budgets, int threads) const {
@@ -185,7 +186,7 @@ void SubsetSearch::best_utility(std::span<const double> sorted, std::vector<Subs
       }
       const double beta0 = slope_[mask] / u;
       for (std::size_t j = 0; j < feasible_end; ++j) {
-        const double y = detail::close_utility(p, beta0, s.l1[j], s.rest[j] / u);
+        const double y = detail::close_utility(p, beta0, s.l1[j], s.rest[j] / u, 0.0);
         if (std::isfinite(y) && better(y, mask, mine[j])) mine[j] = {mask, y};
       }
     }

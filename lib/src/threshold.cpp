@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "fast_law.hpp"
+#include "law_kernel.hpp"
 #include "qqt/error.hpp"
 
 namespace qqt {
@@ -84,8 +85,9 @@ class LevelCurve {
     std::size_t k = 1;
     while (k < model_.pools.size() && u > cumulative_[k]) ++k;
     const double f = std::clamp((u - cumulative_[k - 1]) / model_.pools[k - 1].size_samples, 0.0, 1.0);
-    if (f == 0.0 && k > 1) return {k - 1, 1.0};
-    return {k, f};
+    // A used pool keeps at least one sample (spec §2): less than one of pool k is none of it.
+    if (k > 1 && f * model_.pools[k - 1].size_samples < 1) return {k - 1, 1.0};
+    return {k, std::max(f, detail::one_sample_fraction(model_.pools[k - 1].size_samples))};
   }
 
   double operator()(double u) {
@@ -132,7 +134,8 @@ std::optional<Interval> feasible_interval(const Model& model, const Constraints&
   const double slack_up = 1 + kIntervalSlack;
   const double slack_down = 1 - kIntervalSlack;
   const double below = curve.cumulative(k - 1);
-  double lo = k == 1 ? min_fraction * model.pools[0].size_samples : below;
+  // Level 1 keeps at least min_fraction of pool 1 and at least one sample (spec §2).
+  double lo = k == 1 ? std::max(min_fraction * model.pools[0].size_samples, 1.0) : below;
   double hi = curve.cumulative(k);
   lo = std::max(lo, n / (c.max_passes * slack_up));
   hi = std::min(hi, c.max_unique * slack_up);
@@ -253,7 +256,8 @@ std::optional<ThresholdOptimum> best_threshold(const Model& model, const Constra
   }
   ThresholdOptimum out;
   std::tie(out.level, out.fraction) = curve.level_of(best_u);
-  out.unique_samples = best_u;
+  // U of the strategy reported (best_u may sit in the sub-sample gap that level_of maps to no data).
+  out.unique_samples = curve.cumulative(out.level - 1) + out.fraction * model.pools[out.level - 1].size_samples;
   out.error = best_y;
   out.evaluations = curve.evaluations();
   out.samples = sampled;

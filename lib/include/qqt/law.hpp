@@ -1,5 +1,5 @@
-// The QQT scaling law (Goyal et al., CVPR 2024, arXiv 2404.07177), exactly as ../shared/spec/law.md
-// specifies it: the utility law (paper Eq. 1-3, Theorem 1, App. G), the effective-data law
+// The QQT scaling law (Goyal et al., CVPR 2024, arXiv 2404.07177), exactly as the project's spec
+// (docs/law.md) specifies it: the utility law (paper Eq. 1-3, Theorem 1, App. G), the effective-data law
 // (App. F.3) and the compute-agnostic power law. docs/law.md explains the math.
 #pragma once
 
@@ -22,7 +22,7 @@ enum class LawKind {
 /// Where the irreducible error d enters the utility law (YAML key `irreducible`).
 enum class Irreducible {
   outside,  ///< y = R(n) + d (paper Eq. 3). Default.
-  inside,   ///< y = ((a n1'/N0)^b0 + d) * prod(...) (the released reference code)
+  inside,   ///< y = R(n) + d R(n) / R(n_d), n_d = min(n, U) (the released reference code for uniform mixes)
 };
 
 const char* to_string(LawKind law);
@@ -31,7 +31,7 @@ const char* to_string(Irreducible irreducible);
 /// One quality bucket of the raw pool, as fitted.
 struct Pool {
   std::string name;            ///< unique, non-empty label
-  double size_samples = 0.0;   ///< S_i: unique samples in the bucket, the size b and tau were fitted at; > 0
+  double size_samples = 0.0;   ///< S_i: unique samples in the bucket, the size b and tau were fitted at; >= 1
   double b = 0.0;              ///< utility exponent; < 0 (more negative = more useful data)
   double tau_passes = 0.0;     ///< tau_i: utility half-life in passes over this pool alone; > 0
   std::optional<double> share; ///< fraction of the raw pool this bucket is, in (0, 1]; labels only
@@ -44,7 +44,7 @@ struct LawParams {
   double a = 0.0;              ///< sample-count scale; > 0
   double d = 0.0;              ///< irreducible error; >= 0
   double normalizer = 1e5;     ///< N0 in samples; > 0 (the reference's fitted a assume 1e5)
-  double tau_scaling = 1.0;    ///< kappa: tau_hat_i = tau_i (U / S_i)^kappa; >= 0 (0 turns it off)
+  double tau_scaling = 1.0;    ///< kappa: tau_hat_i = tau_i (U~ / S_i)^kappa, U~ the effective mix size; >= 0 (0 turns it off)
 };
 
 /// A fitted pool configuration: everything the law needs, plus what the law's y is.
@@ -56,7 +56,7 @@ struct Model {
 
 /// How the n training samples are drawn from the pools (spec §1). Both vectors are in pool order.
 struct Strategy {
-  std::vector<double> fractions;  ///< f_i in [0, 1]: kept fraction of pool i; 0 leaves it out
+  std::vector<double> fractions;  ///< f_i in [0, 1]: kept fraction of pool i; 0 leaves it out; a used pool keeps f_i S_i >= 1
   std::vector<double> weights;    ///< w_i >= 0 summing to 1; empty = uniform over kept data (w_i = u_i / U)
 };
 
@@ -82,6 +82,10 @@ class Mixture {
 
   /// U: unique samples in the mix (sum of f_i S_i over used pools).
   double unique_samples() const { return unique_samples_; }
+
+  /// U~ = 1 / sum_i (w_i^2 / u_i): the effective size of the mix that tau_hat scales with (spec §2);
+  /// equals U (up to rounding) when the weights are uniform over kept data.
+  double effective_samples() const { return effective_samples_; }
 
   /// Passes over the kept data after n samples: n / U.
   double passes(double n_samples) const { return n_samples / unique_samples_; }
@@ -116,6 +120,7 @@ class Mixture {
   std::vector<double> fractions_;
   std::vector<double> weights_;
   double unique_samples_ = 0.0;
+  double effective_samples_ = 0.0;
   std::vector<std::unique_ptr<Term>> terms_;  // one per used pool
 };
 

@@ -33,10 +33,11 @@ struct MixtureSearchOptions {
   double x_tol_rel = 1e-10;
   /// ... or when the predicted error improves by less than this (absolute). Range [0, 1e-3]. Default 1e-14.
   double f_tol_abs = 1e-14;
-  /// Count as kept only samples the budget actually draws: f_i S_i <= n w_i for every used pool.
-  /// Without it, a pool sampled at a vanishing weight still adds its whole size to U and slows the
-  /// decay of every other pool (tau_hat_i grows with U, spec §2): the law's optimum degenerates to
-  /// such weights. See docs/search.md "The unseen-data artefact". Default true (--allow-unseen: false).
+  /// The planning rule: a pool keeps no more than the budget draws from it, f_i S_i <= n w_i for every
+  /// used pool (a plan never tells anyone to keep data they will not train on). Off (--allow-unseen),
+  /// a pool may keep all of itself whatever its weight; under the law with the effective mix size
+  /// (spec §2) such unseen data only enters through w_i^2 / u_i, and on the default config the
+  /// optimum does not change (docs/search.md "Artefacts"). Default true (--allow-unseen: false).
   bool only_seen = true;
 };
 

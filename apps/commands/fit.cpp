@@ -1,0 +1,77 @@
+#include "fit.hpp"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <optional>
+
+#include "qqt/bootstrap.hpp"
+#include "qqt/error.hpp"
+#include "qqt/fit.hpp"
+#include "qqt/fit_report.hpp"
+#include "qqt/observations.hpp"
+
+namespace qqt::cli {
+
+namespace {
+constexpr const char* kExamples = R"(Examples:
+  qqt fit --config pools.yaml --observations runs.csv --output fitted.yaml
+  qqt fit --config pools.yaml --observations runs.csv --output fitted.yaml --bootstrap 200
+                                               fit a, d, b, tau to evaluation results, with 90% intervals
+  qqt fit --config pools.yaml --observations runs.csv --fix a=0.025,d=0.1 --shared tau --loss huber:0.01
+)";
+}  // namespace
+
+void setup_fit(CLI::App& cmd, FitArgs& args) {
+  args.seed = FitOptions{}.seed;
+  cmd.add_option("-c,--config", args.config_path, "Pools to fit: names and sizes; given a, d, b, tau are starting points")->required()->type_name("FILE");
+  cmd.add_option("--observations", args.observations, "CSV of runs: pool,samples_seen,error|accuracy[,weight] ('-' reads stdin)")->required()->type_name("FILE");
+  cmd.add_option("-o,--output", args.output_path, "Write the fitted config (YAML, for plan) to FILE atomically (default: stdout)")->type_name("FILE");
+  cmd.add_option("--law", args.law, "Law to fit: utility, effective-data or power (default: the config's law)")->type_name("LAW");
+  cmd.add_option("--loss", args.loss, "Loss of each residual: squared, or huber:DELTA (robust to outlying runs)")->capture_default_str()->type_name("LOSS");
+  cmd.add_option("--fix", args.fix, "Hold parameters: a=0.025,d=0.1 (a bare name holds the config's value; b/tau set every pool)")->type_name("LIST");
+  cmd.add_option("--shared", args.shared, "One b and/or one tau for all pools: b, tau or b,tau (tau_i = tau (S_i/S_1)^tau_scaling)")->type_name("LIST");
+  cmd.add_option("--seed", args.seed, "Seed of the multistart scan and of the bootstrap resampling")->capture_default_str()->type_name("N");
+  cmd.add_option("--bootstrap", args.bootstrap, "Refit N resamples of the rows: 90% intervals and parameter sets for plan (0: none)")->capture_default_str()->type_name("N");
+  cmd.footer(kExamples);
+}
+
+int run_fit(const FitArgs& args, Context& ctx) {
+  FitOptions options;
+  if (!args.law.empty()) options.law = parse_law(args.law, "--law");
+  options.loss = parse_loss(args.loss, "--loss");
+  if (!args.fix.empty()) options.fixed = parse_fixed(args.fix, "--fix");
+  if (!args.shared.empty()) parse_shared(args.shared, "--shared", options);
+  options.seed = args.seed;
+  validate(options);
+  BootstrapOptions boot;
+  boot.seed = args.seed;
+  if (args.bootstrap != 0) {
+    boot.resamples = args.bootstrap;
+    validate(boot);
+  }
+  check_output(args.output_path);
+  ConfigOptions load_options;
+  load_options.allow_missing_parameters = true;
+  const Config config = load_config_file(args.config_path, load_options);
+  const Observations observations = load_observations_file(args.observations, config.model);
+  const FitResult result = fit(config.model, observations, options);
+  std::optional<BootstrapRecord> record;
+  if (args.bootstrap > 0) {
+    ProgressBar bar("bootstrap", ctx);
+    boot.progress = [&bar](int done, int total) { bar.update(done, total); };
+    record = bootstrap(result, observations, options, boot);
+  }
+  const FitRecord fit_record = make_fit_record(result, observations, options, record);
+  const std::string yaml = render_fitted_config(config, result, fit_record);
+  if (to_stdout(args.output_path)) {
+    ctx.write_out(yaml);
+  } else {
+    write_file_atomically(args.output_path, yaml);
+  }
+  if (!ctx.globals().quiet) ctx.write_err(render_fit_summary(result, fit_record));
+  if (!to_stdout(args.output_path)) spdlog::info("wrote {}", args.output_path);
+  return kExitOk;
+}
+
+}  // namespace qqt::cli

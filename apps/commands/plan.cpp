@@ -1,0 +1,99 @@
+#include "plan.hpp"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "qqt/bootstrap.hpp"
+#include "qqt/error.hpp"
+#include "qqt/quantity.hpp"
+#include "qqt/regression.hpp"
+#include "qqt/search.hpp"
+
+namespace qqt::cli {
+
+namespace {
+constexpr const char* kExamples = R"(Examples:
+  qqt plan --budget 640M                       best top-k level and best strategy of each search family at 640M
+  qqt plan --budget 32M,64M,128M,640M          several budgets, with the crossovers between them
+  qqt plan --budgets 1M:100B:50 --format csv   50 log-spaced budgets as CSV
+  qqt plan --config pools.yaml --budget 1B --format json --output plan.json
+  qqt plan --budget 640M --expect plan.json    exit 3 if the plan changed (CI regression check)
+  qqt plan --budget 640M --search topk,threshold
+                                               only the top-k levels and continuous levels
+  qqt plan --budgets 10M:10B:20 --max-passes 20 --weight-bounds "top 30-40%=:0.05"
+                                               best strategies under constraints, with frontiers
+)";
+}  // namespace
+
+void setup_plan(CLI::App& cmd, PlanArgs& args) {
+  args.tolerance = RegressionOptions{}.tolerance_rel;
+  args.max_passes = kNoLimit;
+  args.seed = MixtureSearchOptions{}.seed;
+  args.threads = default_threads();
+  add_common(cmd, args.common, "N log-spaced budgets from FROM to TO, e.g. 1M:100B:50; also each family's frontier");
+  cmd.add_option("--expect", args.expect_path, "Baseline JSON from an earlier 'plan --format json': exit 3 if the overall best strategy or its error changed")->type_name("FILE");
+  cmd.add_option("--tolerance", args.tolerance, "Relative change of a best error that --expect accepts")->capture_default_str()->type_name("REL");
+  cmd.add_option("--search", args.search_text,
+                 "Search families, comma separated: topk (pools 1..k), subsets (any set of pools, exhaustive, <= 20 pools), "
+                 "threshold (pools 1..k-1 and part of pool k), mixture (free weights and fractions, NLopt), or all. "
+                 "Default: topk,threshold,mixture, plus subsets with <= 20 pools")->type_name("LIST");
+  cmd.add_option("--max-passes", args.max_passes, "Repeat no used pool more than R times: n w_i / (f_i S_i) <= R (R >= 1)")->type_name("R");
+  cmd.add_option("--max-unique", args.max_unique_text, "Keep at most N unique samples (e.g. 50M)")->type_name("N");
+  cmd.add_option("--min-weight", args.min_weight, "Lower bound of every pool's sampling weight (every pool used)")->type_name("W");
+  cmd.add_option("--max-weight", args.max_weight, "Upper bound of every pool's sampling weight")->type_name("W");
+  cmd.add_option("--weight-bounds", args.weight_bounds_text,
+                 "Per-pool weight bounds NAME=LO:HI, comma separated; LO or HI may be empty (overrides --min/--max-weight)")
+      ->type_name("LIST");
+  cmd.add_flag("--allow-unseen", args.allow_unseen,
+               "Let the mixture keep more of a pool than the budget draws from it (the law then rewards unseen data; "
+               "see docs/search.md)");
+  cmd.add_option("--seed", args.seed, "Seed of the mixture search's random starts (same seed, same result)")->capture_default_str()->type_name("N");
+  cmd.add_option("--threads", args.threads, "Worker threads (output does not depend on it); default: hardware threads, at most 2")
+      ->capture_default_str()->type_name("N");
+  cmd.footer(kExamples);
+}
+
+int run_plan(const PlanArgs& args, Context& ctx) {
+  const auto format = parse_format(args.common.format, "--format");
+  check_output(args.common.output_path);
+  PlanOptions options;
+  options.budgets_samples = budgets_of(args.common);
+  RegressionOptions regression;
+  regression.tolerance_rel = args.tolerance;
+  validate(regression);
+  const Config config = load_config(args.common.config_path);
+  const auto strategies = topk_strategies(config.model);
+  SearchOptions search;
+  if (!args.search_text.empty()) search.families = parse_families(args.search_text, config.model);
+  search.constraints.max_passes = args.max_passes;
+  if (!args.max_unique_text.empty()) search.constraints.max_unique = parse_count(args.max_unique_text, "--max-unique");
+  set_weight_bounds(search.constraints, config.model, args.min_weight, args.max_weight, args.weight_bounds_text);
+  search.mixture.seed = args.seed;
+  search.mixture.only_seen = !args.allow_unseen;
+  search.frontier = !args.common.budget_range.empty();
+  search.threads = args.threads;
+  ProgressBar bar("search", ctx);
+  search.progress = [&bar](std::size_t done, std::size_t total) {
+    bar.update(static_cast<long long>(done), static_cast<long long>(total));
+  };
+  const auto result = search_plan(config.model, options, search);
+  bar.finish();
+  spdlog::info("{} budgets x {} levels, {} crossovers", result.budgets.size(), config.model.pools.size(), result.crossovers.size());
+  for (const auto& w : result.warnings) spdlog::warn("{}", w);
+  PlanExtras extras;
+  if (config.fit && config.fit->bootstrap) {
+    const auto frequencies = best_frequency(config.model, *config.fit->bootstrap, strategies, options.budgets_samples);
+    for (const auto& f : frequencies) extras.budget_json.push_back(best_frequency_json(f));
+    extras.table = render_best_frequency_table(frequencies, format == Format::markdown);
+  }
+  emit(ctx, args.common.output_path, render_plan(config, result, format, render_options(ctx, args.common.output_path), extras));
+  if (!args.expect_path.empty()) {
+    const auto report = compare_with_baseline(result, args.expect_path, regression);
+    for (const auto& line : report.findings) ctx.write_err("qqt: regression: " + line + "\n");
+    if (!report.ok()) return kExitRegression;
+    spdlog::info("no regression against {} ({} budgets compared)", args.expect_path, report.budgets_compared);
+  }
+  return kExitOk;
+}
+
+}  // namespace qqt::cli

@@ -1,0 +1,40 @@
+#include "predict.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include "qqt/error.hpp"
+#include "qqt/law.hpp"
+
+namespace qqt::cli {
+
+namespace {
+constexpr const char* kExamples = R"(Examples:
+  qqt predict --budget 640M                    all pools, weighted by size, at 640M
+  qqt predict --fractions 1,1,0.5 --weights 0.5,0.3,0.2 --budget 128M
+                                               pools 1-2 whole, half of pool 3, the rest left out
+  qqt predict --fractions 1,0,0,0 --budgets 10M:1B:5 --format csv
+)";
+}  // namespace
+
+void setup_predict(CLI::App& cmd, PredictArgs& args) {
+  add_common(cmd, args.common, "N log-spaced budgets from FROM to TO, e.g. 1M:100B:50");
+  cmd.add_option("--fractions", args.fractions_text, "Kept fraction of each pool in [0,1], pool order; pools past the list are left out (default: all 1)")->type_name("LIST");
+  cmd.add_option("--weights", args.weights_text, "Sampling weight of each pool, pool order, summing to 1; pools past the list get 0 (default: uniform over kept data)")->type_name("LIST");
+  cmd.footer(kExamples);
+}
+
+int run_predict(const PredictArgs& args, Context& ctx) {
+  const auto format = parse_format(args.common.format, "--format");
+  check_output(args.common.output_path);
+  const auto budgets = budgets_of(args.common);
+  const Config config = load_config(args.common.config_path);
+  Strategy strategy;
+  if (!args.fractions_text.empty()) strategy.fractions = per_pool(doubles_of(args.fractions_text, "--fractions"), config.model, "--fractions");
+  if (!args.weights_text.empty()) strategy.weights = per_pool(doubles_of(args.weights_text, "--weights"), config.model, "--weights");
+  const Mixture mixture(config.model, strategy);
+  const auto predictions = predict(config.model, strategy, budgets);
+  emit(ctx, args.common.output_path, render_predictions(config, mixture, predictions, format, render_options(ctx, args.common.output_path)));
+  return kExitOk;
+}
+
+}  // namespace qqt::cli

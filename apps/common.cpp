@@ -1,0 +1,72 @@
+#include "common.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+#include <cstdlib>
+
+#include "qqt/error.hpp"
+#include "qqt/quantity.hpp"
+#include "qqt/text.hpp"
+
+namespace qqt::cli {
+
+void add_common(CLI::App& cmd, CommonArgs& args, const std::string& budgets_help) {
+  cmd.add_option("-c,--config", args.config_path, "Pool configuration YAML ('-' reads stdin); default: the built-in T-MARS config")->type_name("FILE");
+  cmd.add_option("-b,--budget", args.budget_list, "Budgets in samples seen, comma separated: 32M,640M,1.28e9 (suffixes K M B/G T)")->type_name("LIST");
+  cmd.add_option("--budgets", args.budget_range, budgets_help)->type_name("FROM:TO:N");
+  cmd.add_option("-f,--format", args.format, "Output format: table, json, csv or markdown")->capture_default_str()->type_name("FORMAT");
+  cmd.add_option("-o,--output", args.output_path, "Write the output to FILE atomically (default: stdout)")->type_name("FILE");
+}
+
+Config load_config(const std::string& path) {
+  if (path.empty()) {
+    spdlog::info("using the built-in config {}", default_config_name());
+    return default_config();
+  }
+  return load_config_file(path);
+}
+
+std::vector<double> budgets_of(const CommonArgs& args) {
+  if (!args.budget_list.empty() && !args.budget_range.empty()) {
+    throw InputError("give either --budget or --budgets, not both");
+  }
+  if (!args.budget_range.empty()) return parse_count_range(args.budget_range, "--budgets");
+  if (!args.budget_list.empty()) return parse_count_list(args.budget_list, "--budget");
+  throw InputError("no budget given: use --budget LIST (e.g. --budget 640M) or --budgets FROM:TO:N");
+}
+
+std::vector<double> doubles_of(const std::string& text, const char* what) { return parse_number_list(text, what); }
+
+std::vector<double> per_pool(std::vector<double> values, const Model& model, const char* what) {
+  if (values.size() > model.pools.size()) {
+    throw InputError(fmt::format("{}: {} values given but the config has {} pools", what, values.size(), model.pools.size()));
+  }
+  values.resize(model.pools.size(), 0.0);
+  return values;
+}
+
+bool to_stdout(const std::string& output_path) { return output_path.empty() || output_path == "-"; }
+
+void check_output(const std::string& output_path) {
+  if (!to_stdout(output_path)) check_writable(output_path);
+}
+
+void emit(const Context& ctx, const std::string& output_path, const std::string& text) {
+  if (to_stdout(output_path)) {
+    ctx.write_out(text);
+  } else {
+    write_file_atomically(output_path, text);
+    spdlog::info("wrote {}", output_path);
+  }
+}
+
+RenderOptions render_options(const Context& ctx, const std::string& output_path) {
+  RenderOptions r;
+  r.color = to_stdout(output_path) && ctx.color_out();
+  return r;
+}
+
+}  // namespace qqt::cli
