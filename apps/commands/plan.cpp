@@ -56,12 +56,12 @@ void setup_plan(CLI::App& cmd, PlanArgs& args) {
 int run_plan(const PlanArgs& args, Context& ctx) {
   const auto format = parse_format(args.common.format, "--format");
   check_output(args.common.output_path);
-  PlanOptions options;
-  options.budgets_samples = budgets_of(args.common);
   RegressionOptions regression;
   regression.tolerance_rel = args.tolerance;
   validate(regression);
-  const Config config = load_config(args.common.config_path);
+  const Config config = load_config(args.common);
+  PlanOptions options;
+  options.budgets_samples = budgets_of(args.common, config);
   const auto strategies = topk_strategies(config.model);
   SearchOptions search;
   if (!args.search_text.empty()) search.families = parse_families(args.search_text, config.model);

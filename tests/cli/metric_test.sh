@@ -109,5 +109,38 @@ run 2 fit --config "$tmp/start.yaml" --observations <(printf 'pool,samples_seen,
 one_line_error ":2:8: loss must be positive (a loss; lower is better), got '0'"
 if [[ ! -e "$tmp/x.yaml" ]]; then ok; else bad "a failed fit wrote its output"; fi
 
+# --- budgets in FLOPs: C = 6 N D. N = 1B: 2.4e19 FLOPs = 4B tokens, loss 2.5; --model-params 2B
+# (wins over the config): 2B tokens, loss (2)^-0.5 + 2 = 2.707107.
+run 0 predict --config "$tmp/loss-n.yaml" --budget 2.4e19flops
+has "$tmp/out" "FLOPs"
+has "$tmp/out" "2.4e+19"
+has "$tmp/out" "2.500000"
+run 0 predict --config "$tmp/loss-n.yaml" --budget 2.4e19flops --model-params 2B
+has "$tmp/out" "2.707107"
+run 0 predict --config "$tmp/loss.yaml" --budget 2.4e19flops,4B --model-params 1B --format json
+has "$tmp/out" '"flops":'
+has "$tmp/out" '"model_params":1000000000'
+has "$tmp/out" '{"budget":4000000000,"flops":24000000000000000000,"error":2.5,"passes":4}'
+run 0 plan --config "$tmp/loss-n.yaml" --budgets 6e18flops:2.4e19flops:3 --search topk
+has "$tmp/out" "FLOPs"
+has "$tmp/out" "2B "
+run 2 predict --config "$tmp/loss.yaml" --budget 3e21flops
+one_line_error "--budget item 1: '3e21flops' is a compute budget; give the model size (model_params in the config or --model-params, e.g. 1.1B)"
+run 2 predict --config "$tmp/loss.yaml" --budget 1B --model-params big
+one_line_error "--model-params: 'big' is not a sample count"
+
+# --- built-in configs by name
+run 0 configs
+has "$tmp/out" "datacomp-medium-tmars-imagenet  [default]"
+has "$tmp/out" "c4-2.8b"
+run 0 configs --show c4-2.8b
+has "$tmp/out" "metric: {name: C4 validation loss, kind: loss}"
+run 0 plan --config builtin:c4-2.8b --budget 1e21flops --search topk
+has "$tmp/out" "config: built-in:c4-2.8b.yaml"
+has "$tmp/out" "budget  FLOPs  best"
+lacks "$tmp/out" "acc"
+run 2 plan --config builtin:c4-2.8 --budget 55B
+one_line_error "--config builtin:c4-2.8: no such built-in config (did you mean 'c4-2.8b'?"
+
 printf 'metric cli: %d passed, %d failed\n' "$passed" "$failed"
 [[ $failed -eq 0 ]]
