@@ -333,8 +333,16 @@ TEST_CASE("axes: the view is clipped to the law's range; accuracy on request; th
   CHECK(acc.series.back().y[2] == std::max({acc.series[0].y[2], acc.series[1].y[2], acc.series[2].y[2], acc.series[3].y[2]}));
   CHECK(y_axis(c.model, YMeasure::error).label == "ImageNet zero-shot error");
   Model other = c.model;
-  other.metric = "top-1 loss rate";
+  other.metric.name = "top-1 loss rate";
   CHECK(y_axis(other, YMeasure::accuracy).label == "accuracy (1 - top-1 loss rate)");
+  CHECK(y_axis(other, YMeasure::error).max == 1.0);
+  // A loss (metric.hpp): no accuracy, no upper bound on the axis.
+  Model loss = c.model;
+  loss.metric = {"C4 validation loss", MetricKind::loss};
+  CHECK(std::isnan(y_axis(loss, YMeasure::error).max));
+  CHECK(y_axis(loss, YMeasure::error).label == "C4 validation loss");
+  CHECK_THROWS_WITH(y_axis(loss, YMeasure::accuracy),
+                    "--y accuracy: the metric 'C4 validation loss' is a loss; accuracy (1 - y) is shown for error rates only");
   CHECK(parse_y_measure("accuracy", "--y") == YMeasure::accuracy);
   CHECK_THROWS_WITH(parse_y_measure("acc", "--y"), "--y: 'acc' is not a y measure; use error or accuracy");
 }

@@ -58,15 +58,15 @@ void setup_plan(CLI::App& cmd, PlanArgs& args) {
 int run_plan(const PlanArgs& args, Context& ctx) {
   const auto format = parse_format(args.common.format, "--format");
   check_output(args.common.output_path);
-  PlanOptions options;
-  options.budgets_samples = budgets_of(args.common);
   RegressionOptions regression;
   regression.tolerance_rel = args.tolerance;
   validate(regression);
   // The baseline first: a missing or bad --expect file fails before the work, not after it.
   std::optional<Baseline> baseline;
   if (!args.expect_path.empty()) baseline = load_baseline(args.expect_path);
-  const Config config = load_config(args.common.config_path);
+  const Config config = load_config(args.common);
+  PlanOptions options;
+  options.budgets_samples = budgets_of(args.common, config);  // FLOPs budgets need the config's model_params
   SearchOptions search;
   if (!args.search_text.empty()) search.families = parse_families(args.search_text, config.model);
   search.constraints.max_passes = args.max_passes;
@@ -93,10 +93,10 @@ int run_plan(const PlanArgs& args, Context& ctx) {
         ctx.write_out(text);
       }
     };
-    put(plan_csv_header());
+    put(plan_csv_header(config));
     search_plan_pieces(config.model, options, search, [&](const PlanResult& piece) {
       for (const auto& w : piece.warnings) spdlog::warn("{}", qqt::printable(w));
-      put(plan_csv_rows(piece));
+      put(plan_csv_rows(config, piece));
     });
     bar.finish();
     if (file) {

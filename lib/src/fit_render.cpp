@@ -142,7 +142,7 @@ std::string render_prediction_intervals(const std::vector<double>& budgets_sampl
 
 std::string render_validation(const Config& config, const std::string& observations_source, const ValidationReport& report,
                               Format format) {
-  const char* metric = to_string(report.metric);
+  const char* metric = report.metric.name;  // the file's column: error, accuracy or loss
   switch (format) {
     case Format::table:
     case Format::markdown: {
@@ -183,7 +183,9 @@ std::string render_validation(const Config& config, const std::string& observati
       return out;
     }
     case Format::json: {
-      std::string out = fmt::format("{{\"schema\":1,\"metric\":{},\"rows\":[", json_string(metric));
+      // Schema 2: "metric" is the config's metric and the file's column (schema 1: the column name only).
+      std::string out = fmt::format("{{\"schema\":2,\"metric\":{{\"name\":{},\"kind\":{},\"column\":{}}},\"rows\":[",
+                                    json_string(config.model.metric.name), json_string(to_string(config.model.metric.kind)), json_string(metric));
       for (std::size_t i = 0; i < report.rows.size(); ++i) {
         const auto& r = report.rows[i];
         if (i) out += ",";
@@ -228,9 +230,9 @@ std::string render_validation(const Config& config, const std::string& observati
   throw InternalError("render_validation: unknown format");
 }
 
-std::string render_cross_validation(const CrossValidation& cv, ObservedMetric metric) {
+std::string render_cross_validation(const CrossValidation& cv, const MetricColumn& metric) {
   detail::TextTable t;
-  t.row({fmt::format("left out ({})", to_string(cv.by)), "fit rows", "held-out rows", fmt::format("MAE ({})", to_string(metric)), "decision acc",
+  t.row({fmt::format("left out ({})", to_string(cv.by)), "fit rows", "held-out rows", fmt::format("MAE ({})", metric.name), "decision acc",
          "pairs", "mean regret"});
   std::string skipped;
   for (const auto& f : cv.folds) {

@@ -74,7 +74,12 @@ std::string render_fitted_config(const Config& base, const FitResult& result, co
   out += fmt::format("normalizer: {}\n", exact_number(p.normalizer));
   out += fmt::format("a: {}\n", exact_number(p.a));
   out += fmt::format("d: {}\n", exact_number(p.d));
-  out += fmt::format("metric: {}\n", json_string(m.metric));
+  if (m.metric.kind == MetricKind::error_rate) {
+    out += fmt::format("metric: {}\n", json_string(m.metric.name));  // today's form: a label is an error rate
+  } else {
+    out += fmt::format("metric: {{name: {}, kind: {}}}\n", json_string(m.metric.name), to_string(m.metric.kind));
+  }
+  if (base.model_params) out += fmt::format("model_params: {}\n", exact_number(*base.model_params));
   out += "pools:\n";
   for (const Pool& pool : m.pools) {
     out += fmt::format("  - {{name: {}, size: {}", json_string(pool.name), exact_number(pool.size_samples));

@@ -22,6 +22,7 @@
 #include "qqt/fit.hpp"
 #include "qqt/io.hpp"
 #include "qqt/output.hpp"
+#include "qqt/metric.hpp"
 #include "qqt/quantity.hpp"
 
 extern char** environ;
@@ -89,15 +90,20 @@ void validate(const PlotOptions& o) {
 }
 
 YAxis y_axis(const Model& model, YMeasure measure) {
-  // Every metric is an error rate today: y in [0, 1], accuracy = 1 - y (spec §2).
-  const std::string& name = model.metric;
+  // The metric's kind (metric.hpp) gives the axis range; accuracy = 1 - y only for an error rate (spec §2).
+  const MetricKindInfo& kind = info(model.metric.kind);
+  const std::string& name = model.metric.name;
   YAxis axis;
-  axis.min = 0.0;
-  axis.max = 1.0;
+  axis.min = kind.min_value;
+  axis.max = std::isfinite(kind.max_value) ? kind.max_value : NAN;
   axis.measure = measure;
   if (measure == YMeasure::error) {
     axis.label = name;
   } else {
+    if (!kind.shows_accuracy) {
+      throw InputError(fmt::format("--y accuracy: the metric '{}' is a {}; accuracy (1 - y) is shown for error rates only",
+                                   printable(name), kind.name));
+    }
     constexpr std::string_view kError = "error";
     const bool ends_in_error = name.size() >= kError.size() && name.compare(name.size() - kError.size(), kError.size(), kError) == 0;
     axis.label = ends_in_error ? name.substr(0, name.size() - kError.size()) + "accuracy" : "accuracy (1 - " + name + ")";
