@@ -79,7 +79,7 @@ std::vector<double> doubles_of(const std::string& text, const char* what) { retu
 
 std::vector<double> per_pool(std::vector<double> values, const Model& model, const char* what) {
   if (values.size() > model.pools.size()) {
-    throw InputError(fmt::format("{}: {} values given but the config has {} pools", what, values.size(), model.pools.size()));
+    throw InputError(fmt::format("{}: {} given but the config has {}", what, count_of(values.size(), "value"), count_of(model.pools.size(), "pool")));
   }
   values.resize(model.pools.size(), 0.0);
   return values;

@@ -257,7 +257,7 @@ TEST_CASE("effective-data law in bounded time: closed form for one pool at 1e18 
   CHECK(rel_diff(predict_error(m, {}, 1e18), std::pow(e, -0.12) + 0.1) <= 1e-11);
   // Past the bound (tau_hat = 1e6 on 1e12 passes) it stops with a clear numerical error, not a hang.
   m.pools[0].tau_passes = 1e6;
-  CHECK_THROWS_WITH(predict_error(m, {}, 1e18), Catch::Contains("effective-data law: budget 1e+18 needs more than"));
+  CHECK_THROWS_WITH(predict_error(m, {}, 1e18), Catch::Contains("effective-data law: budget 1e18 needs more than"));
 }
 
 TEST_CASE("effective-data law: a tiny pool next to a large one matches the full segment walk", "[law][effective]") {

@@ -10,6 +10,7 @@
 #include "qqt/quantity.hpp"
 #include "qqt/regression.hpp"
 #include "qqt/search.hpp"
+#include "qqt/text.hpp"
 
 namespace qqt::cli {
 
@@ -107,7 +108,8 @@ int run_plan(const PlanArgs& args, Context& ctx) {
   }
   const auto result = search_plan(config.model, options, search);
   bar.finish();
-  spdlog::info("{} budgets x {} levels, {} crossovers", result.budgets.size(), config.model.pools.size(), result.crossovers.size());
+  spdlog::info("{} x {}, {}", count_of(result.budgets.size(), "budget"), count_of(config.model.pools.size(), "level"),
+               count_of(result.crossovers.size(), "crossover"));
   for (const auto& w : result.warnings) spdlog::warn("{}", qqt::printable(w));
   PlanExtras extras;
   if (bootstrapped) {
@@ -124,7 +126,7 @@ int run_plan(const PlanArgs& args, Context& ctx) {
       return kExitRegression;
     }
     for (const auto& line : report.config_changes) spdlog::info("{}", line);
-    spdlog::info("no regression against {} ({} budgets compared)", args.expect_path, report.budgets_compared);
+    spdlog::info("no regression against {} ({} compared)", args.expect_path, count_of(report.budgets_compared, "budget"));
   }
   return kExitOk;
 }

@@ -8,6 +8,7 @@
 
 #include "qqt/error.hpp"
 #include "qqt/quantity.hpp"
+#include "qqt/text.hpp"
 #include "text_table.hpp"
 
 namespace qqt {
@@ -149,8 +150,8 @@ std::string render_validation(const Config& config, const std::string& observati
       const bool md = format == Format::markdown;
       // Every Markdown report starts with a heading (docs/output.md), as plan's and predict's do.
       std::string out = md ? fmt::format("### Predicted vs observed {}\n\n", metric) : "";
-      out += fmt::format("config: {} ({} law), observations: {} ({} rows, {})\n\n", md ? "`" + config.source + "`" : config.source,
-                                    to_string(config.model.params.law), observations_source, report.rows.size(), metric);
+      out += fmt::format("config: {} ({} law), observations: {} ({}, {})\n\n", md ? "`" + config.source + "`" : config.source,
+                                    to_string(config.model.params.law), observations_source, count_of(report.rows.size(), "row"), metric);
       detail::TextTable t;
       t.row({"line", "pool", "samples", fmt::format("observed {}", metric), "predicted", "residual"});
       for (const auto& r : report.rows) {
@@ -248,7 +249,7 @@ std::string render_cross_validation(const CrossValidation& cv, const MetricColum
   std::string out = fmt::format("\ncross-validation: refit leaving out each {} in turn, predict the rows left out\n", to_string(cv.by));
   out += t.render(false);
   if (!skipped.empty()) out += "skipped folds:\n" + skipped;
-  out += fmt::format("held-out MAE {:.5f} over {} of {} folds; decision accuracy {}\n", cv.mae, cv.folds_fitted, cv.folds.size(),
+  out += fmt::format("held-out MAE {:.5f} over {} of {}; decision accuracy {}\n", cv.mae, cv.folds_fitted, count_of(cv.folds.size(), "fold"),
                      cv.decision_accuracy ? fmt::format("{:.3f}", *cv.decision_accuracy) : "- (no held-out budget with two strategies)");
   return out;
 }

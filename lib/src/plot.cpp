@@ -24,6 +24,7 @@
 #include "qqt/output.hpp"
 #include "qqt/metric.hpp"
 #include "qqt/quantity.hpp"
+#include "qqt/text.hpp"
 
 extern char** environ;
 
@@ -275,7 +276,7 @@ std::string file_name(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-std::string runs(std::size_t n) { return fmt::format("{} run{}", n, n == 1 ? "" : "s"); }
+std::string runs(std::size_t n) { return count_of(n, "run"); }
 
 }  // namespace
 

@@ -180,7 +180,10 @@ std::string format_count(double samples, int digits) {
       return fmt::format("{:.{}g}{}", samples / u.scale, digits, u.suffix);
     }
   }
-  return fmt::format("{:.{}g}", samples, digits);
+  // Past 9999T, or below 1K: %g, written as a user types it ("1e18", not "1e+18"; parse_count reads both).
+  std::string out = fmt::format("{:.{}g}", samples, digits);
+  if (const auto e = out.find("e+"); e != std::string::npos) out.erase(e + 1, 1);
+  return out;
 }
 
 }  // namespace qqt
