@@ -1,4 +1,4 @@
-#include "fit.hpp"
+#include "fit_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>

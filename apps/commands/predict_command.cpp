@@ -1,4 +1,4 @@
-#include "predict.hpp"
+#include "predict_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>

@@ -1,4 +1,4 @@
-#include "validate.hpp"
+#include "validate_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>

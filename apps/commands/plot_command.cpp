@@ -1,4 +1,4 @@
-#include "plot.hpp"
+#include "plot_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
