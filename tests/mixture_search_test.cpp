@@ -262,6 +262,26 @@ TEST_CASE("constraints hold in every mixture optimum", "[mixture][constraints]")
   CHECK_FALSE(optimize_mixture(model, impossible, 1e9, {}, {}));  // needs 500M unique samples
 }
 
+TEST_CASE("a --max-unique of one sample on a 9.4e9-sample pool holds (found by fuzz_search)", "[mixture][constraints]") {
+  // tests/fuzz/corpus/fuzz_search/regression-max-unique-one: the decoder kept at least 1e-9 of what
+  // a pool may keep (9.4 samples here) on top of the one-sample floor, above --max-unique 1.
+  Model m;
+  m.params.irreducible = Irreducible::inside;
+  m.params.a = 0.58546241156646239;
+  m.params.d = 0.8367187914621077;
+  m.params.normalizer = 71.173796512761015;
+  m.params.tau_scaling = 2.2166629505341144;
+  m.pools = {{"p0", 9428661455, -0.001011084526327047, 0.78223573032225169, std::nullopt}};
+  Constraints c;
+  c.max_unique = 1;
+  const double n = 11426894761;
+  const auto got = optimize_mixture(m, c, n, {}, MixtureSearchOptions{});
+  REQUIRE(got);
+  const Mixture mix(m, got->strategy);
+  CHECK(mix.unique_samples() <= 1 * (1 + kConstraintSlack));
+  CHECK(violation(c, m, mix, n).empty());
+}
+
 TEST_CASE("the mixture search is deterministic", "[mixture]") {
   const Model model = load_config_file(std::string(QQT_SOURCE_DIR) + "/tests/data/pools-8.yaml").model;
   const auto a = optimize_mixture(model, {}, 6.4e8, topk_seeds(model, {}, 6.4e8), {});

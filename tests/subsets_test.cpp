@@ -147,3 +147,33 @@ TEST_CASE("huge |b| and sizes: the subset kernel agrees with Mixture (found by f
     }
   }
 }
+
+TEST_CASE("a huge tau_scaling on a uniform mix: tau_hat = tau, in Mixture and the kernel (found by fuzz_kernel)",
+          "[subsets][extreme]") {
+  // tests/fuzz/corpus/fuzz_kernel/regression-subset-vs-mixture. Uniform sampling over kept data has
+  // U~ = U exactly (spec §2), so with one pool kept whole U~ / S = 1 and tau_hat = tau (1)^kappa = tau
+  // for any kappa. Mixture computed U~ as 1 / (w^2 / u), one ulp above S: raised to kappa = 9e223 that
+  // made tau_hat infinite (no decay), 4e-5 away from the kernel. By hand: tau_hat = 1e-3 passes, so
+  // delta = 0.5^1000 ~ 1e-301 and every repeated pass adds nothing (C(infinity) ~ delta ln 2):
+  // y = (a S / N0)^b + d (the first pass alone; n / S = 1.7e17 passes).
+  Model m;
+  m.params.a = 1.000000000000001e-12;
+  m.params.d = 1.0000000000000237e-300;
+  m.params.normalizer = 4.1259139629172538e+179;
+  m.params.tau_scaling = 9.0836722866238834e+223;
+  m.pools = {{"p0", 3.6333123442401956, -1.0000000000000004e-06, 0.0010000000000000002, std::nullopt}};
+  const double n = 6.1526541014903706e+17;
+  const double want = std::pow(m.params.a * m.pools[0].size_samples / m.params.normalizer, m.pools[0].b) + m.params.d;
+  CHECK(rel_diff(Mixture(m, Strategy{}).error(n), want) <= kKernelRelTol);
+  CHECK(rel_diff(Mixture(m, Strategy{{1.0}, {1.0}}).error(n), want) <= kKernelRelTol);
+  const SubsetSearch search(m, Constraints{});
+  CHECK(rel_diff(search.error(1, n), want) <= kKernelRelTol);
+  // Two pools, uniform: U~ = U; S_2 = U - S_1 is not S_1, so (U / S_i)^kappa over- or underflows
+  // alike in both: the kernel and Mixture still agree.
+  m.pools.push_back({"p1", 3.0, -2e-6, 5.0, std::nullopt});
+  const SubsetSearch two(m, Constraints{});
+  for (const double budget : {10.0, 1e6, n}) {
+    INFO("budget " << budget);
+    CHECK(rel_diff(two.error(3, budget), Mixture(m, Strategy{}).error(budget)) <= kKernelRelTol);
+  }
+}

@@ -30,14 +30,25 @@ namespace qqt::detail {
 // of the periods P_i = u_i / w_i, so min_i P_i <= U~ <= U: a pool at a vanishing weight adds nothing
 // to it and a tiny pool drawn often shrinks it. For w_i = u_i / U it equals U.
 
-/// U~ from kept samples and weights (pool order; pools with w_i <= 0 are not used).
+/// U~ from kept samples and weights (pool order; pools with w_i <= 0 are not used). Weights uniform
+/// over kept data (w_i = u_i / U as every evaluator computes them, u_i / U in double) give U itself,
+/// exactly as the spec says: 1 / sum_i w_i^2 / u_i rounds to a neighbour of U, and tau_hat raises
+/// U~ / S_i to the power kappa, so at a large kappa one ulp of U~ / S_i = 1 moved tau_hat to 0 or
+/// infinity (a fuzz finding: Mixture and SubsetSearch, which uses U, disagreed by 4e-5).
 template <class Kept, class Weights>
 double effective_mix_size(const Kept& kept, const Weights& weights) {
+  double unique = 0.0;  // U over used pools, in pool order (as Mixture and the searches sum it)
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    if (weights[i] > 0) unique += kept[i];
+  }
+  bool uniform = true;
   double collisions = 0.0;  // sum_i w_i^2 / u_i
   for (std::size_t i = 0; i < kept.size(); ++i) {
-    if (weights[i] > 0) collisions += weights[i] * (weights[i] / kept[i]);
+    if (!(weights[i] > 0)) continue;
+    uniform = uniform && weights[i] == kept[i] / unique;
+    collisions += weights[i] * (weights[i] / kept[i]);
   }
-  return 1.0 / collisions;
+  return uniform ? unique : 1.0 / collisions;
 }
 
 /// The smallest kept fraction f of a pool of size_samples >= 1 with f * size_samples >= 1 in double

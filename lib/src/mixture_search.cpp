@@ -204,7 +204,7 @@ class Decoder {
       const double s = model_.pools[i].size_samples;
       // At least one sample (spec §2); only a lower weight bound below 1/n can make that exceed n w_i.
       const double most = only_seen_ ? std::min(s, std::max(n_ * w[i], 1.0)) : s;
-      least[i] = std::min(most, std::max({n_ * w[i] / max_passes_, 1e-9 * most, 1.0}));
+      least[i] = std::min(most, std::max(n_ * w[i] / max_passes_, 1.0));
       u[i] = mode_ == Mode::free ? least[i] + x[m + i] * (most - least[i]) : most;
       total += u[i];
       total_least += least[i];
@@ -233,7 +233,7 @@ class Decoder {
         if (!(w[i] > 0)) continue;
         const double s = model_.pools[i].size_samples;
         const double most = only_seen_ ? std::min(s, std::max(n_ * w[i], 1.0)) : s;
-        const double least = std::min(most, std::max({n_ * w[i] / max_passes_, 1e-9 * most, 1.0}));
+        const double least = std::min(most, std::max(n_ * w[i] / max_passes_, 1.0));
         x[m + i] = most > least ? std::clamp((f[i] * s - least) / (most - least), 0.0, 1.0) : 1.0;
       }
     }
