@@ -18,6 +18,7 @@
 #include "commands/fit.hpp"
 #include "commands/plan.hpp"
 #include "commands/plot.hpp"
+#include "commands/configs.hpp"
 #include "commands/predict.hpp"
 #include "commands/validate.hpp"
 #include "context.hpp"
@@ -51,6 +52,7 @@ struct Args {
   PlotArgs plot;
   FitArgs fit;
   ValidateArgs validate;
+  ConfigsArgs configs;
 };
 
 struct Tool {
@@ -80,6 +82,9 @@ constexpr Tool kTools[] = {
     {"validate", "Compare a fitted config's predictions with held-out runs: MAE, RMSE, max error",
      [](CLI::App& cmd, Args& a) { setup_validate(cmd, a.validate); },
      [](const Args& a, Context& ctx) { return run_validate(a.validate, ctx); }},
+    {"configs", "List the built-in configs (--config builtin:NAME), or print one with --show NAME",
+     [](CLI::App& cmd, Args& a) { setup_configs(cmd, a.configs); },
+     [](const Args& a, Context& ctx) { return run_configs(a.configs, ctx); }},
 };
 
 void set_up_logging(const Streams& streams, const Globals& globals) {

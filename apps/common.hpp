@@ -25,6 +25,7 @@ struct CommonArgs {
   std::string budget_range;  ///< --budgets
   std::string format = "table";
   std::string output_path;   ///< empty or "-" = standard output
+  std::string model_params;  ///< --model-params: model size N in parameters (e.g. 1.1B); empty = the config's
 };
 
 /// Declares --config, --budget, --budgets, --format and --output on `cmd`. `budgets_help` is the
@@ -42,8 +43,12 @@ void check_one_stdin(const std::vector<std::pair<const char*, std::string>>& inp
 /// The config at `path`, or the built-in default when `path` is empty.
 Config load_config(const std::string& path);
 
-/// The budgets of --budget or --budgets (exactly one must be given).
-std::vector<double> budgets_of(const CommonArgs& args);
+/// The budgets of --budget or --budgets (exactly one must be given), in samples (tokens). FLOPs
+/// budgets (3e21flops) convert with C = 6 N D, N = config.model_params.
+std::vector<double> budgets_of(const CommonArgs& args, const Config& config);
+
+/// The config at args.config_path with --model-params (when given) as its model size.
+Config load_config(const CommonArgs& args);
 
 /// A comma-separated list of finite numbers; InputError naming `what` and the item otherwise.
 std::vector<double> doubles_of(const std::string& text, const char* what);

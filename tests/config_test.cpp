@@ -54,7 +54,7 @@ TEST_CASE("a valid config loads every key", "[config]") {
   CHECK(c.model.params.d == 0.1);
   CHECK(c.model.params.normalizer == 1e5);
   CHECK(c.model.params.tau_scaling == 1.0);
-  CHECK(c.model.metric == "ImageNet zero-shot error");
+  CHECK(c.model.metric.name == "ImageNet zero-shot error");
   REQUIRE(c.model.pools.size() == 2);
   CHECK(c.model.pools[0].name == "top10");
   CHECK(c.model.pools[0].size_samples == 12.8e6);
@@ -244,4 +244,57 @@ TEST_CASE("bad fit blocks are one-line errors with file:line:col", "[config][fit
   CHECK(error_of(with_fit("{a: 0.026, d: 0.1,", "{d: 0.1,")) == "pools.yaml:41:9: fit.bootstrap.sets[1].a is missing");
   CHECK(error_of(with_fit("    sets:\n      - {a: 0.025, d: 0.1, b: [-0.16, -0.125], tau: [6.7, 8.5]}\n      - {a: 0.026, d: 0.1, b: [-0.15, -0.12], tau: [6.5, 8.4]}\n", "")) ==
         "pools.yaml:30:5: fit.bootstrap.sets is missing; it lists the bootstrap parameter sets");
+}
+
+TEST_CASE("metric: a label is an error rate; a map gives name and kind", "[config][metric]") {
+  const Config label = load_config_text(kGood, "pools.yaml");
+  CHECK(label.model.metric.kind == MetricKind::error_rate);
+  const Config loss = load_config_text(edited("metric: ImageNet zero-shot error", "metric: {name: \"C4 validation loss\", kind: loss}"), "pools.yaml");
+  CHECK(loss.model.metric.name == "C4 validation loss");
+  CHECK(loss.model.metric.kind == MetricKind::loss);
+  const Config unnamed = load_config_text(edited("metric: ImageNet zero-shot error", "metric: {kind: loss}"), "pools.yaml");
+  CHECK(unnamed.model.metric.name == "loss");
+  const Config rate = load_config_text(edited("metric: ImageNet zero-shot error", "metric: {name: top-1 error, kind: error-rate}"), "pools.yaml");
+  CHECK(rate.model.metric.kind == MetricKind::error_rate);
+  CHECK(rate.model.metric.name == "top-1 error");
+}
+
+TEST_CASE("bad metrics are one-line errors with file:line:col and did you mean", "[config][metric][errors]") {
+  CHECK(error_of(edited("metric: ImageNet zero-shot error", "metric: {name: x, kind: los}")) ==
+        "pools.yaml:5:25: metric.kind must be one of error-rate, loss, got 'los' (did you mean 'loss'?)");
+  CHECK(error_of(edited("metric: ImageNet zero-shot error", "metric: {name: x, kind: perplexity}")) ==
+        "pools.yaml:5:25: metric.kind must be one of error-rate, loss, got 'perplexity'");
+  CHECK(error_of(edited("metric: ImageNet zero-shot error", "metric: {nmae: x, kind: loss}")) ==
+        "pools.yaml:5:10: metric.nmae is not a known key (did you mean 'name'?)");
+  CHECK(error_of(edited("metric: ImageNet zero-shot error", "metric: [loss]")) ==
+        "pools.yaml:5:9: metric must be a label or a map {name: LABEL, kind: KIND}");
+  CHECK(error_of(edited("metric: ImageNet zero-shot error", "metric: ''")) == "pools.yaml:5:9: metric must not be an empty label");
+  CHECK(error_of(edited("metric: ImageNet zero-shot error", "metric: {name: [a], kind: loss}")) ==
+        "pools.yaml:5:16: metric.name must be a string, got a list");
+}
+
+TEST_CASE("model_params: an optional model size in parameters", "[config]") {
+  CHECK_FALSE(load_config_text(kGood, "pools.yaml").model_params.has_value());
+  const Config c = load_config_text(edited("metric:", "model_params: 1.1B\nmetric:"), "pools.yaml");
+  CHECK(c.model_params == 1.1e9);
+  CHECK(error_of(edited("metric:", "model_params: 0\nmetric:")) == "pools.yaml:5:15: model_params: '0' must be greater than 0");
+  CHECK(error_of(edited("metric:", "model_params: big\nmetric:")).rfind("pools.yaml:5:15: model_params: 'big' is not", 0) == 0);
+}
+
+TEST_CASE("built-in configs are listed and selected by name", "[config]") {
+  const auto all = builtin_configs();
+  REQUIRE(all.size() >= 2);
+  CHECK(all.front().is_default);
+  CHECK(all.front().file_name == default_config_name());
+  CHECK(all.front().description.rfind("qqt's built-in default", 0) == 0);
+  for (const auto& b : all) {
+    const Config c = load_config_file(std::string(kBuiltinPrefix) + b.name);
+    CHECK(c.source == "built-in:" + std::string(b.file_name));
+    CHECK(builtin_config(b.file_name).source == c.source);
+  }
+  CHECK(load_config_file("builtin:datacomp-medium-tmars-imagenet-effective-data").model.params.law == LawKind::effective_data);
+  CHECK_THROWS_WITH(load_config_file("builtin:datacomp-medium-tmars-imagenet-efective-data"),
+                    "--config builtin:datacomp-medium-tmars-imagenet-efective-data: no such built-in config "
+                    "(did you mean 'datacomp-medium-tmars-imagenet-effective-data'?; `qqt configs` lists them)");
+  CHECK_THROWS_WITH(load_config_file("builtin:zzz"), Catch::StartsWith("--config builtin:zzz: no such built-in config (built-in: datacomp"));
 }

@@ -44,8 +44,10 @@ TEST_CASE("validation output: JSON with the documented keys, CSV and a table", "
   const ValidationReport r = check_predictions(c.model, o, opt);
 
   const YAML::Node j = YAML::Load(render_validation(c, o.source, r, Format::json));
-  CHECK(j["schema"].as<int>() == 1);
-  CHECK(j["metric"].as<std::string>() == "accuracy");
+  CHECK(j["schema"].as<int>() == 2);
+  CHECK(j["metric"]["name"].as<std::string>() == c.model.metric.name);
+  CHECK(j["metric"]["kind"].as<std::string>() == "error-rate");
+  CHECK(j["metric"]["column"].as<std::string>() == "accuracy");
   REQUIRE(j["rows"].size() == 3);
   CHECK(j["rows"][2]["pool"].as<std::string>() == "y, the \"other\"");
   CHECK(j["rows"][1]["samples_seen"].as<double>() == 6.4e6);
@@ -149,7 +151,7 @@ TEST_CASE("the cross-validation report names skipped folds", "[fit_render]") {
   cv.folds_fitted = 1;
   cv.mae = 0.005;
   cv.decision_accuracy = 1.0;
-  const std::string s = render_cross_validation(cv, ObservedMetric::error);
+  const std::string s = render_cross_validation(cv, info(MetricKind::error_rate).columns.front());
   CHECK(s.find("refit leaving out each budget in turn") != std::string::npos);
   CHECK(s.find("2M: pool 'x' has no runs") != std::string::npos);
   CHECK(s.find("held-out MAE 0.00500 over 1 of 2 folds; decision accuracy 1.000") != std::string::npos);

@@ -43,7 +43,8 @@ void check_same_model(const Model& got, const Model& want) {
   CHECK(got.params.d == want.params.d);
   CHECK(got.params.normalizer == want.params.normalizer);
   CHECK(got.params.tau_scaling == want.params.tau_scaling);
-  CHECK(got.metric == want.metric);
+  CHECK(got.metric.name == want.metric.name);
+  CHECK(got.metric.kind == want.metric.kind);
   REQUIRE(got.pools.size() == want.pools.size());
   for (std::size_t i = 0; i < want.pools.size(); ++i) {
     CHECK(got.pools[i].name == want.pools[i].name);

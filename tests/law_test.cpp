@@ -263,7 +263,7 @@ TEST_CASE("effective-data law in bounded time: closed form for one pool at 1e18 
   // Two pools of different b must walk their segments: past the bound (tau_hat = 2e6 on 5e11
   // passes) it stops with a clear numerical error, not a hang.
   m.pools.push_back({"other", 1e6, -0.2, 1e6, std::nullopt});
-  CHECK_THROWS_WITH(predict_error(m, {}, 1e18), Catch::Contains("effective-data law: budget 1e+18 needs more than"));
+  CHECK_THROWS_WITH(predict_error(m, {}, 1e18), Catch::Contains("effective-data law: budget 1e18 needs more than"));
 }
 
 TEST_CASE("effective-data law: a tiny pool next to a large one matches the full segment walk", "[law][effective]") {

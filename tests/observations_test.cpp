@@ -47,7 +47,7 @@ TEST_CASE("a valid runs file: comments, blanks, quotes, suffixes, weights", "[ob
       "low + top 0-10% ,5k,0.25,1\n";
   const Observations o = parse_observations(text, "runs.csv", pools_model());
   CHECK(o.source == "runs.csv");
-  CHECK(o.metric == ObservedMetric::error);
+  CHECK(std::string(o.metric.name) == "error");
   REQUIRE(o.rows.size() == 5);
   CHECK(o.rows[0].pool == "top 0-10%");
   CHECK(o.rows[0].pools == std::vector<std::size_t>{0});
@@ -78,14 +78,13 @@ TEST_CASE("accuracy is read as 1 - error, and quoted commas, quotes and line bre
       "name\",1M\n"
       "0.5,top 0-10%,2M\n";
   const Observations o = parse_observations(text, "acc.csv", m);
-  CHECK(o.metric == ObservedMetric::accuracy);
+  CHECK(std::string(o.metric.name) == "accuracy");
   REQUIRE(o.rows.size() == 2);
   CHECK(o.rows[0].pools == std::vector<std::size_t>{2});
   CHECK(o.rows[0].error == 0.75);
   CHECK(o.rows[1].line == 4);  // the quoted line break counts
   CHECK(o.rows[1].error == 0.5);
-  CHECK(in_metric(ObservedMetric::accuracy, 0.75) == 0.25);
-  CHECK(in_metric(ObservedMetric::error, 0.75) == 0.75);
+  CHECK(value_of(o.metric, 0.75) == 0.25);
 }
 
 TEST_CASE("a UTF-8 byte order mark before the header is ignored", "[observations]") {
@@ -131,7 +130,7 @@ TEST_CASE("bad headers: missing, unknown and duplicate columns", "[observations]
   CHECK(error_of("pool,samples_seen,eror\nlow,1M,0.5\n") == "runs.csv:1:19: header column 3 is not a known column (did you mean 'error'?), got 'eror'");
   CHECK(error_of("pool,samples_seen,error,pool\nlow,1M,0.5,low\n") == "runs.csv:1:25: header column 4 repeats column 1, got 'pool'");
   CHECK(error_of("pool,samples_seen,error,zzzzzzzzzz\nlow,1M,0.5,1\n") ==
-        "runs.csv:1:25: header column 4 is not a known column (known: pool, samples_seen, error, accuracy, weight), got 'zzzzzzzzzz'");
+        "runs.csv:1:25: header column 4 is not a known column (known: pool, samples_seen, error, accuracy, loss, weight), got 'zzzzzzzzzz'");
 }
 
 TEST_CASE("observation files: unreadable paths are input errors", "[observations][errors]") {
@@ -146,4 +145,33 @@ TEST_CASE("a row's strategy: its pools whole, uniform over their data", "[observ
   const Strategy s = strategy_of(row, pools_model());
   CHECK(s.fractions == std::vector<double>{1, 0, 1, 0});
   CHECK(s.weights.empty());
+}
+
+TEST_CASE("a loss config reads a loss column; a column of the other kind names both", "[observations][metric]") {
+  Model loss = pools_model();
+  loss.metric = {"C4 validation loss", MetricKind::loss};
+  const Observations o = parse_observations("pool,samples_seen,loss\nlow,1B,2.75\ntop 0-10%,2B,12.5\n", "runs.csv", loss);
+  CHECK(std::string(o.metric.name) == "loss");
+  REQUIRE(o.rows.size() == 2);
+  CHECK(o.rows[0].error == 2.75);  // y is the loss itself: no 1 - value, no [0, 1] limit
+  CHECK(o.rows[1].error == 12.5);
+  auto error_with = [](const std::string& text, const Model& model) {
+    try {
+      parse_observations(text, "runs.csv", model);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  CHECK(error_with("pool,samples_seen,loss\nlow,1B,0\n", loss) == "runs.csv:2:8: loss must be positive (a loss; lower is better), got '0'");
+  CHECK(error_with("pool,samples_seen,loss\nlow,1B,-2\n", loss) == "runs.csv:2:8: loss must not be negative, got '-2'");
+  CHECK(error_with("pool,samples_seen,error\nlow,1B,0.5\n", loss) ==
+        "runs.csv:1:19: column 'error' is for metric kind error-rate, but the config's metric 'C4 validation loss' has kind loss (give loss)");
+  CHECK(error_with("pool,samples_seen,accuracy\nlow,1B,0.5\n", loss).rfind("runs.csv:1:19: column 'accuracy' is for metric kind error-rate", 0) == 0);
+  CHECK(error_with("pool,samples_seen,loss\nlow,1B,2.5\n", pools_model()) ==
+        "runs.csv:1:19: column 'loss' is for metric kind loss, but the config's metric 'error' has kind error-rate (give error or accuracy)");
+  CHECK(error_with("pool,samples_seen\nlow,1B\n", loss) == "runs.csv:1:1: the header lacks a 'loss' column");
+  CHECK(error_with("pool,samples_seen,error,loss\nlow,1B,0.5,2\n", pools_model()) == "runs.csv:1:25: the header has both error and loss; give one of them");
+  CHECK(error_with("", loss) == "runs.csv: no header row; the first line must name the columns pool,samples_seen,loss and optionally weight (docs/fit.md)");
+  CHECK(error_with("pool,loss\nlow,2\n", loss) == "runs.csv:1:1: the header lacks the column 'samples_seen' (need pool, samples_seen and loss)");
 }

@@ -61,3 +61,34 @@ TEST_CASE("counts format with suffixes for people", "[quantity]") {
   CHECK(qqt::format_count(2e12) == "2T");
   CHECK(qqt::format_count(999) == "999");
 }
+
+TEST_CASE("compute budgets convert with C = 6 N D when the model size is known", "[quantity][flops]") {
+  // 3e21 FLOPs on N = 1e9 parameters: D = 3e21 / (6 * 1e9) = 5e11 tokens.
+  CHECK(qqt::parse_budget("3e21flops", "--budget", 1e9) == 3e21 / 6e9);
+  CHECK(qqt::parse_budget(" 3e21 FLOPs ", "--budget", 1e9) == 3e21 / 6e9);
+  CHECK(qqt::parse_budget("6e18FLOP", "--budget", 1e9) == 1e9);
+  CHECK(qqt::parse_budget("300B", "--budget", 1e9) == 300e9);  // a count stays a count
+  CHECK(qqt::parse_budget("300B", "--budget", std::nullopt) == 300e9);
+  CHECK(qqt::flops_of(5e11, 1e9) == 3e21);
+  CHECK(qqt::is_flops_budget("1e20flops"));
+  CHECK_FALSE(qqt::is_flops_budget("1e20"));
+  CHECK(qqt::parse_budget_list("6e18flops,2B", "--budget", 1e9) == std::vector<double>{1e9, 2e9});
+  const auto r = qqt::parse_budget_range("6e18flops:6e20flops:3", "--budgets", 1e9);
+  REQUIRE(r.size() == 3);
+  CHECK(r.front() == 1e9);
+  CHECK(r[1] == 1e10);
+  CHECK(r.back() == 1e11);
+}
+
+TEST_CASE("bad compute budgets are one-line errors", "[quantity][flops][errors]") {
+  CHECK_THROWS_WITH(qqt::parse_budget("3e21flops", "--budget", std::nullopt),
+                    "--budget: '3e21flops' is a compute budget; give the model size (model_params in the config or "
+                    "--model-params, e.g. 1.1B) to convert it to tokens with C = 6 N D");
+  CHECK_THROWS_WITH(qqt::parse_budget_list("1B,3e21flops", "--budget", std::nullopt), Catch::StartsWith("--budget item 2: '3e21flops' is a compute budget"));
+  CHECK_THROWS_WITH(qqt::parse_budget("flops", "--budget", 1e9), Catch::Contains("is not a compute budget"));
+  CHECK_THROWS_WITH(qqt::parse_budget("3e21xflops", "--budget", 1e9), Catch::Contains("is not a compute budget"));
+  CHECK_THROWS_WITH(qqt::parse_budget("1e999flops", "--budget", 1e9), Catch::Contains("is not finite"));
+  CHECK_THROWS_WITH(qqt::parse_budget("-1flops", "--budget", 1e9), Catch::Contains("must be greater than 0"));
+  CHECK_THROWS_WITH(qqt::parse_budget("0flops", "--budget", 1e9), Catch::Contains("must be greater than 0"));
+  CHECK_THROWS_WITH(qqt::parse_budget("1e40flops", "--budget", 1e9), Catch::Contains("budgets must be in (0, 1e+18]"));
+}

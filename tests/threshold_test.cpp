@@ -223,7 +223,7 @@ TEST_CASE("effective-data law: the threshold search's work is bounded (issue 10 
   ThresholdOptions tight;
   tight.max_walked_segments = 1e5;
   CHECK_THROWS_WITH(best_threshold(ones, {}, 1e9, tight),
-                    Catch::StartsWith("threshold search: at budget 1000000000 the effective-data law needs more than 200000"));
+                    Catch::StartsWith("threshold search: at budget 1B the effective-data law needs more than 200000"));
   // A bound between the grid's walk and the whole search's stops kinks and refinement, and says so.
   tight.max_walked_segments = kTwoGridWalkBound;
   const auto capped = best_threshold(two, {}, 1e12, tight);

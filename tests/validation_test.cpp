@@ -44,7 +44,7 @@ TEST_CASE("per-row predictions and MAE, RMSE, max error by hand", "[validation]"
   const Config c = power_config();
   const Observations o = parse_observations(kHoldout, "holdout.csv", c.model);
   const ValidationReport r = check_predictions(c.model, o);
-  CHECK(r.metric == ObservedMetric::accuracy);
+  CHECK(std::string(r.metric.name) == "accuracy");
   REQUIRE(r.rows.size() == 3);
   // Accuracy = 1 - error: predicted 0.4, 0.65, 0.65; observed 0.5, 0.6, 0.7.
   CHECK(rel_diff(r.rows[0].predicted, 0.4) < kHandRelTol);

@@ -10,6 +10,7 @@
 #include "qqt/quantity.hpp"
 #include "qqt/regression.hpp"
 #include "qqt/search.hpp"
+#include "qqt/text.hpp"
 
 namespace qqt::cli {
 
@@ -22,7 +23,7 @@ constexpr const char* kExamples = R"(Examples:
   qqt plan --budget 640M --expect plan.json    exit 3 if the plan changed (CI regression check)
   qqt plan --budget 640M --search topk,threshold
                                                only the top-k levels and continuous levels
-  qqt plan --budgets 10M:10B:20 --max-passes 20 --weight-bounds "top 30-40%=:0.05"
+  qqt plan --budgets 10M:640M:20 --max-passes 20 --weight-bounds "top 30-40%=:0.05"
                                                best strategies under constraints, with frontiers
 )";
 }  // namespace
@@ -58,15 +59,15 @@ void setup_plan(CLI::App& cmd, PlanArgs& args) {
 int run_plan(const PlanArgs& args, Context& ctx) {
   const auto format = parse_format(args.common.format, "--format");
   check_output(args.common.output_path);
-  PlanOptions options;
-  options.budgets_samples = budgets_of(args.common);
   RegressionOptions regression;
   regression.tolerance_rel = args.tolerance;
   validate(regression);
   // The baseline first: a missing or bad --expect file fails before the work, not after it.
   std::optional<Baseline> baseline;
   if (!args.expect_path.empty()) baseline = load_baseline(args.expect_path);
-  const Config config = load_config(args.common.config_path);
+  const Config config = load_config(args.common);
+  PlanOptions options;
+  options.budgets_samples = budgets_of(args.common, config);  // FLOPs budgets need the config's model_params
   SearchOptions search;
   if (!args.search_text.empty()) search.families = parse_families(args.search_text, config.model);
   search.constraints.max_passes = args.max_passes;
@@ -93,10 +94,10 @@ int run_plan(const PlanArgs& args, Context& ctx) {
         ctx.write_out(text);
       }
     };
-    put(plan_csv_header());
+    put(plan_csv_header(config));
     search_plan_pieces(config.model, options, search, [&](const PlanResult& piece) {
       for (const auto& w : piece.warnings) spdlog::warn("{}", qqt::printable(w));
-      put(plan_csv_rows(piece));
+      put(plan_csv_rows(config, piece));
     });
     bar.finish();
     if (file) {
@@ -107,7 +108,8 @@ int run_plan(const PlanArgs& args, Context& ctx) {
   }
   const auto result = search_plan(config.model, options, search);
   bar.finish();
-  spdlog::info("{} budgets x {} levels, {} crossovers", result.budgets.size(), config.model.pools.size(), result.crossovers.size());
+  spdlog::info("{} x {}, {}", count_of(result.budgets.size(), "budget"), count_of(config.model.pools.size(), "level"),
+               count_of(result.crossovers.size(), "crossover"));
   for (const auto& w : result.warnings) spdlog::warn("{}", qqt::printable(w));
   PlanExtras extras;
   if (bootstrapped) {
@@ -116,10 +118,15 @@ int run_plan(const PlanArgs& args, Context& ctx) {
   }
   emit(ctx, args.common.output_path, render_plan(config, result, format, render_options(ctx, args.common.output_path), extras));
   if (baseline) {
-    const auto report = compare_with_baseline(result, *baseline, regression);
-    for (const auto& line : report.findings) ctx.write_err("qqt: regression: " + line + "\n");
-    if (!report.ok()) return kExitRegression;
-    spdlog::info("no regression against {} ({} budgets compared)", args.expect_path, report.budgets_compared);
+    const auto report = compare_with_baseline(config, result, *baseline, regression);
+    if (!report.ok()) {
+      // The config's changes first: they explain the findings.
+      for (const auto& line : report.config_changes) ctx.write_err("qqt: regression: " + line + "\n");
+      for (const auto& line : report.findings) ctx.write_err("qqt: regression: " + line + "\n");
+      return kExitRegression;
+    }
+    for (const auto& line : report.config_changes) spdlog::info("{}", line);
+    spdlog::info("no regression against {} ({} compared)", args.expect_path, count_of(report.budgets_compared, "budget"));
   }
   return kExitOk;
 }

@@ -18,6 +18,7 @@ constexpr const char* kExamples = R"(Examples:
   qqt plot curves --search threshold,mixture --output curves.png   with the best continuous level and mixture
   qqt plot utility --output utility.png --script > utility.gp   the gnuplot script, to restyle
   qqt plot fit --config fitted.yaml --observations runs.csv --output fit.svg
+  qqt plot fit --config fitted.yaml --observations train.csv --holdout holdout.csv --output fit.pdf --size column
 )";
 }  // namespace
 
@@ -29,8 +30,12 @@ void setup_plot(CLI::App& cmd, PlotArgs& args) {
   cmd.add_option("--search", args.search, "curves: also draw the best strategy of these families at every budget: subsets, threshold, mixture (comma list)")->type_name("LIST");
   cmd.add_option("--threads", args.options.threads, "Worker threads for --search")->capture_default_str();
   cmd.add_option("--observations", args.observations, "Runs CSV (as for fit): points on curves; required for fit")->type_name("FILE");
-  cmd.add_option("--width", args.options.width_px, "Width in pixels (PDF: 100 px per inch)")->capture_default_str();
-  cmd.add_option("--height", args.options.height_px, "Height in pixels")->capture_default_str();
+  cmd.add_option("--holdout", args.holdout, "fit: held-out runs CSV (as for fit), drawn as open symbols")->type_name("FILE");
+  cmd.add_option("--size", args.size, "Printed size, type >= 7 pt where placed: column (3.3 x 3 in), page (6.9 x 4.3 in) or WxH inches")
+      ->type_name("SIZE");
+  cmd.add_option("--y", args.y, "curves, fit: the y axis, error (default) or accuracy (1 - error)")->type_name("error|accuracy");
+  cmd.add_option("--width", args.options.width_px, "Width in pixels (PDF: 100 px per inch); default 900, not with --size")->type_name("PX");
+  cmd.add_option("--height", args.options.height_px, "Height in pixels; default 560, not with --size")->type_name("PX");
   cmd.add_flag("--script", args.script, "Print the gnuplot script (data inline) instead of drawing; run it with gnuplot");
   cmd.footer(kExamples);
 }
@@ -43,7 +48,11 @@ int run_plot(const PlotArgs& args, Context& ctx) {
   if (!args.script) check_output(args.output_path);
   check_one_stdin({{"--config", args.config_path}, {"--observations", args.observations}});
   if (!args.budgets.empty()) options.budgets_samples = parse_count_range(args.budgets, "--budgets");
+  if (!args.size.empty()) options.size = parse_plot_size(args.size, "--size");
+  if (!args.y.empty()) options.y = parse_y_measure(args.y, "--y");
   validate(options);
+  if (!args.holdout.empty() && kind != PlotKind::fit) throw InputError("plot: --holdout applies to plot fit only");
+  if (!args.y.empty() && kind == PlotKind::utility) throw InputError("plot utility: --y applies to plot curves and plot fit only");
   const Config config = load_config(args.config_path);
   std::optional<Observations> runs;
   if (!args.observations.empty()) runs = load_observations_file(args.observations, config.model);
@@ -53,7 +62,7 @@ int run_plot(const PlotArgs& args, Context& ctx) {
       if (!args.search.empty()) options.families = parse_families(args.search, config.model);
       const auto strategies = topk_strategies(config.model);
       spec = curves_plot(config, strategies, options);
-      if (runs) add_observations(spec, config, strategies, *runs);
+      if (runs) add_observations(spec, config, strategies, *runs, options);
       break;
     }
     case PlotKind::utility:
@@ -61,11 +70,14 @@ int run_plot(const PlotArgs& args, Context& ctx) {
       if (runs) throw InputError("plot utility: --observations does not apply (use plot curves or plot fit)");
       spec = utility_plot(config);
       break;
-    case PlotKind::fit:
+    case PlotKind::fit: {
       if (!args.search.empty()) throw InputError("plot fit: --search applies to plot curves only");
       if (!runs) throw InputError("plot fit: --observations RUNS.csv is required (the runs the config was fitted to)");
-      spec = fit_plot(config, *runs);
+      std::optional<Observations> held;
+      if (!args.holdout.empty()) held = load_observations_file(args.holdout, config.model);
+      spec = fit_plot(config, *runs, held ? &*held : nullptr, options);
       break;
+    }
   }
   if (args.script) {
     ctx.write_out(gnuplot_script(spec, options, args.output_path));

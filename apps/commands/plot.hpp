@@ -15,8 +15,11 @@ struct PlotArgs {
   std::string budgets;       ///< --budgets FROM:TO:N
   std::string observations;  ///< --observations
   std::string search;        ///< --search (curves)
+  std::string holdout;       ///< --holdout (fit): held-out runs
+  std::string size;          ///< --size column|page|WxH
+  std::string y;             ///< --y error|accuracy
   bool script = false;       ///< --script: print the gnuplot script instead of drawing
-  PlotOptions options;       ///< --threads, --width, --height
+  PlotOptions options;       ///< --threads, --width, --height (--size and --y parsed into it)
 };
 
 void setup_plot(CLI::App& cmd, PlotArgs& args);

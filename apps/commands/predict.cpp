@@ -30,8 +30,8 @@ void setup_predict(CLI::App& cmd, PredictArgs& args) {
 int run_predict(const PredictArgs& args, Context& ctx) {
   const auto format = parse_format(args.common.format, "--format");
   check_output(args.common.output_path);
-  const auto budgets = budgets_of(args.common);
-  const Config config = load_config(args.common.config_path);
+  const Config config = load_config(args.common);
+  const auto budgets = budgets_of(args.common, config);
   Strategy strategy;
   if (!args.fractions_text.empty()) strategy.fractions = per_pool(doubles_of(args.fractions_text, "--fractions"), config.model, "--fractions");
   if (!args.weights_text.empty()) strategy.weights = per_pool(doubles_of(args.weights_text, "--weights"), config.model, "--weights");

@@ -24,15 +24,40 @@
 
 namespace qqt {
 namespace detail {
-extern const std::string_view kDefaultConfigName;
-extern const std::string_view kDefaultConfigText;
+extern const std::vector<std::pair<std::string_view, std::string_view>> kBuiltinConfigs;  // default_config.cpp.in
 }  // namespace detail
 
-std::string_view default_config_name() { return detail::kDefaultConfigName; }
-std::string_view default_config_text() { return detail::kDefaultConfigText; }
+std::string_view default_config_name() { return detail::kBuiltinConfigs.front().first; }
+std::string_view default_config_text() { return detail::kBuiltinConfigs.front().second; }
 
 Config default_config() {
   return load_config_text(default_config_text(), fmt::format("built-in:{}", default_config_name()));
+}
+
+std::vector<BuiltinConfig> builtin_configs() {
+  std::vector<BuiltinConfig> out;
+  for (const auto& [file_name, text] : detail::kBuiltinConfigs) {
+    BuiltinConfig c;
+    c.file_name = file_name;
+    c.name = std::string(file_name.substr(0, file_name.rfind(".yaml")));
+    c.text = text;
+    const std::string_view first = text.substr(0, text.find('\n'));
+    if (first.substr(0, 2) == "# ") c.description = std::string(first.substr(2));
+    c.is_default = out.empty();
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Config builtin_config(std::string_view name, const ConfigOptions& options) {
+  std::vector<std::string> names;
+  for (const BuiltinConfig& c : builtin_configs()) {
+    if (name == c.name || name == c.file_name) return load_config_text(c.text, fmt::format("built-in:{}", c.file_name), options);
+    names.push_back(c.name);
+  }
+  const std::string hint = closest_match(name, names);
+  throw InputError(fmt::format("--config {}{}: no such built-in config ({}; `qqt configs` lists them)", kBuiltinPrefix, name,
+                               hint.empty() ? fmt::format("built-in: {}", fmt::join(names, ", ")) : fmt::format("did you mean '{}'?", hint)));
 }
 
 namespace {
@@ -121,7 +146,7 @@ class Reader {
       throw InputError(fmt::format("{}: the config is empty; expected a map with keys a, d and pools (docs/config.md)", source_));
     }
     if (!root.IsMap()) fail(root, "the config", "must be a map of keys (law, a, d, pools, ...)");
-    static const std::vector<std::string> kKeys = {"law", "irreducible", "tau_scaling", "normalizer", "a", "d", "metric", "pools", "fit"};
+    static const std::vector<std::string> kKeys = {"law", "irreducible", "tau_scaling", "normalizer", "a", "d", "metric", "model_params", "pools", "fit"};
     check_keys(root, "", kKeys);
 
     Config config;
@@ -139,7 +164,8 @@ class Reader {
     if (const auto n = root["normalizer"]) p.normalizer = number(n, "normalizer", Rule::positive);
     p.a = optional_number(root, "a", "a", Rule::positive);
     p.d = optional_number(root, "d", "d", Rule::non_negative);
-    if (const auto n = root["metric"]) m.metric = string(n, "metric");
+    if (const auto n = root["metric"]) m.metric = metric(n);
+    if (const auto n = root["model_params"]) config.model_params = count(n, "model_params");
 
     const YAML::Node pools = root["pools"];
     if (!pools) fail_at(root, "pools", "is missing; list the quality buckets, best first (docs/config.md)");
@@ -223,6 +249,23 @@ class Reader {
   }
 
   std::string string(const YAML::Node& node, const std::string& path) const { return scalar(node, path, "a string"); }
+
+  // `metric: LABEL` (an error rate, the original form) or `metric: {name: LABEL, kind: KIND}`.
+  Metric metric(const YAML::Node& node) const {
+    Metric out;
+    if (node.IsScalar()) {
+      out.name = node.Scalar();
+    } else {
+      if (!node.IsMap()) fail(node, "metric", "must be a label or a map {name: LABEL, kind: KIND}");
+      static const std::vector<std::string> kKeys = {"name", "kind"};
+      check_keys(node, "metric.", kKeys);
+      if (const auto k = node["kind"]) out.kind = *find_metric_kind(choice(k, "metric.kind", metric_kind_names()));
+      out.name = info(out.kind).default_name;
+      if (const auto n = node["name"]) out.name = string(n, "metric.name");
+    }
+    if (out.name.empty()) fail(node, "metric", "must not be an empty label");
+    return out;
+  }
 
   std::string choice(const YAML::Node& node, const std::string& path, const std::vector<std::string>& options) const {
     const std::string value = scalar(node, path, "a string");
@@ -438,6 +481,9 @@ Config load_config_text(std::string_view text, const std::string& source, const 
 }
 
 Config load_config_file(const std::string& path, const ConfigOptions& options) {
+  if (std::string_view(path).substr(0, kBuiltinPrefix.size()) == kBuiltinPrefix) {
+    return builtin_config(std::string_view(path).substr(kBuiltinPrefix.size()), options);
+  }
   const InputText input = read_input(path, "config file", "a config file");
   return load_config_text(input.text, input.source, options);
 }

@@ -78,8 +78,8 @@ void validate(const FitOptions& o) {
   if (!(std::isfinite(b.a_min) && std::isfinite(b.a_max) && b.a_min > 0 && b.a_min < b.a_max)) {
     bad(fmt::format("bounds: need 0 < a_min < a_max < inf, got [{}, {}]", b.a_min, b.a_max));
   }
-  if (!(std::isfinite(b.d_min) && std::isfinite(b.d_max) && b.d_min >= 0 && b.d_min < b.d_max)) {
-    bad(fmt::format("bounds: need 0 <= d_min < d_max < inf, got [{}, {}]", b.d_min, b.d_max));
+  if (!(std::isfinite(b.d_min) && !std::isnan(b.d_max) && b.d_min >= 0 && b.d_min < b.d_max)) {
+    bad(fmt::format("bounds: need 0 <= d_min < d_max (d_max may be inf), got [{}, {}]", b.d_min, b.d_max));
   }
   if (!(std::isfinite(b.b_min) && b.b_min < b.b_max && b.b_max < 0)) {
     bad(fmt::format("bounds: need -inf < b_min < b_max < 0, got [{}, {}]", b.b_min, b.b_max));
@@ -253,7 +253,7 @@ class Problem {
     }
 
     // Data-dependent start box for d: the law's error never falls below d when d is added outside.
-    double min_error = 1.0, max_error = 0.0;
+    double min_error = std::numeric_limits<double>::infinity(), max_error = 0.0;
     for (const auto& r : observations.rows) {
       if (!(r.weight > 0)) continue;
       min_error = std::min(min_error, r.error);
@@ -262,7 +262,16 @@ class Problem {
     }
     if (!(scale_ > 0)) scale_ = 1.0;
     const bool d_inside = work_.params.law == LawKind::utility && work_.params.irreducible == Irreducible::inside;
-    const FitBounds& bd = options.bounds;
+    FitBounds bd = options.bounds;
+    // d's upper bound follows the metric kind (metric.hpp): 1 for an error rate, just below the
+    // smallest observation for a loss (y = R + d with R > 0), cut by the option's own d_max.
+    const DRange kind_d = d_range(work_.metric.kind, min_error);
+    bd.d_min = std::max(bd.d_min, kind_d.lo);
+    bd.d_max = std::min(bd.d_max, kind_d.hi);
+    if (!(bd.d_min < bd.d_max)) {
+      throw InputError(fmt::format("{}: the fit's range of d is empty: d_min {} is not below the bound {} of a {} metric",
+                                   observations.source, bd.d_min, bd.d_max, to_string(work_.metric.kind)));
+    }
 
     auto add = [&](Kind k, std::optional<std::size_t> pool, std::string name, double nlo, double nhi, double slo, double shi) {
       Free f{k, pool, std::move(name), 0, 0, 0, 0, nlo, nhi};

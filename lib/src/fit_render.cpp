@@ -8,6 +8,7 @@
 
 #include "qqt/error.hpp"
 #include "qqt/quantity.hpp"
+#include "qqt/text.hpp"
 #include "text_table.hpp"
 
 namespace qqt {
@@ -142,13 +143,15 @@ std::string render_prediction_intervals(const std::vector<double>& budgets_sampl
 
 std::string render_validation(const Config& config, const std::string& observations_source, const ValidationReport& report,
                               Format format) {
-  const char* metric = to_string(report.metric);
+  const char* metric = report.metric.name;  // the file's column: error, accuracy or loss
   switch (format) {
     case Format::table:
     case Format::markdown: {
       const bool md = format == Format::markdown;
-      std::string out = fmt::format("config: {} ({} law), observations: {} ({} rows, {})\n\n", md ? "`" + config.source + "`" : config.source,
-                                    to_string(config.model.params.law), observations_source, report.rows.size(), metric);
+      // Every Markdown report starts with a heading (docs/output.md), as plan's and predict's do.
+      std::string out = md ? fmt::format("### Predicted vs observed {}\n\n", metric) : "";
+      out += fmt::format("config: {} ({} law), observations: {} ({}, {})\n\n", md ? "`" + config.source + "`" : config.source,
+                                    to_string(config.model.params.law), observations_source, count_of(report.rows.size(), "row"), metric);
       detail::TextTable t;
       t.row({"line", "pool", "samples", fmt::format("observed {}", metric), "predicted", "residual"});
       for (const auto& r : report.rows) {
@@ -181,7 +184,9 @@ std::string render_validation(const Config& config, const std::string& observati
       return out;
     }
     case Format::json: {
-      std::string out = fmt::format("{{\"schema\":1,\"metric\":{},\"rows\":[", json_string(metric));
+      // Schema 2: "metric" is the config's metric and the file's column (schema 1: the column name only).
+      std::string out = fmt::format("{{\"schema\":2,\"metric\":{{\"name\":{},\"kind\":{},\"column\":{}}},\"rows\":[",
+                                    json_string(config.model.metric.name), json_string(to_string(config.model.metric.kind)), json_string(metric));
       for (std::size_t i = 0; i < report.rows.size(); ++i) {
         const auto& r = report.rows[i];
         if (i) out += ",";
@@ -226,9 +231,9 @@ std::string render_validation(const Config& config, const std::string& observati
   throw InternalError("render_validation: unknown format");
 }
 
-std::string render_cross_validation(const CrossValidation& cv, ObservedMetric metric) {
+std::string render_cross_validation(const CrossValidation& cv, const MetricColumn& metric) {
   detail::TextTable t;
-  t.row({fmt::format("left out ({})", to_string(cv.by)), "fit rows", "held-out rows", fmt::format("MAE ({})", to_string(metric)), "decision acc",
+  t.row({fmt::format("left out ({})", to_string(cv.by)), "fit rows", "held-out rows", fmt::format("MAE ({})", metric.name), "decision acc",
          "pairs", "mean regret"});
   std::string skipped;
   for (const auto& f : cv.folds) {
@@ -244,7 +249,7 @@ std::string render_cross_validation(const CrossValidation& cv, ObservedMetric me
   std::string out = fmt::format("\ncross-validation: refit leaving out each {} in turn, predict the rows left out\n", to_string(cv.by));
   out += t.render(false);
   if (!skipped.empty()) out += "skipped folds:\n" + skipped;
-  out += fmt::format("held-out MAE {:.5f} over {} of {} folds; decision accuracy {}\n", cv.mae, cv.folds_fitted, cv.folds.size(),
+  out += fmt::format("held-out MAE {:.5f} over {} of {}; decision accuracy {}\n", cv.mae, cv.folds_fitted, count_of(cv.folds.size(), "fold"),
                      cv.decision_accuracy ? fmt::format("{:.3f}", *cv.decision_accuracy) : "- (no held-out budget with two strategies)");
   return out;
 }

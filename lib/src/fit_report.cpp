@@ -6,6 +6,7 @@
 
 #include "qqt/error.hpp"
 #include "qqt/output.hpp"
+#include "qqt/text.hpp"
 
 namespace qqt {
 
@@ -65,7 +66,7 @@ std::string render_fitted_config(const Config& base, const FitResult& result, co
   const Model& m = result.model;
   validate(m);
   const LawParams& p = m.params;
-  std::string out = fmt::format("# Fitted by qqt fit from {}: {} rows, {} law, loss {}.\n", record.observations, record.rows,
+  std::string out = fmt::format("# Fitted by qqt fit from {}: {}, {} law, loss {}.\n", record.observations, count_of(record.rows, "row"),
                                 to_string(p.law), record.loss);
   out += fmt::format("# Start config: {}. The fit: block records how (docs/config.md, docs/fit.md).\n", base.source);
   out += fmt::format("law: {}\n", to_string(p.law));
@@ -74,7 +75,12 @@ std::string render_fitted_config(const Config& base, const FitResult& result, co
   out += fmt::format("normalizer: {}\n", exact_number(p.normalizer));
   out += fmt::format("a: {}\n", exact_number(p.a));
   out += fmt::format("d: {}\n", exact_number(p.d));
-  out += fmt::format("metric: {}\n", json_string(m.metric));
+  if (m.metric.kind == MetricKind::error_rate) {
+    out += fmt::format("metric: {}\n", json_string(m.metric.name));  // today's form: a label is an error rate
+  } else {
+    out += fmt::format("metric: {{name: {}, kind: {}}}\n", json_string(m.metric.name), to_string(m.metric.kind));
+  }
+  if (base.model_params) out += fmt::format("model_params: {}\n", exact_number(*base.model_params));
   out += "pools:\n";
   for (const Pool& pool : m.pools) {
     out += fmt::format("  - {{name: {}, size: {}", json_string(pool.name), exact_number(pool.size_samples));
@@ -123,7 +129,7 @@ std::string render_fitted_config(const Config& base, const FitResult& result, co
 std::string render_fit_summary(const FitResult& result, const FitRecord& record) {
   const Model& m = result.model;
   const FitSummary& s = result.summary;
-  std::string out = fmt::format("fit: {} rows of {}, {} law{}, loss {}, {} free parameters\n", s.rows, record.observations,
+  std::string out = fmt::format("fit: {} of {}, {} law{}, loss {}, {} free parameters\n", count_of(s.rows, "row"), record.observations,
                                 to_string(m.params.law),
                                 m.params.law == LawKind::utility ? fmt::format(" (irreducible {})", to_string(m.params.irreducible)) : "",
                                 record.loss, s.free.size());

@@ -187,7 +187,7 @@ double Mixture::error(double n) const {
   }
   if (!(detail::bounded_error(y) <= detail::kMaxPredictedError)) {
     throw NumericalError(fmt::format("the predicted error at budget {} is beyond {:g} (the law is far outside its "
-                                     "range: check a, b and the normalizer)", n, detail::kMaxPredictedError));
+                                     "range: check a, b and the normalizer)", format_count(n), detail::kMaxPredictedError));
   }
   return y;
 }
@@ -300,7 +300,7 @@ double Mixture::effective_data_error(double n) const {
       throw NumericalError(fmt::format(
           "effective-data law: budget {} needs more than {:g} pass segments before the repetition decay flattens the "
           "curve (tau_hat up to {:.3g} passes); use a smaller budget or tau, or the utility law",
-          n, st.walked > kMaxWalk ? kMaxWalk : walk_limit_, detail::half_life(min_lambda)));
+          format_count(n), st.walked > kMaxWalk ? kMaxWalk : walk_limit_, detail::half_life(min_lambda)));
     }
     double q_sum = 0.0;
     double remaining = 0.0;

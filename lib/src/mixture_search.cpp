@@ -38,6 +38,7 @@
 #include "law_kernel.hpp"
 #include "nlopt_util.hpp"
 #include "qqt/error.hpp"
+#include "qqt/quantity.hpp"
 
 namespace qqt {
 
@@ -478,7 +479,7 @@ std::optional<MixtureOptimum> search(const Model& model, const Constraints& cons
     throw NumericalError(fmt::format(
         "mixture search: at budget {} the effective-data law needs more than {:g} pass segments (max_walked_segments) "
         "before any mixture is evaluated; use a smaller budget, --search topk,threshold or the utility law",
-        n, options.max_walked_segments));
+        format_count(n), options.max_walked_segments));
   }
   summary.error = out->error;
   out->summary = summary;

@@ -20,16 +20,6 @@
 
 namespace qqt {
 
-const char* to_string(ObservedMetric metric) {
-  switch (metric) {
-    case ObservedMetric::error: return "error";
-    case ObservedMetric::accuracy: return "accuracy";
-  }
-  throw InternalError("unknown ObservedMetric");
-}
-
-double in_metric(ObservedMetric metric, double error) { return metric == ObservedMetric::accuracy ? 1.0 - error : error; }
-
 namespace {
 
 struct Field {
@@ -151,7 +141,14 @@ class CsvReader {
 
 std::string shown(const std::string& s) { return fmt::format("'{}'", s); }
 
-enum class Column { pool, samples_seen, error, accuracy, weight };
+enum class Column { pool, samples_seen, weight, metric };  // metric: any column of metric.hpp's table
+
+// "'error' or 'accuracy'" for messages.
+std::string quoted_columns(MetricKind kind) {
+  std::vector<std::string> names;
+  for (const auto& c : info(kind).columns) names.push_back(fmt::format("'{}'", c.name));
+  return fmt::format("{}", fmt::join(names, " or "));
+}
 
 }  // namespace
 
@@ -164,13 +161,21 @@ Observations parse_observations(std::string_view text, const std::string& source
   Observations out;
   out.source = source;
 
+  const MetricKind kind = model.metric.kind;
+  const MetricKindInfo& kind_info = info(kind);
   const auto header = reader.next();
   if (!header) {
-    throw InputError(fmt::format("{}: no header row; the first line must name the columns pool,samples_seen,error "
-                                 "(or accuracy) and optionally weight (docs/fit.md)", source));
+    std::vector<std::string> others;
+    for (std::size_t i = 1; i < kind_info.columns.size(); ++i) others.emplace_back(kind_info.columns[i].name);
+    throw InputError(fmt::format("{}: no header row; the first line must name the columns pool,samples_seen,{}{} and optionally weight (docs/fit.md)",
+                                 source, kind_info.columns.front().name,
+                                 others.empty() ? "" : fmt::format(" (or {})", fmt::join(others, " or "))));
   }
-  static const std::vector<std::string> kNames = {"pool", "samples_seen", "error", "accuracy", "weight"};
+  std::vector<std::string> kNames = {"pool", "samples_seen"};
+  for (const auto& c : metric_column_names()) kNames.push_back(c);
+  kNames.push_back("weight");
   std::map<Column, std::size_t> index;
+  std::optional<ColumnMatch> metric_column;  // the metric column the header names
   for (std::size_t i = 0; i < header->fields.size(); ++i) {
     const Field& f = header->fields[i];
     const auto it = std::find(kNames.begin(), kNames.end(), f.text);
@@ -181,28 +186,40 @@ Observations parse_observations(std::string_view text, const std::string& source
                               hint.empty() ? fmt::format("known: {}", fmt::join(kNames, ", ")) : fmt::format("did you mean '{}'?", hint),
                               shown(f.text)));
     }
-    const auto column = static_cast<Column>(it - kNames.begin());
+    const auto match = find_metric_column(f.text);
+    const Column column = f.text == "pool" ? Column::pool : f.text == "samples_seen" ? Column::samples_seen
+                        : match ? Column::metric : Column::weight;
+    if (column == Column::metric && metric_column && std::string_view(metric_column->column.name) != f.text) {
+      reader.fail(f.line, f.column, fmt::format("the header has both {} and {}; give one of them", metric_column->column.name, f.text));
+    }
     if (!index.emplace(column, i).second) {
       reader.fail(f.line, f.column, fmt::format("header column {} repeats column {}, got {}", i + 1, index[column] + 1, shown(f.text)));
+    }
+    if (column == Column::metric) {
+      metric_column = match;
+      if (match->kind != kind) {
+        // The file and the config disagree on what the law predicts: say both.
+        reader.fail(f.line, f.column,
+                    fmt::format("column '{}' is for metric kind {}, but the config's metric '{}' has kind {} (give {})", f.text, to_string(match->kind),
+                                model.metric.name, to_string(kind), accepted_columns(kind)));
+      }
     }
   }
   const Field& first = header->fields.front();
   for (const Column c : {Column::pool, Column::samples_seen}) {
     if (!index.count(c)) {
-      reader.fail(first.line, first.column, fmt::format("the header lacks the column '{}' (need pool, samples_seen and error or accuracy)",
-                                                        kNames[static_cast<std::size_t>(c)]));
+      reader.fail(first.line, first.column, fmt::format("the header lacks the column '{}' (need pool, samples_seen and {})",
+                                                        c == Column::pool ? "pool" : "samples_seen", accepted_columns(kind)));
     }
   }
-  if (index.count(Column::error) && index.count(Column::accuracy)) {
-    const Field& f = header->fields[index[Column::accuracy]];
-    reader.fail(f.line, f.column, "the header has both error and accuracy; give one of them");
+  if (!metric_column) {
+    const std::string columns = quoted_columns(kind);
+    reader.fail(first.line, first.column,
+                fmt::format("the header lacks {} {} column", std::string("aeiou").find(columns[1]) != std::string::npos ? "an" : "a", columns));
   }
-  if (!index.count(Column::error) && !index.count(Column::accuracy)) {
-    reader.fail(first.line, first.column, "the header lacks an 'error' or 'accuracy' column");
-  }
-  out.metric = index.count(Column::accuracy) ? ObservedMetric::accuracy : ObservedMetric::error;
-  const std::size_t value_column = index[out.metric == ObservedMetric::accuracy ? Column::accuracy : Column::error];
-  const char* value_name = to_string(out.metric);
+  out.metric = metric_column->column;
+  const std::size_t value_column = index[Column::metric];
+  const char* value_name = out.metric.name;
 
   std::vector<std::string> names;
   std::map<std::string, std::size_t> by_name;
@@ -216,7 +233,7 @@ Observations parse_observations(std::string_view text, const std::string& source
                 fmt::format("pool {}'{}' is not a pool of the config ({})", part ? fmt::format("'{}': ", f.text) : "", name,
                             hint.empty() ? fmt::format("pools: {}", fmt::join(names, ", ")) : fmt::format("did you mean '{}'?", hint)));
   };
-  auto number = [&](const Field& f, const char* column, bool unit) {
+  auto number = [&](const Field& f, const char* column, bool metric) {
     const ParsedNumber parsed = parse_number(f.text);
     const double value = parsed.value;
     if (parsed.status == NumberStatus::empty) reader.fail(f.line, f.column, fmt::format("{} is empty; expected a number", column));
@@ -227,8 +244,8 @@ Observations parse_observations(std::string_view text, const std::string& source
       reader.fail(f.line, f.column, fmt::format("{} must be a finite number, got {}", column, shown(f.text)));
     }
     if (value < 0) reader.fail(f.line, f.column, fmt::format("{} must not be negative, got {}", column, shown(f.text)));
-    if (unit && value > 1) {
-      reader.fail(f.line, f.column, fmt::format("{} must be in [0, 1] (a rate, not a percentage), got {}", column, shown(f.text)));
+    if (metric && !in_range(kind, y_of(out.metric, value))) {
+      reader.fail(f.line, f.column, fmt::format("{} {}, got {}", column, kind_info.range_rule, shown(f.text)));
     }
     return value;
   };
@@ -272,7 +289,7 @@ Observations parse_observations(std::string_view text, const std::string& source
 
     const Field& v = record->fields[value_column];
     const double value = number(v, value_name, true);
-    row.error = out.metric == ObservedMetric::accuracy ? 1.0 - value : value;
+    row.error = y_of(out.metric, value);
 
     if (index.count(Column::weight)) row.weight = number(record->fields[index[Column::weight]], "weight", false);
     total_weight += row.weight;

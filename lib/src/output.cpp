@@ -10,6 +10,7 @@
 #include <cstring>
 #include <sstream>
 #include <map>
+#include <optional>
 
 #include "qqt/error.hpp"
 #include "qqt/quantity.hpp"
@@ -94,8 +95,9 @@ std::string json_config(const Config& config) {
     if (p.share) s += fmt::format(",\"share\":{}", exact_number(*p.share));
     return s + "}";
   });
-  return fmt::format("\"config\":{{\"source\":{},\"metric\":{},\"pools\":[{}]}}", json_string(config.source),
-                     json_string(m.metric), pools);
+  return fmt::format("\"config\":{{\"source\":{},\"metric\":{{\"name\":{},\"kind\":{}}},{}\"pools\":[{}]}}", json_string(config.source),
+                     json_string(m.metric.name), json_string(to_string(m.metric.kind)),
+                     config.model_params ? fmt::format("\"model_params\":{},", exact_number(*config.model_params)) : "", pools);
 }
 
 std::string json_law(const LawParams& p) {
@@ -116,16 +118,21 @@ std::string json_exposure(const Candidate& c) {
                      exact_number(c.max_pool_passes), json_strings(extrapolation_codes(c.extrapolation)));
 }
 
-std::string json_candidate(const Candidate& c) {
-  return fmt::format("{{{},\"passes\":{},{},\"error\":{},\"accuracy\":{},\"pareto\":{},\"feasible\":{}}}", json_info_fields(*c.info),
-                     exact_number(c.passes), json_exposure(c), exact_number(c.error), exact_number(c.accuracy),
+// ",\"accuracy\":X" when the metric kind shows accuracy (metric.hpp), else nothing.
+std::string json_accuracy(bool shown, double accuracy) { return shown ? fmt::format(",\"accuracy\":{}", exact_number(accuracy)) : ""; }
+
+// `error` holds the predicted value y in the metric's units (a rate or a loss); accuracy only for rates.
+std::string json_candidate(const Candidate& c, bool accuracy) {
+  return fmt::format("{{{},\"passes\":{},{},\"error\":{}{},\"pareto\":{},\"feasible\":{}}}", json_info_fields(*c.info),
+                     exact_number(c.passes), json_exposure(c), exact_number(c.error), json_accuracy(accuracy, c.accuracy),
                      c.pareto ? "true" : "false", c.feasible ? "true" : "false");
 }
 
 // A family's best (docs/output.md "Search"): the candidate's fields without the Pareto marks.
-std::string json_family_best(Family family, const Candidate& c) {
-  return fmt::format("{{\"family\":{},{},\"passes\":{},{},\"error\":{},\"accuracy\":{}}}", json_string(to_string(family)),
-                     json_info_fields(*c.info), exact_number(c.passes), json_exposure(c), exact_number(c.error), exact_number(c.accuracy));
+std::string json_family_best(Family family, const Candidate& c, bool accuracy) {
+  return fmt::format("{{\"family\":{},{},\"passes\":{},{},\"error\":{}{}}}", json_string(to_string(family)),
+                     json_info_fields(*c.info), exact_number(c.passes), json_exposure(c), exact_number(c.error),
+                     json_accuracy(accuracy, c.accuracy));
 }
 
 std::vector<std::string> family_names(const std::vector<Family>& families) {
@@ -180,12 +187,41 @@ std::string header_line(const Config& config, bool markdown = false) {
   const std::string law = fmt::format("{} law{}", to_string(p.law),
                                       p.law == LawKind::utility ? fmt::format(", irreducible {}", to_string(p.irreducible)) : "");
   if (markdown) {
-    return fmt::format("### Predicted {}\n\nconfig `{}` ({})\n", printable(config.model.metric), printable(config.source), law);
+    return fmt::format("### Predicted {}\n\nconfig `{}` ({})\n", printable(config.model.metric.name), printable(config.source), law);
   }
-  return fmt::format("config: {} ({}), metric: {}\n", printable(config.source), law, printable(config.model.metric));
+  return fmt::format("config: {} ({}), metric: {}\n", printable(config.source), law, printable(config.model.metric.name));
 }
 
 std::string percent(double x) { return fmt::format("{:.2f}", 100.0 * x); }
+
+// What the metric kind changes in the tables (metric.hpp): the value's name, and accuracy % (rates)
+// or the value itself (losses) in the by-level and by-family tables.
+struct Shown {
+  const MetricKindInfo& kind;
+  std::optional<double> model_params;  // FLOPs column when known
+  explicit Shown(const Config& c) : kind(info(c.model.metric.kind)), model_params(c.model_params) {}
+  bool accuracy() const { return kind.shows_accuracy; }
+  const char* value() const { return kind.value_name; }
+  // A level's cell: accuracy in percent, or the value.
+  std::string cell(const Candidate& c) const { return accuracy() ? percent(c.accuracy) : fmt::format("{:.4f}", c.error); }
+  std::string cell_caption() const { return accuracy() ? "accuracy %" : std::string(value()); }
+  // Gain of the overall best over the best top-k level: accuracy points, or the value's drop.
+  std::string gain(const Candidate& best, const Candidate& top) const {
+    return accuracy() ? fmt::format("{:+.2f}", 100.0 * (best.accuracy - top.accuracy)) : fmt::format("{:+.4f}", top.error - best.error);
+  }
+  std::string gain_rule() const {
+    return accuracy() ? "overall best minus best top-k level, in points" : fmt::format("best top-k level minus overall best, in {} units", value());
+  }
+  // "budget" and, with a model size, "FLOPs" (C = 6 N D).
+  void budget_head(std::vector<std::string>& row) const {
+    row.push_back("budget");
+    if (model_params) row.push_back("FLOPs");
+  }
+  void budget_cells(std::vector<std::string>& row, double budget) const {
+    row.push_back(format_count(budget));
+    if (model_params) row.push_back(fmt::format("{:.3g}", flops_of(budget, *model_params)));
+  }
+};
 
 bool any_infeasible(const PlanResult& plan) {
   for (const auto& b : plan.budgets) {
@@ -197,10 +233,10 @@ bool any_infeasible(const PlanResult& plan) {
 }
 
 // Accuracy of each family's best and the overall best's strategy, per budget.
-std::string search_tables(const PlanResult& plan, const RenderOptions& options, bool md) {
+std::string search_tables(const PlanResult& plan, const RenderOptions& options, bool md, const Shown& shown) {
   const SearchEcho& echo = *plan.search;
   std::string out = fmt::format("\nsearch: {}; constraints: {}\n", fmt::join(family_names(echo.families), ", "), echo.constraints);
-  out += caption("accuracy % of each family's best (* overall best; gain = overall best minus best top-k level, in points)", md);
+  out += caption(fmt::format("{} of each family's best (* overall best; gain = {})", shown.cell_caption(), shown.gain_rule()), md);
   TextTable acc;
   std::vector<std::string> head{"budget"};
   for (Family f : echo.families) head.push_back(to_string(f));
@@ -210,10 +246,10 @@ std::string search_tables(const PlanResult& plan, const RenderOptions& options, 
     std::vector<std::string> r{format_count(b.budget_samples)};
     for (std::size_t f = 0; f < b.families.size(); ++f) {
       const auto& best = b.families[f].best;
-      r.push_back(best ? percent(best->accuracy) + (b.best_family == f ? "*" : "") : "-");
+      r.push_back(best ? shown.cell(*best) + (b.best_family == f ? "*" : "") : "-");
     }
     const Candidate& top = b.best_candidate();
-    r.push_back(top.feasible && b.feasible() ? fmt::format("{:+.2f}", 100.0 * (b.overall_best().accuracy - top.accuracy)) : "-");
+    r.push_back(top.feasible && b.feasible() ? shown.gain(b.overall_best(), top) : "-");
     acc.row(r);
   }
   out += acc.render(md, options.color);
@@ -221,22 +257,28 @@ std::string search_tables(const PlanResult& plan, const RenderOptions& options, 
   unsigned notes = 0;  // the extrapolation column only when some best has one
   for (const auto& b : plan.budgets) notes |= b.feasible() ? b.overall_best().extrapolation : 0u;
   TextTable best;
-  std::vector<std::string> columns{"budget", "family", "strategy", "label", "error", "acc %", "passes", "max pool passes", "unique"};
+  std::vector<std::string> columns;
+  shown.budget_head(columns);
+  for (const char* h : {"family", "strategy", "label", shown.value()}) columns.emplace_back(h);
+  if (shown.accuracy()) columns.emplace_back("acc %");
+  columns.insert(columns.end(), {"passes", "max pool passes", "unique"});
   if (notes != 0) columns.push_back("extrapolates");
   best.row(columns);
   std::string infeasible;
   for (const auto& b : plan.budgets) {
     std::vector<std::string> r;
+    shown.budget_cells(r, b.budget_samples);
     if (!b.feasible()) {
-      r = {format_count(b.budget_samples), "-", "infeasible", "-", "-", "-", "-", "-", "-"};
+      r.insert(r.end(), {"-", "infeasible"});
       infeasible += fmt::format("  {}: {}\n", format_count(b.budget_samples), b.infeasible);
     } else {
       const Candidate& c = b.overall_best();
-      r = {format_count(b.budget_samples), to_string(b.overall_family()), c.strategy(), c.label(), fmt::format("{:.6f}", c.error),
-           percent(c.accuracy), fmt::format("{:.4g}", c.passes), fmt::format("{:.4g}", c.max_pool_passes), format_count(c.unique_samples())};
+      r.insert(r.end(), {to_string(b.overall_family()), c.strategy(), c.label(), fmt::format("{:.6f}", c.error)});
+      if (shown.accuracy()) r.push_back(percent(c.accuracy));
+      r.insert(r.end(), {fmt::format("{:.4g}", c.passes), fmt::format("{:.4g}", c.max_pool_passes), format_count(c.unique_samples())});
       if (notes != 0) r.push_back(c.extrapolation ? fmt::format("{}", fmt::join(extrapolation_codes(c.extrapolation), ",")) : "-");
     }
-    if (r.size() < columns.size()) r.push_back("-");
+    while (r.size() < columns.size()) r.push_back("-");
     best.row(r);
   }
   out += best.render(md, options.color);
@@ -290,18 +332,28 @@ std::string frontier_table(const PlanResult& plan, bool md) {
 // The report for people: aligned text, or Markdown (`md`) for pull requests and CI summaries.
 std::string plan_table(const Config& config, const PlanResult& plan, const RenderOptions& options, bool md) {
   std::string out = header_line(config, md);
+  const Shown shown(config);
   TextTable summary;
-  summary.row({"budget", "best_level", "label", "error", "acc %", "passes", "unique", "runner-up", "margin", "pareto"});
+  std::vector<std::string> summary_head;
+  shown.budget_head(summary_head);
+  for (const char* h : {"best_level", "label", shown.value()}) summary_head.emplace_back(h);
+  if (shown.accuracy()) summary_head.emplace_back("acc %");
+  summary_head.insert(summary_head.end(), {"passes", "unique", "runner-up", "margin", "pareto"});
+  summary.row(summary_head);
   for (const auto& b : plan.budgets) {
     const Candidate& best = b.best_candidate();
     std::vector<std::string> pareto;
     for (const auto& c : b.candidates) {
       if (c.pareto) pareto.push_back(c.strategy());
     }
-    summary.row({format_count(b.budget_samples), best.strategy(), best.label(), fmt::format("{:.6f}", best.error),
-                 percent(best.accuracy), fmt::format("{:.4g}", best.passes), format_count(best.unique_samples()),
-                 b.runner_up ? b.candidates[*b.runner_up].strategy() : "-",
-                 b.runner_up ? fmt::format("{:.6f}", b.margin) : "-", fmt::format("{}", fmt::join(pareto, ","))});
+    std::vector<std::string> r;
+    shown.budget_cells(r, b.budget_samples);
+    r.insert(r.end(), {best.strategy(), best.label(), fmt::format("{:.6f}", best.error)});
+    if (shown.accuracy()) r.push_back(percent(best.accuracy));
+    r.insert(r.end(), {fmt::format("{:.4g}", best.passes), format_count(best.unique_samples()),
+                       b.runner_up ? b.candidates[*b.runner_up].strategy() : "-",
+                       b.runner_up ? fmt::format("{:.6f}", b.margin) : "-", fmt::format("{}", fmt::join(pareto, ","))});
+    summary.row(r);
   }
   out += "\n" + summary.render(md, options.color);
 
@@ -315,16 +367,16 @@ std::string plan_table(const Config& config, const PlanResult& plan, const Rende
       std::vector<std::string> r{format_count(b.budget_samples)};
       for (std::size_t i = 0; i < b.candidates.size(); ++i) {
         const auto& c = b.candidates[i];
-        r.push_back(percent(c.accuracy) + (!c.feasible ? "x" : i == b.best ? "*" : c.pareto ? "" : "~"));
+        r.push_back(shown.cell(c) + (!c.feasible ? "x" : i == b.best ? "*" : c.pareto ? "" : "~"));
       }
       levels.row(r);
     }
-    out += caption(fmt::format("accuracy % by level (* best, ~ not Pareto-optimal in unique samples vs error{})",
+    out += caption(fmt::format("{} by level (* best, ~ not Pareto-optimal in unique samples vs {}{})", shown.cell_caption(), shown.value(),
                                any_infeasible(plan) ? ", x breaks a constraint" : ""),
                    md);
     out += levels.render(md, options.color);
   }
-  if (plan.search) out += search_tables(plan, options, md);
+  if (plan.search) out += search_tables(plan, options, md, shown);
   if (plan.crossovers.empty()) {
     out += "\ncrossovers: none in the budget span\n";
   } else {
@@ -345,6 +397,7 @@ std::string plan_table(const Config& config, const PlanResult& plan, const Rende
 }
 
 std::string plan_json(const Config& config, const PlanResult& plan, const PlanExtras& extras) {
+  const bool acc = info(config.model.metric.kind).shows_accuracy;
   std::string out = "{\"schema\":2," + json_config(config) + "," + json_law(config.model.params);
   if (plan.search) out += "," + json_search(config, *plan.search);
   out += ",\"budgets\":[";
@@ -352,20 +405,22 @@ std::string plan_json(const Config& config, const PlanResult& plan, const PlanEx
     const BudgetPlan& b = plan.budgets[i];
     if (i) out += ",";
     const bool level_ok = b.candidates[b.best].feasible;
-    out += fmt::format("{{\"budget\":{},\"best\":{},\"infeasible\":{},\"best_level\":{},\"runner_up_level\":{},\"level_margin\":{},",
-                       exact_number(b.budget_samples), b.feasible() ? json_family_best(b.overall_family(), b.overall_best()) : "null",
+    out += fmt::format("{{\"budget\":{},{}\"best\":{},\"infeasible\":{},\"best_level\":{},\"runner_up_level\":{},\"level_margin\":{},",
+                       exact_number(b.budget_samples),
+                       config.model_params ? fmt::format("\"flops\":{},", exact_number(flops_of(b.budget_samples, *config.model_params))) : "",
+                       b.feasible() ? json_family_best(b.overall_family(), b.overall_best(), acc) : "null",
                        b.feasible() ? "null" : json_string(b.infeasible), level_ok ? json_string(b.best_candidate().strategy()) : "null",
                        b.runner_up ? json_string(b.candidates[*b.runner_up].strategy()) : "null",
                        b.runner_up ? exact_number(b.margin) : "null");
     if (!b.families.empty()) {
-      out += "\"families\":{" + join(b.families, ",", [](const FamilyBest& f) {
-               return json_string(to_string(f.family)) + ":" + (f.best ? json_family_best(f.family, *f.best) : std::string("null"));
+      out += "\"families\":{" + join(b.families, ",", [acc](const FamilyBest& f) {
+               return json_string(to_string(f.family)) + ":" + (f.best ? json_family_best(f.family, *f.best, acc) : std::string("null"));
              }) + "},";
     }
     for (const FamilyBest& f : b.families) {  // how an optimising family ran: "mixture_search"
       if (f.summary) out += json_string(fmt::format("{}_search", to_string(f.family))) + ":" + json_summary(*f.summary) + ",";
     }
-    out += "\"candidates\":[" + join(b.candidates, ",", json_candidate) + "]";
+    out += "\"candidates\":[" + join(b.candidates, ",", [acc](const Candidate& c) { return json_candidate(c, acc); }) + "]";
     if (i < extras.budget_json.size() && !extras.budget_json[i].empty()) out += "," + extras.budget_json[i];
     out += "}";
   }
@@ -378,16 +433,20 @@ std::string plan_json(const Config& config, const PlanResult& plan, const PlanEx
   return out + "}\n";
 }
 
-std::string plan_csv(const PlanResult& plan) { return plan_csv_header() + plan_csv_rows(plan); }
-
 }  // namespace
 
-std::string plan_csv_header() {
-  return "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best,feasible,row,"
-         "best_level,pool_passes,max_pool_passes,extrapolation\n";
+// `error` is the predicted value y (a rate or a loss); the accuracy column (1 - error) only for an
+// error rate (metric.hpp), as in every other output.
+std::string plan_csv_header(const Config& config) {
+  return fmt::format("budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,{}pareto,best,feasible,row,"
+                     "best_level,pool_passes,max_pool_passes,extrapolation\n",
+                     info(config.model.metric.kind).shows_accuracy ? "accuracy," : "");
 }
 
-std::string plan_csv_rows(const PlanResult& plan) {
+std::string plan_csv_rows(const Config& config, const PlanResult& plan) {
+  const bool accuracy = info(config.model.metric.kind).shows_accuracy;
+  // "X," for the accuracy column, or nothing when the kind has none.
+  auto accuracy_cell = [accuracy](double a) { return accuracy ? exact_number(a) + "," : std::string(); };
   // The hot path of large sweeps: format straight into one buffer, and format the columns that only
   // depend on the strategy (label, pools, fractions, weights, unique samples) once per strategy.
   fmt::memory_buffer out;
@@ -423,12 +482,14 @@ std::string plan_csv_rows(const PlanResult& plan) {
         if (!std::isfinite(x)) exact_number(x);  // throws: NaN and inf never reach the output
       }
       const bool best_level = i == b.best && c.feasible;
-      fmt::format_to(fmt::appender(out), FMT_COMPILE("{},{},{},{},{},{},{},{},level,{},{}\n"), b.budget_samples, cached[i], c.passes, c.error,
-                     c.accuracy, c.pareto ? "true" : "false", best_level && b.families.empty() ? "true" : "false",
+      fmt::format_to(fmt::appender(out), FMT_COMPILE("{},{},{},{},{}{},{},{},level,{},{}\n"), b.budget_samples, cached[i], c.passes, c.error,
+                     accuracy_cell(c.accuracy), c.pareto ? "true" : "false", best_level && b.families.empty() ? "true" : "false",
                      c.feasible ? "true" : "false", best_level ? "true" : "false", exposure_columns(c));
     }
     if (!b.feasible()) {  // no searched strategy meets the constraints here: one row saying why
-      fmt::format_to(fmt::appender(out), "{},,{},,,,,,,,,false,false,infeasible,,,,\n", exact_number(b.budget_samples), csv_field(b.infeasible));
+      // budget, strategy empty, the reason as label, then pools .. pareto empty (8 columns with accuracy, 7 without).
+      fmt::format_to(fmt::appender(out), "{},,{}{}false,false,infeasible,,,,\n", exact_number(b.budget_samples), csv_field(b.infeasible),
+                     std::string(accuracy ? 9 : 8, ','));
     }
     // One row per searched family: its best (best = the overall best).
     for (std::size_t f = 0; f < b.families.size(); ++f) {
@@ -440,8 +501,8 @@ std::string plan_csv_rows(const PlanResult& plan) {
       for (double x : {c.passes, c.error, c.accuracy}) {
         if (!std::isfinite(x)) exact_number(x);  // throws
       }
-      fmt::format_to(fmt::appender(out), FMT_COMPILE("{},{},{},{},{},,{},true,{},,{}\n"), b.budget_samples, it->second, c.passes, c.error,
-                     c.accuracy, b.best_family == f ? "true" : "false", to_string(b.families[f].family), exposure_columns(c));
+      fmt::format_to(fmt::appender(out), FMT_COMPILE("{},{},{},{},{},{},true,{},,{}\n"), b.budget_samples, it->second, c.passes, c.error,
+                     accuracy_cell(c.accuracy), b.best_family == f ? "true" : "false", to_string(b.families[f].family), exposure_columns(c));
       if (family_cache.size() > 4096) family_cache.clear();  // threshold and mixture strategies are new at every budget
     }
   }
@@ -458,7 +519,7 @@ std::string render_plan(const Config& config, const PlanResult& plan, Format for
     case Format::table: return plan_table(config, plan, options, false) + extras.table;
     case Format::markdown: return plan_table(config, plan, options, true) + extras.table;
     case Format::json: return plan_json(config, plan, extras);
-    case Format::csv: return plan_csv(plan) + extras.csv;
+    case Format::csv: return plan_csv_header(config) + plan_csv_rows(config, plan) + extras.csv;
   }
   throw InternalError("render_plan: unknown format");
 }
@@ -472,11 +533,21 @@ std::string render_predictions(const Config& config, const Mixture& mixture, con
       std::string out = header_line(config, md);
       out += fmt::format("{}strategy: fractions {}, weights {}\n\n", md ? "\n" : "", join(mixture.fractions(), ",", [](double x) { return fmt::format("{:.4g}", x); }),
                          join(mixture.weights(), ",", [](double x) { return fmt::format("{:.4g}", x); }));
+      const Shown shown(config);
       TextTable t;
-      t.row({"budget", "error", "acc %", "passes", "unique"});
+      std::vector<std::string> head;
+      shown.budget_head(head);
+      head.emplace_back(shown.value());
+      if (shown.accuracy()) head.emplace_back("acc %");
+      head.insert(head.end(), {"passes", "unique"});
+      t.row(head);
       for (const auto& p : predictions) {
-        t.row({format_count(p.budget_samples), fmt::format("{:.6f}", p.error), percent(p.accuracy),
-               fmt::format("{:.4g}", p.passes), format_count(p.unique_samples)});
+        std::vector<std::string> r;
+        shown.budget_cells(r, p.budget_samples);
+        r.push_back(fmt::format("{:.6f}", p.error));
+        if (shown.accuracy()) r.push_back(percent(p.accuracy));
+        r.insert(r.end(), {fmt::format("{:.4g}", p.passes), format_count(p.unique_samples)});
+        t.row(r);
       }
       return out + t.render(md, options.color);
     }
@@ -485,17 +556,21 @@ std::string render_predictions(const Config& config, const Mixture& mixture, con
                         fmt::format(",\"fractions\":{},\"weights\":{},\"unique_samples\":{},\"predictions\":[",
                                     json_numbers(mixture.fractions()), json_numbers(mixture.weights()),
                                     exact_number(mixture.unique_samples()));
-      out += join(predictions, ",", [](const Prediction& p) {
-        return fmt::format("{{\"budget\":{},\"error\":{},\"accuracy\":{},\"passes\":{}}}", exact_number(p.budget_samples),
-                           exact_number(p.error), exact_number(p.accuracy), exact_number(p.passes));
+      const bool acc = info(config.model.metric.kind).shows_accuracy;
+      const std::optional<double> params = config.model_params;
+      out += join(predictions, ",", [acc, params](const Prediction& p) {
+        return fmt::format("{{\"budget\":{},{}\"error\":{}{},\"passes\":{}}}", exact_number(p.budget_samples),
+                           params ? fmt::format("\"flops\":{},", exact_number(flops_of(p.budget_samples, *params))) : "",
+                           exact_number(p.error), json_accuracy(acc, p.accuracy), exact_number(p.passes));
       });
       return out + "]}\n";
     }
     case Format::csv: {
-      std::string out = "budget,error,accuracy,passes,unique_samples\n";
+      const bool acc = info(config.model.metric.kind).shows_accuracy;
+      std::string out = acc ? "budget,error,accuracy,passes,unique_samples\n" : "budget,error,passes,unique_samples\n";
       for (const auto& p : predictions) {
-        out += fmt::format("{},{},{},{},{}\n", exact_number(p.budget_samples), exact_number(p.error),
-                           exact_number(p.accuracy), exact_number(p.passes), exact_number(p.unique_samples));
+        out += fmt::format("{},{},{}{},{}\n", exact_number(p.budget_samples), exact_number(p.error),
+                           acc ? exact_number(p.accuracy) + "," : std::string(), exact_number(p.passes), exact_number(p.unique_samples));
       }
       return out;
     }

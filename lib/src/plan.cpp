@@ -8,6 +8,7 @@
 
 #include "qqt/error.hpp"
 #include "qqt/limits.hpp"
+#include "qqt/metric.hpp"
 #include "qqt/quantity.hpp"
 
 namespace qqt {
@@ -102,6 +103,8 @@ std::string below_range_warning(const Model& model, const std::vector<double>& b
                                 std::string_view subject) {
   // Budgets where even the best error is 1 or more: (a n / N0)^b is still near or above 1 (a n < N0
   // or not far past it), where the law says nothing useful. One warning for all of them.
+  // Error rates only (metric.hpp warns_at_or_above_one): a loss of 2.6 is an ordinary value.
+  if (!info(model.metric.kind).warns_at_or_above_one) return {};
   std::vector<double> hopeless;
   double best_there = INFINITY;
   for (std::size_t i = 0; i < budgets_samples.size() && i < errors.size(); ++i) {

@@ -17,10 +17,14 @@
 #include <numbers>
 #include <sstream>
 
+#include "qqt/bootstrap.hpp"
 #include "qqt/error.hpp"
+#include "qqt/fit.hpp"
 #include "qqt/io.hpp"
 #include "qqt/output.hpp"
+#include "qqt/metric.hpp"
 #include "qqt/quantity.hpp"
+#include "qqt/text.hpp"
 
 extern char** environ;
 
@@ -42,9 +46,41 @@ ImageFormat image_format_for(const std::string& path) {
   throw InputError(fmt::format("--output {}: the file name must end in .svg, .png or .pdf", path));
 }
 
+YMeasure parse_y_measure(std::string_view text, std::string_view what) {
+  if (text == "error") return YMeasure::error;
+  if (text == "accuracy") return YMeasure::accuracy;
+  throw InputError(fmt::format("{}: '{}' is not a y measure; use error or accuracy", what, text));
+}
+
+PlotSize parse_plot_size(std::string_view text, std::string_view what) {
+  // (Column: 3 in high, so that a title of a few lines and the legend below leave room for the data.)
+  // Column and text widths of two-column papers (CVPR/ICCV 3.25 in and 6.875 in, IEEE 3.5 in and
+  // 7.16 in, NeurIPS single column 5.5 in): 3.3 in and 6.9 in fit them all when scaled by at most 6%.
+  if (text == "column") return {3.3, 3.0, 8.0};
+  if (text == "page") return {6.9, 4.3, 9.0};
+  const auto x = text.find('x');
+  auto number = [&](std::string_view part, double& out) {
+    const std::string item(part);
+    char* end = nullptr;
+    out = std::strtod(item.c_str(), &end);
+    return !item.empty() && end == item.c_str() + item.size() && std::isfinite(out);
+  };
+  PlotSize size{0.0, 0.0, 8.0};
+  if (x == std::string_view::npos || !number(text.substr(0, x), size.width_in) || !number(text.substr(x + 1), size.height_in)) {
+    throw InputError(fmt::format("{}: '{}' is not a size; use column, page or WIDTHxHEIGHT in inches (e.g. 4x3)", what, text));
+  }
+  return size;
+}
+
 void validate(const PlotOptions& o) {
-  if (o.width_px < 300 || o.width_px > 4000) throw InputError(fmt::format("--width must be in [300, 4000] pixels, got {}", o.width_px));
-  if (o.height_px < 200 || o.height_px > 4000) throw InputError(fmt::format("--height must be in [200, 4000] pixels, got {}", o.height_px));
+  if (o.size) {
+    if (o.width_px || o.height_px) throw InputError("give --size or --width/--height, not both");
+    if (!(o.size->width_in >= 1 && o.size->width_in <= 40)) throw InputError(fmt::format("--size: the width must be in [1, 40] inches, got {}", o.size->width_in));
+    if (!(o.size->height_in >= 1 && o.size->height_in <= 40)) throw InputError(fmt::format("--size: the height must be in [1, 40] inches, got {}", o.size->height_in));
+    if (!(o.size->font_pt >= 5 && o.size->font_pt <= 30)) throw InputError(fmt::format("--size: the type size must be in [5, 30] points, got {}", o.size->font_pt));
+  }
+  if (o.width_px && (*o.width_px < 300 || *o.width_px > 4000)) throw InputError(fmt::format("--width must be in [300, 4000] pixels, got {}", *o.width_px));
+  if (o.height_px && (*o.height_px < 200 || *o.height_px > 4000)) throw InputError(fmt::format("--height must be in [200, 4000] pixels, got {}", *o.height_px));
   if (o.threads < 1 || o.threads > 256) throw InputError(fmt::format("--threads must be in [1, 256], got {}", o.threads));
   if (!o.budgets_samples.empty()) {
     if (o.budgets_samples.size() < 2) throw InputError("plot: budgets need at least 2 points (use --budgets FROM:TO:N with N >= 2)");
@@ -52,6 +88,28 @@ void validate(const PlotOptions& o) {
       if (!(o.budgets_samples[i] > o.budgets_samples[i - 1])) throw InputError("plot: budgets must be strictly ascending");
     }
   }
+}
+
+YAxis y_axis(const Model& model, YMeasure measure) {
+  // The metric's kind (metric.hpp) gives the axis range; accuracy = 1 - y only for an error rate (spec §2).
+  const MetricKindInfo& kind = info(model.metric.kind);
+  const std::string& name = model.metric.name;
+  YAxis axis;
+  axis.min = kind.min_value;
+  axis.max = std::isfinite(kind.max_value) ? kind.max_value : NAN;
+  axis.measure = measure;
+  if (measure == YMeasure::error) {
+    axis.label = name;
+  } else {
+    if (!kind.shows_accuracy) {
+      throw InputError(fmt::format("--y accuracy: the metric '{}' is a {}; accuracy (1 - y) is shown for error rates only",
+                                   printable(name), kind.name));
+    }
+    constexpr std::string_view kError = "error";
+    const bool ends_in_error = name.size() >= kError.size() && name.compare(name.size() - kError.size(), kError.size(), kError) == 0;
+    axis.label = ends_in_error ? name.substr(0, name.size() - kError.size()) + "accuracy" : "accuracy (1 - " + name + ")";
+  }
+  return axis;
 }
 
 std::vector<std::pair<double, std::string>> budget_ticks(double lo, double hi) {
@@ -122,30 +180,37 @@ std::string gp_path(const std::string& path) {
 
 PlotSpec curves_plot(const Config& config, const std::vector<NamedStrategy>& strategies, const PlotOptions& options) {
   validate(options);
+  const YAxis y = y_axis(config.model, options.y);
   PlanOptions plan_options;
   plan_options.budgets_samples = options.budgets_samples.empty() ? default_budgets(config.model) : options.budgets_samples;
   const PlanResult r = plan(config.model, strategies, plan_options);
   PlotSpec spec;
-  spec.title = fmt::format("Predicted {} by filter level ({} law)", config.model.metric, to_string(config.model.params.law));
+  spec.title = fmt::format("Predicted {} by filter level ({} law)", y.label, to_string(config.model.params.law));
   spec.x_label = "samples seen";
-  spec.y_label = config.model.metric;
+  spec.y_label = y.label;
+  spec.y_min = y.min;
+  spec.y_max = y.max;
   spec.log_x = true;
   spec.budget_x = true;
+  int color = 0;
   for (std::size_t i = 0; i < strategies.size(); ++i) {
     PlotSeries s;
     s.title = strategies[i].label;
+    s.color = color++;
     for (const auto& b : r.budgets) {
       s.x.push_back(b.budget_samples);
-      s.y.push_back(b.candidates[i].error);
+      s.y.push_back(y.of(b.candidates[i].error));
     }
     spec.series.push_back(std::move(s));
   }
+  // The best error of all at each budget (the envelope), shown in the axis' measure at the end.
+  std::vector<double> best_error;
   PlotSeries envelope;
-  envelope.title = "best (lower envelope)";
+  envelope.title = "best of all";
   envelope.style = PlotSeries::Style::envelope;
   for (const auto& b : r.budgets) {
     envelope.x.push_back(b.budget_samples);
-    envelope.y.push_back(b.best_candidate().error);
+    best_error.push_back(b.best_candidate().error);
   }
   std::vector<Family> extra;
   for (const Family f : options.families) {
@@ -159,17 +224,19 @@ PlotSpec curves_plot(const Config& config, const std::vector<NamedStrategy>& str
     for (std::size_t f = 0; f < extra.size(); ++f) {
       PlotSeries s;
       s.title = fmt::format("best {}", to_string(extra[f]));
+      s.color = color++;
       for (std::size_t j = 0; j < found.budgets.size(); ++j) {
         const auto& family = found.budgets[j].families;
         const auto it = std::find_if(family.begin(), family.end(), [&](const FamilyBest& fb) { return fb.family == extra[f]; });
         if (it == family.end() || !it->best) continue;
         s.x.push_back(found.budgets[j].budget_samples);
-        s.y.push_back(it->best->error);
-        envelope.y[j] = std::min(envelope.y[j], it->best->error);
+        s.y.push_back(y.of(it->best->error));
+        best_error[j] = std::min(best_error[j], it->best->error);
       }
       spec.series.push_back(std::move(s));
     }
   }
+  for (const double e : best_error) envelope.y.push_back(y.of(e));
   spec.series.push_back(std::move(envelope));
   for (const auto& x : r.crossovers) spec.marks.push_back({x.budget_samples, format_count(x.budget_samples, 3)});
   return spec;
@@ -178,8 +245,8 @@ PlotSpec curves_plot(const Config& config, const std::vector<NamedStrategy>& str
 namespace {
 
 // The runs of each distinct `pool` field, in order of first appearance.
-std::vector<std::pair<std::string, std::vector<const Observation*>>> groups_of(const Observations& observations) {
-  std::vector<std::pair<std::string, std::vector<const Observation*>>> groups;
+using RunGroups = std::vector<std::pair<std::string, std::vector<const Observation*>>>;
+void add_groups(RunGroups& groups, const Observations& observations) {
   for (const auto& row : observations.rows) {
     auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == row.pool; });
     if (it == groups.end()) {
@@ -188,70 +255,157 @@ std::vector<std::pair<std::string, std::vector<const Observation*>>> groups_of(c
     }
     it->second.push_back(&row);
   }
-  return groups;
 }
 
-PlotSeries points_of(const std::string& title, const std::vector<const Observation*>& rows, int color) {
+PlotSeries points_of(const std::string& title, const std::vector<const Observation*>& rows, int color, const YAxis& y,
+                     PlotSeries::Style style = PlotSeries::Style::points) {
   PlotSeries s;
   s.title = title;
-  s.style = PlotSeries::Style::points;
+  s.style = style;
   s.color = color;
   for (const Observation* r : rows) {
     s.x.push_back(r->samples_seen);
-    s.y.push_back(r->error);
+    s.y.push_back(y.of(r->error));
   }
   return s;
 }
 
+// A file's name without its folders, for titles ("runs.csv", "<stdin>").
+std::string file_name(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::string runs(std::size_t n) { return count_of(n, "run"); }
+
 }  // namespace
 
 void add_observations(PlotSpec& curves, const Config& config, const std::vector<NamedStrategy>& strategies,
-                      const Observations& observations) {
-  int next_color = static_cast<int>(strategies.size()) + 2;  // after the curves and the envelope
-  for (const auto& [name, rows] : groups_of(observations)) {
-    const Strategy run = strategy_of(*rows.front(), config.model);
-    int color = 0;
-    std::string title = "measured: " + name;
-    for (std::size_t i = 0; i < strategies.size(); ++i) {
-      const Strategy& s = strategies[i].strategy;
-      if (s.fractions == run.fractions && s.weights.empty()) {
-        color = static_cast<int>(i) + 1;
-        title = "measured: " + strategies[i].label;
-      }
-    }
-    curves.series.push_back(points_of(title, rows, color ? color : next_color++));
+                      const Observations& observations, const PlotOptions& options) {
+  const YAxis y = y_axis(config.model, options.y);
+  // The curves' budgets (any line series: all share them) for the curves of other run groups.
+  std::vector<double> budgets;
+  int next_color = 0;
+  for (const auto& s : curves.series) {
+    if (s.style == PlotSeries::Style::line && budgets.empty()) budgets = s.x;
+    next_color = std::max(next_color, s.color + 1);
   }
+  RunGroups groups;
+  add_groups(groups, observations);
+  bool own_curves = false;
+  for (const auto& [name, rows] : groups) {
+    const Strategy run = strategy_of(*rows.front(), config.model);
+    std::optional<std::size_t> match;
+    for (std::size_t i = 0; i < strategies.size() && !match; ++i) {
+      const Strategy& s = strategies[i].strategy;
+      if (s.fractions == run.fractions && s.weights.empty()) match = i;
+    }
+    // The runs are untitled: the subtitle says that each sits on the curve of its colour.
+    if (match) {
+      // Curves are drawn first, one per strategy, so strategy i is series i.
+      curves.series.push_back(points_of("", rows, curves.series[*match].color, y));
+      continue;
+    }
+    // No drawn curve is this group's strategy: draw its own, dashed, in the colour of its runs.
+    own_curves = true;
+    const int color = next_color++;
+    PlotSeries curve;
+    curve.title = name;
+    curve.color = color;
+    curve.dashed = true;
+    const Mixture mix(config.model, run);
+    for (const double n : budgets) {
+      curve.x.push_back(n);
+      curve.y.push_back(y.of(mix.error(n)));
+    }
+    curves.series.push_back(std::move(curve));
+    curves.series.push_back(points_of("", rows, color, y));
+  }
+  if (!curves.subtitle.empty()) curves.subtitle += "\n";
+  curves.subtitle += fmt::format("points: {} of {}, on the curve of their colour{}", runs(observations.rows.size()),
+                                 file_name(observations.source), own_curves ? " (dashed: pools of no level)" : "");
 }
 
-PlotSpec fit_plot(const Config& config, const Observations& observations) {
+PlotSpec fit_plot(const Config& config, const Observations& observations, const Observations* holdout, const PlotOptions& options) {
+  const YAxis y = y_axis(config.model, options.y);
   PlotSpec spec;
-  spec.title = fmt::format("{} law (lines) fitted to {} runs (points)", to_string(config.model.params.law), observations.rows.size());
+  spec.title = fmt::format("{} law (lines) and runs (points)", to_string(config.model.params.law));
+  std::string points = fmt::format("filled: {} of {}", runs(observations.rows.size()), file_name(observations.source));
+  if (holdout) points += fmt::format("; open: {} held out, of {}", runs(holdout->rows.size()), file_name(holdout->source));
+  const BootstrapRecord* boot = config.fit && config.fit->bootstrap && !config.fit->bootstrap->sets.empty() ? &*config.fit->bootstrap : nullptr;
+  std::string fitted = !config.fit ? "config: no fit: block (not fitted by qqt)"
+                                   : fmt::format("config: fitted to {} of {}", runs(config.fit->rows), file_name(config.fit->observations));
+  if (boot) fitted += fmt::format("\nbands: {:g}% of {} bootstrap fits", 100 * boot->level, boot->sets.size());
+  spec.subtitle = points + "\n" + fitted;
   spec.x_label = "samples seen";
-  spec.y_label = config.model.metric;
+  spec.y_label = y.label;
+  spec.y_min = y.min;
+  spec.y_max = y.max;
   spec.log_x = true;
   spec.budget_x = true;
+  RunGroups groups, held_groups;
+  add_groups(groups, observations);
+  if (holdout) add_groups(held_groups, *holdout);
+  std::vector<std::string> names;
+  for (const auto* g : {&groups, &held_groups}) {
+    for (const auto& [name, rows] : *g) {
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    }
+  }
   double lo = INFINITY, hi = 0;
-  for (const auto& r : observations.rows) {
-    lo = std::min(lo, r.samples_seen);
-    hi = std::max(hi, r.samples_seen);
+  for (const auto* file : {&observations, holdout}) {
+    if (!file) continue;
+    for (const auto& r : file->rows) {
+      lo = std::min(lo, r.samples_seen);
+      hi = std::max(hi, r.samples_seen);
+    }
   }
   lo /= 2;
   hi *= 2;
   constexpr int kPoints = 200;
-  int color = 1;
-  for (const auto& [name, rows] : groups_of(observations)) {
-    const Mixture mix(config.model, strategy_of(*rows.front(), config.model));
+  std::vector<double> xs(kPoints);
+  for (int i = 0; i < kPoints; ++i) xs[static_cast<std::size_t>(i)] = std::exp(std::log(lo) + (std::log(hi) - std::log(lo)) * i / (kPoints - 1));
+  std::vector<Model> set_models;
+  if (boot) {
+    for (const ParameterSet& set : boot->sets) set_models.push_back(with_parameters(config.model, set));
+  }
+  auto rows_of = [](const RunGroups& g, const std::string& name) -> const std::vector<const Observation*>* {
+    const auto it = std::find_if(g.begin(), g.end(), [&](const auto& e) { return e.first == name; });
+    return it == g.end() ? nullptr : &it->second;
+  };
+  for (std::size_t c = 0; c < names.size(); ++c) {
+    const auto* train_rows = rows_of(groups, names[c]);
+    const auto* held_rows = rows_of(held_groups, names[c]);
+    const Observation& first = train_rows ? *train_rows->front() : *held_rows->front();
+    const int color = static_cast<int>(c);
+    const Strategy strategy = strategy_of(first, config.model);
+    if (boot) {
+      // The central band: percentiles (1 -+ level) / 2 of the sets' predictions at each budget.
+      PlotSeries band;
+      band.style = PlotSeries::Style::band;
+      band.color = color;
+      std::vector<Mixture> mixtures;
+      for (const Model& m : set_models) mixtures.emplace_back(m, strategy);
+      std::vector<double> values(mixtures.size());
+      for (const double n : xs) {
+        for (std::size_t k = 0; k < mixtures.size(); ++k) values[k] = y.of(mixtures[k].error(n));
+        band.x.push_back(n);
+        band.y.push_back(quantile(values, (1 - boot->level) / 2));
+        band.y_hi.push_back(quantile(values, (1 + boot->level) / 2));
+      }
+      spec.series.push_back(std::move(band));
+    }
+    const Mixture mix(config.model, strategy);
     PlotSeries curve;
-    curve.title = name;
+    curve.title = names[c];
     curve.color = color;
-    for (int i = 0; i < kPoints; ++i) {
-      const double n = std::exp(std::log(lo) + (std::log(hi) - std::log(lo)) * i / (kPoints - 1));
+    for (const double n : xs) {
       curve.x.push_back(n);
-      curve.y.push_back(mix.error(n));
+      curve.y.push_back(y.of(mix.error(n)));
     }
     spec.series.push_back(std::move(curve));
-    spec.series.push_back(points_of("", rows, color));  // the runs, in the colour of their curve
-    ++color;
+    if (train_rows) spec.series.push_back(points_of("", *train_rows, color, y));  // the runs, in the colour of their curve
+    if (held_rows) spec.series.push_back(points_of("", *held_rows, color, y, PlotSeries::Style::open_points));
   }
   return spec;
 }
@@ -264,9 +418,11 @@ PlotSpec utility_plot(const Config& config) {
   spec.title = "Utility of each pool under repetition";
   spec.x_label = "repetitions k (passes over the pool)";
   spec.y_label = "utility  -b 0.5^(k/tau)";
+  int color = 0;
   for (const auto& p : config.model.pools) {
     PlotSeries s;
-    s.title = fmt::format("{} (b = {:g}, tau = {:g})", p.name, p.b, p.tau_passes);
+    s.title = fmt::format("{} (b = {:.3g}, tau = {:.3g})", p.name, p.b, p.tau_passes);
+    s.color = color++;
     for (int k = 0; k <= k_max; ++k) {
       s.x.push_back(k);
       s.y.push_back(-p.b * std::pow(0.5, k / p.tau_passes));
@@ -276,40 +432,173 @@ PlotSpec utility_plot(const Config& config) {
   return spec;
 }
 
-std::string gnuplot_script(const PlotSpec& spec, const PlotOptions& options, const std::string& output_path) {
-  std::string s = "# Drawn by qqt; restyle freely and run with: gnuplot THIS_FILE\n";
+namespace {
+
+// How the figure is drawn: the terminal line, the type size (in the units of `width`) and the
+// width, so that the legend's columns can be fitted to the type.
+struct Canvas {
+  std::string terminal;
+  double font_request = 0.0;  ///< the type size given to the terminal (its own units)
+  double font = 0.0;          ///< the type size in the units of `width`
+  double width = 0.0;         ///< image width
+  double height = 0.0;        ///< image height, in the same units
+  double line_scale = 1.0;    ///< multiplies every line width and point size
+  double font_pt = 0.0;       ///< the printed type size, for a figure drawn at a PlotSize (else 0)
+  /// Scale of small labels (crossover marks): 85% of the type, but never below 7 pt in print.
+  double small_scale() const { return font_pt > 0 ? std::max(0.85, 7.0 / font_pt) : 0.85; }
+  std::string font_spec(double scale) const { return fmt::format("\",{:.3g}\"", font_request * scale); }
+};
+
+Canvas canvas_for(const PlotOptions& options) {
+  Canvas c;
+  // gnuplot 5.4's cairo terminals draw type through pango at 96 dpi: pdfcairo's type is the
+  // requested size x fontscale x 4/3 (hence fontscale 0.75 for exact points), pngcairo's is the
+  // requested size x 4/3 pixels; svg writes the requested size as CSS pixels (96 per inch).
+  std::optional<PlotSize> size = options.size;
+  if (!size && !options.width_px && !options.height_px && options.format == ImageFormat::pdf) size = parse_plot_size("page", "--size");
+  if (size) {
+    c.font_pt = size->font_pt;
+    switch (options.format) {
+      case ImageFormat::pdf:
+        c.terminal = fmt::format("set terminal pdfcairo size {:g}in,{:g}in font \"Helvetica,{:g}\" fontscale 0.75 background rgb \"white\"\n",
+                                 size->width_in, size->height_in, size->font_pt);
+        c.font_request = c.font = size->font_pt;
+        c.width = 72 * size->width_in;
+        c.height = 72 * size->height_in;
+        c.line_scale = 0.8;
+        break;
+      case ImageFormat::png: {
+        const double px_per_pt = kPngDpi / 72.0;
+        c.terminal = fmt::format("set terminal pngcairo size {},{} font \"Helvetica,{:.3g}\" linewidth {:.3g} background rgb \"white\"\n",
+                                 std::lround(size->width_in * kPngDpi), std::lround(size->height_in * kPngDpi),
+                                 size->font_pt * px_per_pt * 0.75, px_per_pt * 0.75 * 0.8);
+        c.font_request = size->font_pt * px_per_pt * 0.75;
+        c.font = size->font_pt * px_per_pt;
+        c.width = size->width_in * kPngDpi;
+        c.height = size->height_in * kPngDpi;
+        c.line_scale = 1.0;  // the terminal's linewidth scales the lines
+        break;
+      }
+      case ImageFormat::svg:
+        c.terminal = fmt::format("set terminal svg size {},{} dynamic font \"Helvetica,{:.3g}\" background rgb \"white\"\n",
+                                 std::lround(size->width_in * 96), std::lround(size->height_in * 96), size->font_pt * 96 / 72);
+        c.font_request = c.font = size->font_pt * 96 / 72;
+        c.width = size->width_in * 96;
+        c.height = size->height_in * 96;
+        c.line_scale = 0.8;
+        break;
+    }
+    return c;
+  }
+  const int w = options.width_px.value_or(900);
+  const int h = options.height_px.value_or(560);
+  c.width = w;
+  c.height = h;
   switch (options.format) {
     case ImageFormat::svg:
-      s += fmt::format("set terminal svg size {},{} dynamic font \"Helvetica,13\" background rgb \"white\"\n", options.width_px, options.height_px);
+      c.terminal = fmt::format("set terminal svg size {},{} dynamic font \"Helvetica,13\" background rgb \"white\"\n", w, h);
+      c.font_request = c.font = 13;
       break;
     case ImageFormat::png:
-      s += fmt::format("set terminal pngcairo size {},{} font \"Helvetica,11\" background rgb \"white\"\n", options.width_px, options.height_px);
+      c.terminal = fmt::format("set terminal pngcairo size {},{} font \"Helvetica,11\" background rgb \"white\"\n", w, h);
+      c.font_request = 11;
+      c.font = 11 * 4.0 / 3;
       break;
     case ImageFormat::pdf:
-      s += fmt::format("set terminal pdfcairo size {}in,{}in font \"Helvetica,9\"\n", options.width_px / 100.0, options.height_px / 100.0);
+      // 100 px per inch; 9 pt type.
+      c.terminal = fmt::format("set terminal pdfcairo size {:g}in,{:g}in font \"Helvetica,9\" fontscale 0.75 background rgb \"white\"\n",
+                               w / 100.0, h / 100.0);
+      c.font_request = c.font = 9;
+      c.width = 72 * w / 100.0;
+      c.height = 72 * h / 100.0;
       break;
   }
+  return c;
+}
+
+std::string color_of(const PlotSeries& series, std::size_t position) {
+  const std::size_t i = series.color >= 0 ? static_cast<std::size_t>(series.color) : position;
+  return kPalette[i % kPaletteSize];
+}
+
+// `text` broken at spaces into lines of at most `width` characters (a longer word stays whole).
+std::vector<std::string> wrap(const std::string& text, std::size_t width) {
+  std::vector<std::string> lines;
+  std::string line;
+  std::istringstream words(text);
+  for (std::string word; words >> word;) {
+    if (!line.empty() && line.size() + 1 + word.size() > width) {
+      lines.push_back(line);
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+  }
+  if (!line.empty() || lines.empty()) lines.push_back(line);
+  return lines;
+}
+
+// The light grey of the envelope band behind the curves.
+constexpr const char* kEnvelopeColor = "#CCCCCC";
+
+}  // namespace
+
+std::string gnuplot_script(const PlotSpec& spec, const PlotOptions& options, const std::string& output_path) {
+  validate(options);
+  const Canvas canvas = canvas_for(options);
+  std::string s = "# Drawn by qqt; restyle freely and run with: gnuplot THIS_FILE\n";
+  s += canvas.terminal;
   s += fmt::format("set output {}\n", gp_path(output_path));
-  s += fmt::format("set title {} noenhanced\nset xlabel {} noenhanced\nset ylabel {} noenhanced\n", gp_string(spec.title),
-                   gp_string(spec.x_label), gp_string(spec.y_label));
+  // The title, then the subtitle's lines under it, each wrapped at spaces to the image's width
+  // (about 0.52 em per character of Helvetica, 2 em of margins), joined with gnuplot's "\n"
+  // between single-quoted, literal parts.
+  const double width_em = canvas.width / canvas.font;
+  const auto line_chars = static_cast<std::size_t>(std::max(20.0, (width_em - 2.0) / 0.52));
+  std::vector<std::string> title_lines = wrap(spec.title, line_chars);
+  for (std::size_t start = 0; !spec.subtitle.empty() && start <= spec.subtitle.size();) {
+    const auto end = std::min(spec.subtitle.find('\n', start), spec.subtitle.size());
+    for (auto& line : wrap(spec.subtitle.substr(start, end - start), line_chars)) title_lines.push_back(std::move(line));
+    start = end + 1;
+  }
+  std::string title;
+  for (const auto& line : title_lines) title += (title.empty() ? "" : ".\"\\n\".") + gp_string(line);
+  s += fmt::format("set title {} noenhanced\nset xlabel {} noenhanced\nset ylabel {} noenhanced\n", title, gp_string(spec.x_label),
+                   gp_string(spec.y_label));
   s += "set border 3\nset tics nomirror\nset grid xtics ytics lc rgb \"#e0e0e0\" lw 1\n";
-  // The legend sits below the axes, outside the data, one or two rows at 600+ px wide.
-  // gnuplot does not leave room for the x label under a bottom key, so the margin is set here.
-  // Columns that fit: about 8.5 px per character of the longest title, plus the line sample.
+  // The legend sits below the axes, outside the data, one or more rows. gnuplot does not leave
+  // room for the x label under a bottom key, so the margin is set here. Columns that fit: about
+  // gnuplot gives each column 0.6 em per character of the longest title, plus the line sample
+  // and gaps (about 5 characters); with fewer columns than asked it would add rows, and the legend
+  // would climb over the x label.
   std::size_t longest = 1;
-  for (const auto& series : spec.series) longest = std::max(longest, series.title.size());
-  const auto fit_columns = static_cast<std::size_t>(options.width_px) * 2 / (17 * longest + 160);
-  const std::size_t key_columns = std::clamp<std::size_t>(fit_columns, 1, std::min<std::size_t>(3, std::max<std::size_t>(1, spec.series.size())));
-  const std::size_t key_rows = (spec.series.size() + key_columns - 1) / key_columns;
-  s += fmt::format("set key at screen 0.5, screen 0.02 center bottom horizontal maxcols {} Left reverse noenhanced spacing 1.1 samplen 2.5 width 1\n",
+  std::size_t titled = 0;
+  for (const auto& series : spec.series) {
+    longest = std::max(longest, series.title.size());
+    if (!series.title.empty()) ++titled;
+  }
+  const auto fit_columns = static_cast<std::size_t>(std::max(1.0, width_em / (0.6 * (static_cast<double>(longest) + 5.0))));
+  const std::size_t key_columns = std::clamp<std::size_t>(fit_columns, 1, std::min<std::size_t>(3, std::max<std::size_t>(1, titled)));
+  const std::size_t key_rows = (titled + key_columns - 1) / key_columns;
+  s += fmt::format("set key at screen 0.5, screen 0.01 center bottom horizontal maxcols {} Left reverse noenhanced spacing 1 samplen 2.5 width 1\n",
                    key_columns);
-  s += fmt::format("set bmargin {}\n", 4 + static_cast<int>(std::lround(1.25 * static_cast<double>(key_rows))));
+  const double bottom_margin = 3.8 + 1.2 * static_cast<double>(key_rows);
+  s += fmt::format("set bmargin {:.3g}\n", bottom_margin);
+  // Above the axes: the title's lines, and the crossover labels.
+  const double top_margin = static_cast<double>(title_lines.size()) + (spec.marks.empty() ? 1.0 : 1.9);
+  s += fmt::format("set tmargin {:.3g}\n", top_margin);
   if (spec.log_x) s += "set logscale x\n";
-  double x_lo = INFINITY, x_hi = -INFINITY;
+  double x_lo = INFINITY, x_hi = -INFINITY, y_lo = INFINITY, y_hi = -INFINITY;
+  auto in_range = [&](double v) { return !(v < spec.y_min) && !(v > spec.y_max); };  // NaN bounds admit all
   for (const auto& series : spec.series) {
     for (double x : series.x) {
       x_lo = std::min(x_lo, x);
       x_hi = std::max(x_hi, x);
+    }
+    for (const auto* ys : {&series.y, &series.y_hi}) {
+      for (double v : *ys) {
+        if (!in_range(v)) continue;
+        y_lo = std::min(y_lo, v);
+        y_hi = std::max(y_hi, v);
+      }
     }
   }
   if (!spec.log_x && std::isfinite(x_lo)) s += fmt::format("set xrange [{}:{}]\n", exact_number(x_lo), exact_number(x_hi));
@@ -322,30 +611,73 @@ std::string gnuplot_script(const PlotSpec& spec, const PlotOptions& options, con
     }
     s += fmt::format("set xrange [{}:{}]\n", exact_number(x_lo), exact_number(x_hi));
   }
+  // The view is clipped to the values the law can take (no error above 1): the data's range
+  // inside it, with 3% room on each side that stays inside it too.
+  if ((std::isfinite(spec.y_min) || std::isfinite(spec.y_max)) && std::isfinite(y_lo)) {
+    const double room = y_hi > y_lo ? 0.03 * (y_hi - y_lo) : 0.05 * std::max(1e-9, std::abs(y_hi));
+    double lo = y_lo - room, hi = y_hi + room;
+    if (std::isfinite(spec.y_min)) lo = std::max(lo, spec.y_min);
+    if (std::isfinite(spec.y_max)) hi = std::min(hi, spec.y_max);
+    s += fmt::format("set yrange [{}:{}]\n", exact_number(lo), exact_number(hi));
+    // Tics 1, 2 or 5 x 10^k apart, at most one per 2 lines of type of the plot's height, so
+    // that their labels never collide on a small figure.
+    const double plot_lines = canvas.height / canvas.font / 1.2 - top_margin - bottom_margin;
+    const double max_tics = std::max(2.0, plot_lines / 2.0);
+    const double raw = (hi - lo) / max_tics;
+    const double decade = std::pow(10.0, std::floor(std::log10(raw)));
+    const double step = raw <= decade ? decade : raw <= 2 * decade ? 2 * decade : raw <= 5 * decade ? 5 * decade : 10 * decade;
+    s += fmt::format("set ytics {}\n", exact_number(step));
+  }
   for (std::size_t i = 0; i < spec.marks.size(); ++i) {
     const PlotMark& m = spec.marks[i];
-    s += fmt::format("set arrow {} from {}, graph 0 to {}, graph 1 nohead dashtype 2 lw 1.5 lc rgb \"#777777\" back\n", i + 1,
-                     exact_number(m.x), exact_number(m.x));
-    s += fmt::format("set label {} {} at {}, graph 1 center offset 0,0.6 font \",10\" textcolor rgb \"#555555\" noenhanced\n", i + 1,
-                     gp_string(m.label), exact_number(m.x));
+    s += fmt::format("set arrow {} from {}, graph 0 to {}, graph 1 nohead dashtype 2 lw {:.3g} lc rgb \"#777777\" back\n", i + 1,
+                     exact_number(m.x), exact_number(m.x), 1.5 * canvas.line_scale);
+    s += fmt::format("set label {} {} at {}, graph 1 center offset 0,0.6 font {} textcolor rgb \"#555555\" noenhanced\n", i + 1,
+                     gp_string(m.label), exact_number(m.x), canvas.font_spec(canvas.small_scale()));
   }
   for (std::size_t i = 0; i < spec.series.size(); ++i) {
     s += fmt::format("$d{} << EOD\n", i);
     const auto& series = spec.series[i];
-    for (std::size_t j = 0; j < series.x.size(); ++j) s += fmt::format("{} {}\n", exact_number(series.x[j]), exact_number(series.y[j]));
+    for (std::size_t j = 0; j < series.x.size(); ++j) {
+      s += fmt::format("{} {}", exact_number(series.x[j]), exact_number(series.y[j]));
+      if (series.style == PlotSeries::Style::band) s += " " + exact_number(series.y_hi[j]);
+      s += "\n";
+    }
     s += "EOD\n";
   }
-  std::vector<std::string> items;
-  for (std::size_t i = 0; i < spec.series.size(); ++i) {
-    const auto& series = spec.series[i];
-    std::string style;
-    const int color = series.color > 0 ? series.color : static_cast<int>(i) + 1;
+  // Drawing order: bands and the envelope behind, then the curves, then the runs on top.
+  auto layer = [](const PlotSeries& series) {
     switch (series.style) {
-      case PlotSeries::Style::line: style = fmt::format("with {} lw 2.5 lc {}", spec.log_x ? "lines" : "linespoints pt 7 ps 0.6", color); break;
-      case PlotSeries::Style::envelope: style = "with lines lw 7 lc rgb \"#70000000\""; break;
-      case PlotSeries::Style::points: style = fmt::format("with points pt 7 ps 1.1 lc {}", color); break;
+      case PlotSeries::Style::band: return 0;
+      case PlotSeries::Style::envelope: return 1;
+      case PlotSeries::Style::line: return 2;
+      case PlotSeries::Style::points:
+      case PlotSeries::Style::open_points: return 3;
     }
-    items.push_back(fmt::format("$d{} using 1:2 {} {}", i, style, series.title.empty() ? "notitle" : "title " + gp_string(series.title)));
+    return 2;
+  };
+  std::vector<std::size_t> order(spec.series.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return layer(spec.series[a]) < layer(spec.series[b]); });
+  const double lw = canvas.line_scale;
+  std::vector<std::string> items;
+  for (const std::size_t i : order) {
+    const auto& series = spec.series[i];
+    const std::string rgb = fmt::format("lc rgb \"{}\"", color_of(series, i));
+    std::string style;
+    switch (series.style) {
+      case PlotSeries::Style::line:
+        style = fmt::format("with {} lw {:.3g} {}{}", spec.log_x ? "lines" : "linespoints pt 7 ps 0.6", 2.5 * lw, rgb, series.dashed ? " dt 2" : "");
+        break;
+      case PlotSeries::Style::envelope: style = fmt::format("with lines lw {:.3g} lc rgb \"{}\"", 9 * lw, kEnvelopeColor); break;
+      case PlotSeries::Style::points: style = fmt::format("with points pt 7 ps {:.3g} {}", 1.1 * lw, rgb); break;
+      case PlotSeries::Style::open_points: style = fmt::format("with points pt 6 ps {:.3g} lw {:.3g} {}", 1.3 * lw, 1.5 * lw, rgb); break;
+      case PlotSeries::Style::band:
+        style = fmt::format("with filledcurves fc rgb \"{}\" fs transparent solid 0.18 noborder", color_of(series, i));
+        break;
+    }
+    const std::string columns = series.style == PlotSeries::Style::band ? "1:2:3" : "1:2";
+    items.push_back(fmt::format("$d{} using {} {} {}", i, columns, style, series.title.empty() ? "notitle" : "title " + gp_string(series.title)));
   }
   s += fmt::format("plot {}\n", fmt::join(items, ", \\\n     "));
   s += "unset output\n";

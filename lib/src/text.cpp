@@ -100,4 +100,6 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
   return hint.empty() ? std::string() : fmt::format(" (did you mean '{}'?)", hint);
 }
 
+std::string count_of(std::size_t n, std::string_view noun) { return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s"); }
+
 }  // namespace qqt

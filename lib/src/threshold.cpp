@@ -20,6 +20,7 @@
 #include "fast_law.hpp"
 #include "law_kernel.hpp"
 #include "qqt/error.hpp"
+#include "qqt/quantity.hpp"
 
 namespace qqt {
 
@@ -241,7 +242,7 @@ std::optional<ThresholdOptimum> best_threshold(const Model& model, const Constra
       throw NumericalError(fmt::format(
           "threshold search: at budget {} the effective-data law needs more than {:g} pass segments for the level "
           "grid alone (docs/performance.md, bounded search time); use a smaller budget, --search topk or the utility law",
-          n, 2 * bound));
+          format_count(n), 2 * bound));
     }
   }
   std::vector<Sample> samples;

@@ -115,7 +115,7 @@ namespace {
 
 // Per budget (ascending), the held-out strategies (pool labels, first-appearance order) with their
 // mean observed error and their predicted error; budgets with at least two strategies are scored.
-std::vector<BudgetDecisions> decisions_of(const std::vector<ValidationRow>& rows, ObservedMetric metric, double rel_tol) {
+std::vector<BudgetDecisions> decisions_of(const std::vector<ValidationRow>& rows, const MetricColumn& metric, double rel_tol) {
   std::vector<double> seen;
   for (const auto& r : rows) seen.push_back(r.samples_seen);
   const std::vector<double> group = budget_groups(seen, rel_tol);
@@ -129,8 +129,8 @@ std::vector<BudgetDecisions> decisions_of(const std::vector<ValidationRow>& rows
     const ValidationRow& r = rows[k];
     Acc& a = by_budget[group[k]];
     // In error terms: an accuracy file ranks the other way round.
-    const double observed = metric == ObservedMetric::accuracy ? 1.0 - r.observed : r.observed;
-    const double predicted = metric == ObservedMetric::accuracy ? 1.0 - r.predicted : r.predicted;
+    const double observed = y_of(metric, r.observed);
+    const double predicted = y_of(metric, r.predicted);
     auto [it, inserted] = a.observed.emplace(r.pool, std::make_pair(0.0, std::size_t{0}));
     if (inserted) a.order.push_back(r.pool);
     // Rows of one strategy in one budget group: mean observed and mean predicted error.
@@ -181,8 +181,8 @@ ValidationReport check_predictions(const Model& model, const Observations& obser
     v.pool = row.pool;
     v.samples_seen = row.samples_seen;
     v.line = row.line;
-    v.observed = in_metric(observations.metric, row.error);
-    v.predicted = in_metric(observations.metric, predict_error(model, strategy_of(row, model), row.samples_seen));
+    v.observed = value_of(observations.metric, row.error);
+    v.predicted = value_of(observations.metric, predict_error(model, strategy_of(row, model), row.samples_seen));
     const double r = std::abs(v.predicted - v.observed);
     abs_sum += r;
     sq_sum += r * r;
@@ -194,9 +194,10 @@ ValidationReport check_predictions(const Model& model, const Observations& obser
   report.rmse = std::sqrt(sq_sum / n);
   // Observed errors and accuracies lie in [0, 1], so a gate of 1 or more passes any fit the law's
   // range allows: most likely meant in percentage points.
-  if (options.max_mae && *options.max_mae >= 1.0) {
+  // Only for a metric in [0, 1] (an error rate): a loss has no such bound.
+  if (options.max_mae && *options.max_mae >= 1.0 && info(model.metric.kind).max_value <= 1.0) {
     report.warnings.push_back(fmt::format("--max-mae {} cannot fail: the {} is a fraction in [0, 1] (for one point give 0.01)",
-                                          *options.max_mae, to_string(observations.metric)));
+                                          *options.max_mae, observations.metric.name));
   }
   report.decisions = decisions_of(report.rows, report.metric, options.budget_rel_tol);
   std::size_t pairs = 0;

@@ -111,14 +111,14 @@ run 0 plan --budget 32M,640M --expect "$tmp/baseline.json"
 run 0 plan --budget 32M,640M --search topk --expect "$tmp/baseline-topk.json"
 sed 's/b: -0.125/b: -0.13/' "$src/configs/datacomp-medium-tmars-imagenet.yaml" >"$tmp/changed.yaml"
 run 3 plan --config "$tmp/changed.yaml" --budget 32M,640M --search topk --expect "$tmp/baseline-topk.json"
-has "$tmp/err" "qqt: regression: budget 640M (640000000): error of top-2 moved from"
+has "$tmp/err" "qqt: regression: budget 640M (640000000): error of top-2 improved from"
 run 0 plan --config "$tmp/changed.yaml" --budget 32M,640M --search topk --expect "$tmp/baseline-topk.json" --tolerance 0.1
 sed 's/b: -0.10,/b: -0.3,/' "$src/configs/datacomp-medium-tmars-imagenet.yaml" >"$tmp/flipped.yaml"
 run 3 plan --config "$tmp/flipped.yaml" --budget 32M,640M --search topk --expect "$tmp/baseline-topk.json"
 has "$tmp/err" "best strategy changed from top-2 to top-3"
 # the default search compares the overall best: the mixture at 640M
 run 3 plan --config "$tmp/changed.yaml" --budget 32M,640M --expect "$tmp/baseline.json"
-has "$tmp/err" "qqt: regression: budget 640M (640000000): error of mixture moved from"
+has "$tmp/err" "qqt: regression: budget 640M (640000000): error of mixture improved from"
 run 2 plan --budget 32M --expect "$tmp/missing.json"
 one_line_error "cannot open the baseline file"
 
@@ -136,7 +136,7 @@ printf 'pool,samples_seen,error\ntop 0-10%%,25.6M,0.8\ntop 0-10%%,51.2M,0.75\n' 
 run 0 plot fit --observations "$tmp/runs.csv" --output "$tmp/fit.svg"
 if xmllint --noout "$tmp/fit.svg" 2>/dev/null; then ok; else bad "fit.svg is not well-formed XML"; fi
 run 0 plot curves --observations "$tmp/runs.csv" --output "$tmp/curves-runs.svg"
-has "$tmp/curves-runs.svg" "measured: top 10%"
+has "$tmp/curves-runs.svg" "on the curve of their colour"
 run 2 plot fit --output "$tmp/fit.svg"
 one_line_error "plot fit: --observations RUNS.csv is required"
 run 2 plot bars --output "$tmp/x.svg"

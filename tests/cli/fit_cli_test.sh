@@ -160,7 +160,7 @@ run 0 validate --config "$tmp/fitted.yaml" --observations "$tmp/runs.csv" --max-
 has "$tmp/out" "MAE 0.00000"
 has "$tmp/out" "(gate: MAE <= 1e-09: pass)"
 run 0 validate --config "$tmp/fitted.yaml" --observations "$tmp/runs.csv" --format json
-has "$tmp/out" '{"schema":1,"metric":"error","rows":[{"pool":"top 0-10%","samples_seen":25600000,"observed":'
+has "$tmp/out" '{"schema":2,"metric":{"name":"ImageNet zero-shot error","kind":"error-rate","column":"error"},"rows":[{"pool":"top 0-10%","samples_seen":25600000,"observed":'
 has "$tmp/out" '"mae":'
 has "$tmp/out" '"rmse":'
 has "$tmp/out" '"max_abs":'

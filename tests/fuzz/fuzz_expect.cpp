@@ -14,8 +14,9 @@
 #include "qqt/regression.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static const qqt::Config config = qqt::default_config();
   static const qqt::PlanResult plan = [] {
-    const qqt::Config c = qqt::default_config();
+    const qqt::Config& c = config;
     qqt::PlanOptions o;
     o.budgets_samples = {32e6, 640e6};
     return qqt::plan(c.model, qqt::topk_strategies(c.model), o);
@@ -32,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size && std::fwrite(data, 1, size, f) != size) std::abort();
   std::fclose(f);
   try {
-    const qqt::RegressionReport r = qqt::compare_with_baseline(plan, path, {});
+    const qqt::RegressionReport r = qqt::compare_with_baseline(config, plan, qqt::load_baseline(path), {});
     if (r.budgets_compared > plan.budgets.size()) std::abort();
   } catch (const qqt::InputError&) {
   }

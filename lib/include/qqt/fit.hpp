@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,7 +25,9 @@ struct FitBounds {
   double a_min = 1e-12;   ///< lower bound of a; > 0
   double a_max = 1e12;    ///< upper bound of a; > a_min
   double d_min = 0.0;     ///< lower bound of d; >= 0
-  double d_max = 1.0;     ///< upper bound of d; > d_min (errors are rates: 1)
+  /// Upper bound of d; > d_min. Default +inf: the metric kind's bound alone (metric.hpp d_range:
+  /// 1 for an error rate, just below the smallest observation for a loss); a finite value cuts it.
+  double d_max = std::numeric_limits<double>::infinity();
   double b_min = -5.0;    ///< most negative b; < b_max
   double b_max = -1e-6;   ///< least negative b; < 0
   double tau_min = 1e-2;  ///< lower bound of tau in passes; > 0

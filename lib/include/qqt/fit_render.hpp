@@ -30,6 +30,6 @@ std::string render_validation(const Config& config, const std::string& observati
                               Format format);
 
 /// The cross-validation report of `qqt fit --cross-validate`, for people (stderr).
-std::string render_cross_validation(const CrossValidation& cv, ObservedMetric metric);
+std::string render_cross_validation(const CrossValidation& cv, const MetricColumn& metric);
 
 }  // namespace qqt

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "qqt/metric.hpp"
+
 namespace qqt {
 
 /// Which law predicts the error (YAML key `law`).
@@ -45,11 +47,11 @@ struct LawParams {
   double tau_scaling = 1.0;    ///< kappa: tau_hat_i = tau_i (U~ / S_i)^kappa, U~ the effective mix size; >= 0 (0 turns it off)
 };
 
-/// A fitted pool configuration: everything the law needs, plus the metric's name for reports.
+/// A fitted pool configuration: everything the law needs, plus what the law's y is.
 struct Model {
   LawParams params;
   std::vector<Pool> pools;     ///< best quality first
-  std::string metric = "error";///< label of the predicted quantity, e.g. "ImageNet zero-shot error"
+  Metric metric;               ///< the predicted quantity: name (e.g. "ImageNet zero-shot error") and kind
 };
 
 /// How the n training samples are drawn from the pools (spec §1). Both vectors are in pool order.

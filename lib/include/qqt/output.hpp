@@ -37,8 +37,9 @@ std::string render_plan(const Config& config, const PlanResult& plan, Format for
                         const PlanExtras& extras = {});
 /// The plan CSV in pieces, so that long sweeps stream (search_plan_chunks): the header line once,
 /// then the rows of each consecutive piece of the budgets. render_plan(..., Format::csv) is the two joined.
-std::string plan_csv_header();
-std::string plan_csv_rows(const PlanResult& plan);
+std::string plan_csv_header(const Config& config);
+/// `config` gives the metric kind: no accuracy column for a loss (metric.hpp).
+std::string plan_csv_rows(const Config& config, const PlanResult& plan);
 std::string render_predictions(const Config& config, const Mixture& mixture, const std::vector<Prediction>& predictions,
                                Format format, const RenderOptions& options = {});
 

@@ -41,6 +41,10 @@ ParsedNumber parse_number(std::string_view text);
 /// Throws InputError "WHAT: 'ITEM' is not a finite number (item K of 'TEXT')" for any bad item.
 std::vector<double> parse_number_list(std::string_view text, std::string_view what);
 
+/// "1 row", "2 rows", "0 rows": `n` and `noun`, with an "s" unless n is 1 (messages and reports
+/// say "1 row", never "1 rows"). `noun` is a regular English noun.
+std::string count_of(std::size_t n, std::string_view noun);
+
 /// The closest of `candidates` to `word` if it is a plausible typo (case-insensitive edit distance
 /// <= 2, or <= 1/3 of the length), else empty. Used for "did you mean" hints.
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);

@@ -17,7 +17,7 @@ namespace qqt {
 /// Options of `validate` (validated by validate(ValidationOptions)).
 struct ValidationOptions {
   /// The quality gate: the check fails when MAE exceeds it (in the file's metric units, e.g. 0.01
-  /// = one accuracy point). Finite and >= 0. Default none (never fails).
+  /// = one accuracy point, or 0.01 nats of a loss). Finite and >= 0. Default none (never fails).
   std::optional<double> max_mae;
   /// The decision gate: the check fails when the pooled decision accuracy (share of pairs of
   /// held-out strategies at one budget that the law orders correctly) is below it. In [0, 1].
@@ -32,7 +32,7 @@ struct ValidationOptions {
 /// Throws InputError naming the field, its value and the rule.
 void validate(const ValidationOptions& options);
 
-/// One held-out run, in the file's metric (error, or accuracy = 1 - error).
+/// One held-out run, in the file's column (error, accuracy = 1 - error, or loss).
 struct ValidationRow {
   std::string pool;           ///< as written in the file
   double samples_seen = 0.0;
@@ -60,7 +60,7 @@ struct BudgetDecisions {
 };
 
 struct ValidationReport {
-  ObservedMetric metric = ObservedMetric::error;
+  MetricColumn metric = info(MetricKind::error_rate).columns.front();  ///< the file's column: error, accuracy or loss
   std::vector<ValidationRow> rows;  ///< file order
   double mae = 0.0;                 ///< mean |predicted - observed| over rows (weights are ignored)
   double rmse = 0.0;                ///< sqrt(mean (predicted - observed)^2)
