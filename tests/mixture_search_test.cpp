@@ -262,7 +262,7 @@ TEST_CASE("constraints hold in every mixture optimum", "[mixture][constraints]")
   CHECK_FALSE(optimize_mixture(model, impossible, 1e9, {}, {}));  // needs 500M unique samples
 }
 
-TEST_CASE("a --max-unique of one sample on a 9.4e9-sample pool holds (found by fuzz_search)", "[mixture][constraints]") {
+TEST_CASE("a --max-unique of one sample holds: a 9.4e9-sample pool, two pools (found by fuzz_search)", "[mixture][constraints]") {
   // tests/fuzz/corpus/fuzz_search/regression-max-unique-one: the decoder kept at least 1e-9 of what
   // a pool may keep (9.4 samples here) on top of the one-sample floor, above --max-unique 1.
   Model m;
@@ -280,6 +280,19 @@ TEST_CASE("a --max-unique of one sample on a 9.4e9-sample pool holds (found by f
   const Mixture mix(m, got->strategy);
   CHECK(mix.unique_samples() <= 1 * (1 + kConstraintSlack));
   CHECK(violation(c, m, mix, n).empty());
+  // regression-max-unique-two-pools: with two pools every mix of both keeps two samples (one each),
+  // more than --max-unique 1: the optimum uses one pool alone.
+  m.params.a = 0.58811677834379716;
+  m.params.d = 0.99659569640062529;
+  m.params.normalizer = 1.0000000000022904;
+  m.params.tau_scaling = 0.37651618438333517;
+  m.pools = {{"p0", 9, -0.0016109159083481021, 9136.5937097953192, std::nullopt},
+             {"p1", 8353625470, -2, 3.7370741834610093, std::nullopt}};
+  const auto two = optimize_mixture(m, c, 3924, {}, MixtureSearchOptions{});
+  REQUIRE(two);
+  const Mixture two_mix(m, two->strategy);
+  INFO(violation(c, m, two_mix, 3924));
+  CHECK(violation(c, m, two_mix, 3924).empty());
 }
 
 TEST_CASE("the mixture search is deterministic", "[mixture]") {

@@ -223,6 +223,16 @@ class Decoder {
     }
   }
 
+  // Kept samples u (decode) within --max-unique. Every used pool keeps at least one sample, so when
+  // the bound is below the used pools' one-sample floors (e.g. --max-unique 1 and two pools drawn)
+  // no scaling can meet it: such points are not strategies of the family (the objective ranks them
+  // +inf; a pool alone, one of the starts, fits whenever anything does).
+  bool fits(const std::vector<double>& u) const {
+    double total = 0.0;
+    for (const double v : u) total += v;
+    return total <= max_unique_ * (1 + kConstraintSlack);
+  }
+
   // A strategy (fractions, resolved weights) -> x; decode(encode(s)) is s up to rounding when s
   // meets the constraints (and only_seen), else a strategy that does and keeps at least as much.
   std::vector<double> encode(const std::vector<double>& f, const std::vector<double>& w) const {
@@ -274,6 +284,7 @@ struct Objective {
   double operator()(const double* x) {
     ++evaluations;
     decoder->decode(x, f, w, u);
+    if (!decoder->fits(u)) return std::numeric_limits<double>::infinity();
     if (fast) return fast->error(u, w, n);
     key.assign(f.begin(), f.end());
     key.insert(key.end(), w.begin(), w.end());
@@ -325,10 +336,11 @@ LocalResult local_run(nlopt::algorithm algorithm, Objective& objective, std::vec
 
 namespace {
 
-// Decoded x as a strategy, with its predicted error by the exact law.
-MixtureOptimum exact_optimum(const Model& model, const Decoder& decoder, double n, const std::vector<double>& x) {
+// Decoded x as a strategy, with its predicted error by the exact law; nullopt if it breaks --max-unique.
+std::optional<MixtureOptimum> exact_optimum(const Model& model, const Decoder& decoder, double n, const std::vector<double>& x) {
   std::vector<double> f, w, u;
   decoder.decode(x.data(), f, w, u);
+  if (!decoder.fits(u)) return std::nullopt;
   return MixtureOptimum{Strategy{f, w}, Mixture(model, Strategy{f, w}).error(n), {}, 0.0, false};
 }
 
@@ -475,6 +487,7 @@ std::optional<MixtureOptimum> search(const Model& model, const Constraints& cons
     const double y = mix.error(n);
     if (!out || y < out->error * (1 - kSeedTieRelTol)) out = MixtureOptimum{Strategy{mix.fractions(), mix.weights()}, y, {}, 0.0, false};
   }
+  if (!out && !objective.capped) return std::nullopt;  // no point of the box meets --max-unique
   if (!out) {
     throw NumericalError(fmt::format(
         "mixture search: at budget {} the effective-data law needs more than {:g} pass segments (max_walked_segments) "
