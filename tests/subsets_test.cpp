@@ -177,3 +177,39 @@ TEST_CASE("a huge tau_scaling on a uniform mix: tau_hat = tau, in Mixture and th
     CHECK(rel_diff(two.error(3, budget), Mixture(m, Strategy{}).error(budget)) <= kKernelRelTol);
   }
 }
+
+TEST_CASE("b = -1.4e304 on a uniform mix under `inside`: P_i = U exactly, in Mixture and the kernel (found by fuzz_kernel)",
+          "[subsets][extreme]") {
+  // tests/fuzz/corpus/fuzz_kernel/regression-huge-b-periods. Uniform sampling has P_i = u_i / w_i = U
+  // for every pool (spec §2), so n_d = U ends every pool's first pass and R(n) / R(n_d) =
+  // exp(sum_i w_i b_i H_i(n / U)). Mixture computed P_i as u_i / (u_i / U), an ulp off U, and
+  // w_i b_i ln(P_i / U) with w_0 b_0 = -6.9e294 made the factor 0 (y = 0 instead of ~d).
+  // By brute force per spec §2/§5 (long double): (a U / N0)^beta0 underflows (a U / N0 = 2e9, beta0 =
+  // -6.9e294), so y = d exp(sum_i w_i b_i H_i(x)), H(x) = sum_{k<K} delta^k ln(1 + 1/k) + delta^K ln(x / K),
+  // K = floor(x), delta_i = 0.5^(1 / tau_i) (tau_scaling 0: tau_hat = tau).
+  Model m;
+  m.params.irreducible = Irreducible::inside;
+  m.params.a = 7.1297527025971337e-307;
+  m.params.d = 2.9204073214394339e-308;
+  m.params.normalizer = 7.3185433265431305e-307;
+  m.params.tau_scaling = 0;
+  m.pools = {{"p0", 1, -1.4331154473678791e+304, 0.0010000000000000002, std::nullopt},
+             {"p1", 2077327081.0192432, -0.0029352777798074665, 45.577703770804909, std::nullopt}};
+  const double n = 21936975402196.863;
+  const long double u = 1.0L + 2077327081.0192432L;
+  const long double x = n / u;
+  const long double whole = std::floor(x);
+  long double log_ratio = 0.0L;
+  for (const Pool& p : m.pools) {
+    const long double delta = std::pow(0.5L, 1.0L / p.tau_passes);
+    long double h = 0.0L;
+    for (long double k = 1; k < whole; ++k) h += std::pow(delta, k) * std::log1p(1.0L / k);
+    h += std::pow(delta, whole) * std::log(x / whole);
+    log_ratio += p.size_samples / u * p.b * h;
+  }
+  const double want = static_cast<double>(m.params.d * std::exp(log_ratio));
+  REQUIRE(want > 0);
+  CHECK(rel_diff(Mixture(m, Strategy{}).error(n), want) <= kKernelRelTol);
+  const SubsetSearch search(m, Constraints{});
+  CHECK(rel_diff(search.error(3, n), want) <= kKernelRelTol);
+}

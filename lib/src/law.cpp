@@ -158,6 +158,7 @@ Mixture::Mixture(const Model& model, const Strategy& strategy) : walk_limit_(kMa
   }
   // U~ = 1 / sum_i w_i^2 / u_i: the size tau_hat scales with (spec §2); U for uniform weights.
   effective_samples_ = detail::effective_mix_size(kept, weights_);
+  const bool uniform = detail::uniform_over_kept(kept, weights_, unique_samples_);
   for (std::size_t i = 0; i < m; ++i) {
     if (!(weights_[i] > 0)) {
       fractions_[i] = 0.0;  // a pool drawn with weight 0 is not used (spec §1)
@@ -166,7 +167,7 @@ Mixture::Mixture(const Model& model, const Strategy& strategy) : walk_limit_(kMa
     const Pool& pool = model.pools[i];
     // The kernel's one rule (law_kernel.hpp): tau_hat that over- or underflows gives a capped rate.
     const double lambda = detail::decay_rate(pool.tau_passes, effective_samples_, pool.size_samples, params_.tau_scaling);
-    terms_.push_back(std::make_unique<Term>(weights_[i], pool.b, kept[i] / weights_[i], lambda));
+    terms_.push_back(std::make_unique<Term>(weights_[i], pool.b, detail::pass_period(kept[i], weights_[i], uniform, unique_samples_), lambda));
   }
 }
 

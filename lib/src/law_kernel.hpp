@@ -30,25 +30,47 @@ namespace qqt::detail {
 // of the periods P_i = u_i / w_i, so min_i P_i <= U~ <= U: a pool at a vanishing weight adds nothing
 // to it and a tiny pool drawn often shrinks it. For w_i = u_i / U it equals U.
 
-/// U~ from kept samples and weights (pool order; pools with w_i <= 0 are not used). Weights uniform
-/// over kept data (w_i = u_i / U as every evaluator computes them, u_i / U in double) give U itself,
-/// exactly as the spec says: 1 / sum_i w_i^2 / u_i rounds to a neighbour of U, and tau_hat raises
-/// U~ / S_i to the power kappa, so at a large kappa one ulp of U~ / S_i = 1 moved tau_hat to 0 or
-/// infinity (a fuzz finding: Mixture and SubsetSearch, which uses U, disagreed by 4e-5).
+/// U = sum of u_i over used pools (w_i > 0), in pool order (as Mixture and the searches sum it).
 template <class Kept, class Weights>
-double effective_mix_size(const Kept& kept, const Weights& weights) {
-  double unique = 0.0;  // U over used pools, in pool order (as Mixture and the searches sum it)
+double used_unique(const Kept& kept, const Weights& weights) {
+  double unique = 0.0;
   for (std::size_t i = 0; i < kept.size(); ++i) {
     if (weights[i] > 0) unique += kept[i];
   }
-  bool uniform = true;
+  return unique;
+}
+
+/// True if the weights are uniform over kept data: w_i == u_i / U for every used pool, with U =
+/// used_unique, computed in double exactly as every evaluator computes such weights. For these the
+/// spec's P_i = u_i / w_i and U~ are U exactly, and every evaluator uses U itself: u_i / (u_i / U)
+/// and 1 / sum_i w_i^2 / u_i round to neighbours of U, and the law amplifies one ulp without bound
+/// (tau_hat raises U~ / S_i = 1 to the power kappa; ln R has w_i b_i ln(P_i / n1') with any |b|).
+/// Two fuzz findings: Mixture and SubsetSearch (which uses U) disagreed at kappa = 9e223 and at
+/// b = -1.4e304.
+template <class Kept, class Weights>
+bool uniform_over_kept(const Kept& kept, const Weights& weights, double unique) {
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    if (weights[i] > 0 && weights[i] != kept[i] / unique) return false;
+  }
+  return true;
+}
+
+/// P_i = u_i / w_i, mix samples per pass over pool i; U for a uniform mix (uniform_over_kept).
+inline double pass_period(double kept, double weight, bool uniform, double unique) {
+  return uniform ? unique : kept / weight;
+}
+
+/// U~ from kept samples and weights (pool order; pools with w_i <= 0 are not used); U itself for
+/// weights uniform over kept data (see uniform_over_kept).
+template <class Kept, class Weights>
+double effective_mix_size(const Kept& kept, const Weights& weights) {
+  const double unique = used_unique(kept, weights);
+  if (uniform_over_kept(kept, weights, unique)) return unique;
   double collisions = 0.0;  // sum_i w_i^2 / u_i
   for (std::size_t i = 0; i < kept.size(); ++i) {
-    if (!(weights[i] > 0)) continue;
-    uniform = uniform && weights[i] == kept[i] / unique;
-    collisions += weights[i] * (weights[i] / kept[i]);
+    if (weights[i] > 0) collisions += weights[i] * (weights[i] / kept[i]);
   }
-  return uniform ? unique : 1.0 / collisions;
+  return 1.0 / collisions;
 }
 
 /// The smallest kept fraction f of a pool of size_samples >= 1 with f * size_samples >= 1 in double
