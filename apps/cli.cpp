@@ -15,12 +15,12 @@
 #include <string>
 #include <vector>
 
-#include "commands/fit.hpp"
-#include "commands/plan.hpp"
-#include "commands/plot.hpp"
-#include "commands/configs.hpp"
-#include "commands/predict.hpp"
-#include "commands/validate.hpp"
+#include "commands/fit_command.hpp"
+#include "commands/plan_command.hpp"
+#include "commands/plot_command.hpp"
+#include "commands/configs_command.hpp"
+#include "commands/predict_command.hpp"
+#include "commands/validate_command.hpp"
 #include "context.hpp"
 #include "qqt/error.hpp"
 #include "qqt/io.hpp"

@@ -17,7 +17,7 @@ using qqt::test::rel_diff;
 namespace {
 
 /// The kernel ranks strategies; it must agree with the exact law (Mixture) to this relative error.
-constexpr double kKernelRelTol = 1e-12;
+constexpr double kFastKernelRelTol = 1e-12;
 
 // H(lambda, x) summed pass by pass in long double: sum_{k=1..K-1} e^{-lambda k} ln(1+1/k) + e^{-lambda K} ln(x/K).
 double slow_pass_sum(double lambda, double x) {
@@ -55,7 +55,7 @@ TEST_CASE("pass_sum agrees with the pass-by-pass sum, direct part and Euler-Macl
       if (want == 0.0) {
         CHECK(got == 0.0);
       } else {
-        CHECK(rel_diff(got, want) <= kKernelRelTol);
+        CHECK(rel_diff(got, want) <= kFastKernelRelTol);
       }
     }
   }
@@ -98,7 +98,7 @@ TEST_CASE("FastUtility agrees with Mixture on random strategies", "[fast_law]") 
         const Mixture mix(model, s);
         for (double n : {1e6, 3.3e7, 6.4e8, 1e10, 3e11}) {
           INFO("trial " << trial << " budget " << n);
-          CHECK(rel_diff(fast.error(kept, mix.weights(), n), mix.error(n)) <= kKernelRelTol);
+          CHECK(rel_diff(fast.error(kept, mix.weights(), n), mix.error(n)) <= kFastKernelRelTol);
         }
       }
     }
@@ -130,8 +130,8 @@ TEST_CASE("a half-life that under- or overflows follows the kernel's one rule in
     CHECK(detail::decay_rate(c.model.pools[0].tau_passes, u, c.model.pools[0].size_samples, 110) == detail::kMaxDecayRate);
     const double want = std::pow(a * u / n0, b) + d;
     const std::vector<double> kept{u, 0, 0, 0}, weights{1, 0, 0, 0};
-    CHECK(rel_diff(fast.error(kept, weights, n), want) <= kKernelRelTol);
-    CHECK(rel_diff(Mixture(c.model, {{1e-3, 0, 0, 0}, {}}).error(n), want) <= kKernelRelTol);
+    CHECK(rel_diff(fast.error(kept, weights, n), want) <= kFastKernelRelTol);
+    CHECK(rel_diff(Mixture(c.model, {{1e-3, 0, 0, 0}, {}}).error(n), want) <= kFastKernelRelTol);
   }
   SECTION("tau_hat overflows to inf: no decay, the plain power law") {
     // tau = 1e308 on pool 1 of a two-pool mix (U / S = 2): tau_hat = inf, delta = 1, and
@@ -146,8 +146,8 @@ TEST_CASE("a half-life that under- or overflows follows the kernel's one rule in
     const double want = std::pow(a * n / n0, m.pools[0].b) + d;
     const detail::FastUtility fast2(m);
     const std::vector<double> kept{12.8e6, 12.8e6}, weights{0.5, 0.5};
-    CHECK(rel_diff(fast2.error(kept, weights, n), want) <= kKernelRelTol);
-    CHECK(rel_diff(Mixture(m, {}).error(n), want) <= kKernelRelTol);
+    CHECK(rel_diff(fast2.error(kept, weights, n), want) <= kFastKernelRelTol);
+    CHECK(rel_diff(Mixture(m, {}).error(n), want) <= kFastKernelRelTol);
   }
 }
 

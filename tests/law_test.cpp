@@ -123,7 +123,7 @@ TEST_CASE("one pool by hand: the default top-10% bucket at 32M", "[law]") {
   CHECK(rel_diff(predict_error(m, {}, 6.4e6), std::pow(0.025 * 64.0, -0.16) + 0.1) <= 1e-14);
 }
 
-TEST_CASE("bounded time: 1e15 samples, tau = 400, 1M-sample pools equals the pass-by-pass sum", "[law][tail]") {
+TEST_CASE("1e15 samples (1e9 passes), tau = 400: the closed-form tail equals the pass-by-pass sum", "[law][tail]") {
   Model m = one_pool_model(1e6, -0.12, 400.0);
   SECTION("one pool: 1e9 passes") {
     const double got = predict_error(m, {}, 1e15);
@@ -247,7 +247,7 @@ TEST_CASE("strategy validation names the rule", "[law][errors]") {
   CHECK_THROWS_WITH(validate(m), Catch::Contains("pools[1].b must be negative, got 0.1"));
 }
 
-TEST_CASE("effective-data law in bounded time: closed form for one pool at 1e18 samples", "[law][effective]") {
+TEST_CASE("effective-data law: the closed form for one pool at 1e18 samples, a clean error past the walk bound", "[law][effective]") {
   // One pool: beta is b on every segment, so y = E^b + d with E = a/N0 * P * sum_k delta^k, a
   // geometric series: E = a P / N0 / (1 - delta) once delta^K has vanished (K = 1e12 passes).
   Model m = one_pool_model(1e6, -0.12, 1e4, 0.025, 0.1);

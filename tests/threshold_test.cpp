@@ -18,7 +18,7 @@ namespace {
 /// scan's own grid spacing makes it slightly worse than the true optimum, never better.
 constexpr double kScanAbsTol = 1e-10;
 /// The search kernel against Mixture.
-constexpr double kKernelRelTol = 1e-12;
+constexpr double kThresholdKernelRelTol = 1e-12;
 
 // Two pools whose error along the level has three local minima at 49.8M samples (found by a random
 // search over configs; a kink is one of them).
@@ -95,7 +95,7 @@ void check_against_scan(const Model& model, const Constraints& c, double n) {
   // What it reports is what the law says of its strategy.
   const NamedStrategy s = threshold_strategy(model, got->level, got->fraction);
   const Mixture mix(model, s.strategy);
-  CHECK(rel_diff(mix.error(n), got->error) <= kKernelRelTol);
+  CHECK(rel_diff(mix.error(n), got->error) <= kThresholdKernelRelTol);
   CHECK(rel_diff(mix.unique_samples(), got->unique_samples) <= 1e-12);
   INFO(violation(c, model, mix, n) << " level " << got->level << " f " << got->fraction);
   CHECK(violation(c, model, mix, n).empty());
@@ -122,7 +122,7 @@ TEST_CASE("the threshold optimum is never worse than a top-k level", "[threshold
   for (double n : {3.2e7, 1.28e8, 6.4e8, 3e9}) {
     const auto got = best_threshold(def, {}, n, {});
     REQUIRE(got);
-    for (const auto& s : topk_strategies(def)) CHECK(got->error <= predict_error(def, s.strategy, n) * (1 + kKernelRelTol));
+    for (const auto& s : topk_strategies(def)) CHECK(got->error <= predict_error(def, s.strategy, n) * (1 + kThresholdKernelRelTol));
   }
   // Interior optima on the default config (a scan found them): 1e8 keeps 30.6% of pool 2.
   const auto mid = best_threshold(def, {}, 1e8, {});
@@ -182,7 +182,7 @@ TEST_CASE("tau_scaling 110: the threshold search and Mixture agree (issue 9)", "
     REQUIRE(got);
     REQUIRE(std::isfinite(got->error));
     const Mixture mix(c.model, threshold_strategy(c.model, got->level, got->fraction).strategy);
-    CHECK(rel_diff(mix.error(n), got->error) <= kKernelRelTol);
+    CHECK(rel_diff(mix.error(n), got->error) <= kThresholdKernelRelTol);
     // A level-1 sliver (tau_hat = 0 there) evaluates the same way in both.
     const Mixture sliver(c.model, {{1e-3, 0, 0, 0}, {}});
     CHECK(std::isfinite(sliver.error(n)));
@@ -217,7 +217,7 @@ TEST_CASE("effective-data law: the threshold search's work is bounded (issue 10 
     CHECK(std::isfinite(got->error));
     // What it reports is still what the law says of its strategy.
     CHECK(rel_diff(Mixture(model, threshold_strategy(model, got->level, got->fraction).strategy).error(n), got->error) <=
-          kKernelRelTol);
+          kThresholdKernelRelTol);
   }
   // A tight bound: the level grid alone walks past 2x it here, so the search refuses in one line.
   ThresholdOptions tight;

@@ -159,6 +159,7 @@ class Reader {
     }
     if (const auto n = root["irreducible"]) {
       p.irreducible = choice(n, "irreducible", {"outside", "inside"}) == "inside" ? Irreducible::inside : Irreducible::outside;
+      config.irreducible_given = true;
     }
     if (const auto n = root["tau_scaling"]) p.tau_scaling = number(n, "tau_scaling", Rule::non_negative);
     if (const auto n = root["normalizer"]) p.normalizer = number(n, "normalizer", Rule::positive);

@@ -951,12 +951,12 @@ FitResult fit(const Model& start, const Observations& observations, const FitOpt
 
   if (n > 0) {
     // (1) Scan: the initial guess and the shifted Halton points of the start box.
-    struct Candidate {
+    struct ScanPoint {
       double f;
       std::size_t index;
       std::vector<double> x;
     };
-    std::vector<Candidate> candidates{{f_start, 0, best}};
+    std::vector<ScanPoint> candidates{{f_start, 0, best}};
     const auto bases = primes(n);
     SplitMix64 rng(options.seed);
     std::vector<double> shift(n);
@@ -972,7 +972,7 @@ FitResult fit(const Model& start, const Observations& observations, const FitOpt
       const double f = problem.objective(x.data());
       candidates.push_back({f, static_cast<std::size_t>(i), std::move(x)});
     }
-    std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) { return a.f < b.f; });
+    std::stable_sort(candidates.begin(), candidates.end(), [](const ScanPoint& a, const ScanPoint& b) { return a.f < b.f; });
 
     // (2) Local runs from the best candidates until the best objective is reached twice.
     const double tol = options.confirmation_rel_tol * problem.scale();

@@ -186,10 +186,24 @@ std::string header_line(const Config& config, bool markdown = false) {
   const LawParams& p = config.model.params;
   const std::string law = fmt::format("{} law{}", to_string(p.law),
                                       p.law == LawKind::utility ? fmt::format(", irreducible {}", to_string(p.irreducible)) : "");
-  if (markdown) {
-    return fmt::format("### Predicted {}\n\nconfig `{}` ({})\n", printable(config.model.metric.name), printable(config.source), law);
+  // Which form of d the utility law uses, and that it matters (spec §4: outside y = R + d, paper
+  // Eq. 3; inside y = R + d R(n)/R(n_d), the released reference code): on the same parameters
+  // the two differ by points of error at large budgets and can pick different levels.
+  std::string form;
+  if (p.law == LawKind::utility) {
+    form = p.irreducible == Irreducible::inside
+               ? "irreducible inside: d shrinks with repetition as in the paper's reference code; outside (paper Eq. 3) "
+                 "keeps d fixed and can pick another level"
+               : "irreducible outside: d stays fixed (paper Eq. 3); inside, the paper's reference code, shrinks d with "
+                 "repetition and can pick another level";
+    form += config.irreducible_given ? "" : "; outside is the default, as this config does not set irreducible";
+    form += markdown ? " (docs/config.md, \"irreducible\")\n" : " (docs/config.md)\n";
   }
-  return fmt::format("config: {} ({}), metric: {}\n", printable(config.source), law, printable(config.model.metric.name));
+  if (markdown) {
+    return fmt::format("### Predicted {}\n\nconfig `{}` ({})\n{}", printable(config.model.metric.name), printable(config.source), law,
+                       form.empty() ? "" : "\n" + form);
+  }
+  return fmt::format("config: {} ({}), metric: {}\n{}", printable(config.source), law, printable(config.model.metric.name), form);
 }
 
 std::string percent(double x) { return fmt::format("{:.2f}", 100.0 * x); }

@@ -12,7 +12,6 @@ namespace qqt::detail {
 
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 std::string always_available(const Model&) { return {}; }
 

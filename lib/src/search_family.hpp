@@ -24,6 +24,9 @@
 
 namespace qqt::detail {
 
+/// The error of a strategy that breaks a constraint or does not exist: never the best.
+inline constexpr double kInf = std::numeric_limits<double>::infinity();
+
 /// What every family sees. All references outlive the families.
 struct SearchContext {
   const Model& model;

@@ -16,7 +16,6 @@ std::string subsets_unavailable(const Model& model) {
 
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 class SubsetsFamily final : public SearchFamily {
  public:

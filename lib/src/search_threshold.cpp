@@ -10,7 +10,6 @@ namespace qqt::detail {
 
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 class ThresholdFamily final : public SearchFamily {
  public:

@@ -102,5 +102,15 @@ for args in "plan --budget 640M" "predict --budget 640M" "validate --config fitt
   if head -1 "$tmp/out" | grep -q '^### '; then ok; else bad "qqt $args --format markdown starts with '$(head -1 "$tmp/out")', not a heading"; fi
 done
 
+# README.md's first output example is the binary's output, byte for byte (not just an exit code).
+readme_cmd='./scripts/qqt plan --budget 32M,128M,640M'
+awk -v cmd="\$ $readme_cmd" '$0 == cmd { on = 1; next } on && /^```/ { exit } on' "$src/README.md" >"$tmp/readme-out"
+if [[ ! -s "$tmp/readme-out" ]]; then
+  bad "README.md has no output block for '$readme_cmd'"
+else
+  (cd "$tmp/fixture" && bash -c "$readme_cmd" >"$tmp/out" 2>/dev/null)
+  if cmp -s "$tmp/readme-out" "$tmp/out"; then ok; else bad "README.md's output of '$readme_cmd' differs from the binary's: $(diff "$tmp/readme-out" "$tmp/out" | head -4 | tr '\n' ' ')"; fi
+fi
+
 echo "docs_examples_test: $passed passed, $failed failed ($n examples)"
 [[ $failed -eq 0 ]]

@@ -23,7 +23,7 @@ sed -e 's/^metric: .*/metric: {name: test loss, kind: loss}\nmodel_params: 1B/' 
 # --- predict: the value in the metric's units, no accuracy, every format
 run 0 predict --config "$tmp/loss.yaml" --budget 1B,4B,16B
 has "$tmp/out" "metric: test loss"
-has "$tmp/out" "budget  loss "
+has_row "$tmp/out" budget loss
 has "$tmp/out" "3.000000"
 has "$tmp/out" "2.500000"
 has "$tmp/out" "2.250000"
@@ -131,13 +131,13 @@ one_line_error "--model-params: 'big' is not a sample count"
 
 # --- built-in configs by name
 run 0 configs
-has "$tmp/out" "datacomp-medium-tmars-imagenet                 [default] "
+has_row "$tmp/out" datacomp-medium-tmars-imagenet "[default]"
 has "$tmp/out" "c4-2.8b"
 run 0 configs --show c4-2.8b
 has "$tmp/out" "metric: {name: C4 validation loss, kind: loss}"
 run 0 plan --config builtin:c4-2.8b --budget 1e21flops --search topk
 has "$tmp/out" "config: built-in:c4-2.8b.yaml"
-has "$tmp/out" "budget  FLOPs  best"
+has_row "$tmp/out" budget FLOPs best_level
 lacks "$tmp/out" "acc"
 run 2 plan --config builtin:c4-2.8 --budget 55B
 one_line_error "--config builtin:c4-2.8: no such built-in config (did you mean 'c4-2.8b'?"

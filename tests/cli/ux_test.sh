@@ -63,5 +63,24 @@ printf 'a: 0.025\nd: 0.1\npools:\n' >"$tmp/tenths.yaml"
 for i in 0 1 2 3 4 5 6 7 8 9; do printf '  - {name: p%d, size: 1M, share: 0.1, b: -0.1, tau: 2}\n' "$i" >>"$tmp/tenths.yaml"; done
 run 0 plan --config "$tmp/tenths.yaml" --budget 100M --search topk
 
+# --- which form of d the utility law uses, said in the plan and predict headers (docs/config.md)
+printf 'a: 0.025\nd: 0.1\npools:\n  - {name: x, size: 1M, b: -0.1, tau: 2}\n' >"$tmp/plain.yaml"
+run 0 plan --config "$tmp/plain.yaml" --budget 10M
+has "$tmp/out" "(utility law, irreducible outside)"
+has "$tmp/out" "outside is the default, as this config does not set irreducible"
+run 0 predict --config "$tmp/plain.yaml" --budget 10M --format markdown
+has "$tmp/out" "outside is the default, as this config does not set irreducible"
+printf 'irreducible: inside\n' | cat - "$tmp/plain.yaml" >"$tmp/inside.yaml"
+run 0 plan --config "$tmp/inside.yaml" --budget 10M
+has "$tmp/out" "irreducible inside: d shrinks with repetition"
+lacks "$tmp/out" "is the default"
+printf 'irreducible: outside\n' | cat - "$tmp/plain.yaml" >"$tmp/outside.yaml"
+run 0 plan --config "$tmp/outside.yaml" --budget 10M
+has "$tmp/out" "irreducible outside: d stays fixed"
+lacks "$tmp/out" "is the default"
+printf 'law: power\n' | cat - "$tmp/plain.yaml" >"$tmp/power.yaml"
+run 0 plan --config "$tmp/power.yaml" --budget 10M
+lacks "$tmp/out" "irreducible"
+
 echo "ux: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

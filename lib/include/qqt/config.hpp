@@ -26,6 +26,9 @@ struct Config {
   /// `model_params`: the trained model's size N in parameters (> 0), if given. Converts compute
   /// budgets with C = 6 N D (parse_budget_list); not used by the law.
   std::optional<double> model_params;
+  /// True when the YAML sets `irreducible`; false when the law uses the default (outside). Reports
+  /// say which, since the two forms can pick different levels (docs/config.md "irreducible").
+  bool irreducible_given = false;
 };
 
 /// Reads a config from `path` ("-" reads standard input; "builtin:NAME" is the built-in config

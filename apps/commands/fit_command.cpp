@@ -1,4 +1,4 @@
-#include "fit.hpp"
+#include "fit_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -18,7 +18,7 @@
 namespace qqt::cli {
 
 namespace {
-constexpr const char* kExamples = R"(Examples:
+constexpr const char* kFitExamples = R"(Examples:
   qqt fit --config pools.yaml --observations runs.csv --output fitted.yaml
   qqt fit --config pools.yaml --observations runs.csv --output fitted.yaml --bootstrap 200
                                                fit a, d, b, tau to evaluation results, with 90% intervals
@@ -44,7 +44,7 @@ void setup_fit(CLI::App& cmd, FitArgs& args) {
   cmd.add_flag("--cross-validate", args.cross_validate,
                "Also refit leaving out each budget (or run group, --cv-by group) in turn; held-out MAE and decision accuracy on stderr");
   cmd.add_option("--cv-by", args.cv_by, "What --cross-validate leaves out in turn: budget or group")->capture_default_str()->type_name("budget|group");
-  cmd.footer(kExamples);
+  cmd.footer(kFitExamples);
 }
 
 int run_fit(const FitArgs& args, Context& ctx) {

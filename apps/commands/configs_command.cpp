@@ -1,4 +1,4 @@
-#include "configs.hpp"
+#include "configs_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>

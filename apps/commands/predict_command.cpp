@@ -1,4 +1,4 @@
-#include "predict.hpp"
+#include "predict_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -12,7 +12,7 @@
 namespace qqt::cli {
 
 namespace {
-constexpr const char* kExamples = R"(Examples:
+constexpr const char* kPredictExamples = R"(Examples:
   qqt predict --budget 640M                    all pools, weighted by size, at 640M
   qqt predict --fractions 1,1,0.5 --weights 0.5,0.3,0.2 --budget 128M
                                                pools 1-2 whole, half of pool 3, the rest left out
@@ -24,7 +24,7 @@ void setup_predict(CLI::App& cmd, PredictArgs& args) {
   add_common(cmd, args.common, "N log-spaced budgets from FROM to TO, e.g. 1M:100B:50");
   cmd.add_option("--fractions", args.fractions_text, "Kept fraction of each pool in [0,1], pool order; pools past the list are left out (default: all 1)")->type_name("LIST");
   cmd.add_option("--weights", args.weights_text, "Sampling weight of each pool, pool order, summing to 1; pools past the list get 0 (default: uniform over kept data)")->type_name("LIST");
-  cmd.footer(kExamples);
+  cmd.footer(kPredictExamples);
 }
 
 int run_predict(const PredictArgs& args, Context& ctx) {

@@ -1,4 +1,4 @@
-#include "validate.hpp"
+#include "validate_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -12,7 +12,7 @@
 namespace qqt::cli {
 
 namespace {
-constexpr const char* kExamples = R"(Examples:
+constexpr const char* kValidateExamples = R"(Examples:
   qqt validate --config fitted.yaml --observations holdout.csv
   qqt validate --config fitted.yaml --observations holdout.csv --max-mae 0.01
                                                predicted vs observed on held-out runs; exit 3 if MAE > 0.01
@@ -28,7 +28,7 @@ void setup_validate(CLI::App& cmd, ValidateArgs& args) {
       ->type_name("X");
   cmd.add_option("-f,--format", args.format, "Output format: table, json, csv or markdown")->capture_default_str()->type_name("FORMAT");
   cmd.add_option("-o,--output", args.output_path, "Write the output to FILE atomically (default: stdout)")->type_name("FILE");
-  cmd.footer(kExamples);
+  cmd.footer(kValidateExamples);
 }
 
 int run_validate(const ValidateArgs& args, Context& ctx) {

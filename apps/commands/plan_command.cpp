@@ -1,4 +1,4 @@
-#include "plan.hpp"
+#include "plan_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <optional>
@@ -15,7 +15,7 @@
 namespace qqt::cli {
 
 namespace {
-constexpr const char* kExamples = R"(Examples:
+constexpr const char* kPlanExamples = R"(Examples:
   qqt plan --budget 640M                       best top-k level and best strategy of each search family at 640M
   qqt plan --budget 32M,64M,128M,640M          several budgets, with the crossovers between them
   qqt plan --budgets 1M:100B:50 --format csv   50 log-spaced budgets as CSV
@@ -53,7 +53,7 @@ void setup_plan(CLI::App& cmd, PlanArgs& args) {
   add_seed_option(cmd, args.seed, "Seed of the mixture search's random starts (same seed, same result)");
   cmd.add_option("--threads", args.threads, "Worker threads (output does not depend on it); default: hardware threads, at most 2")
       ->capture_default_str()->type_name("N");
-  cmd.footer(kExamples);
+  cmd.footer(kPlanExamples);
 }
 
 int run_plan(const PlanArgs& args, Context& ctx) {

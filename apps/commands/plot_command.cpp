@@ -1,4 +1,4 @@
-#include "plot.hpp"
+#include "plot_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -13,7 +13,7 @@
 namespace qqt::cli {
 
 namespace {
-constexpr const char* kExamples = R"(Examples:
+constexpr const char* kPlotExamples = R"(Examples:
   qqt plot curves --output curves.svg          scaling curves of every level, crossovers marked
   qqt plot curves --search threshold,mixture --output curves.png   with the best continuous level and mixture
   qqt plot utility --output utility.png --script > utility.gp   the gnuplot script, to restyle
@@ -37,7 +37,7 @@ void setup_plot(CLI::App& cmd, PlotArgs& args) {
   cmd.add_option("--width", args.options.width_px, "Width in pixels (PDF: 100 px per inch); default 900, not with --size")->type_name("PX");
   cmd.add_option("--height", args.options.height_px, "Height in pixels; default 560, not with --size")->type_name("PX");
   cmd.add_flag("--script", args.script, "Print the gnuplot script (data inline) instead of drawing; run it with gnuplot");
-  cmd.footer(kExamples);
+  cmd.footer(kPlotExamples);
 }
 
 int run_plot(const PlotArgs& args, Context& ctx) {
