@@ -93,7 +93,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const qqt::Config base = qqt::default_config();
   FuzzedDataProvider in(data, size);
   qqt::Config config = base;
-  config.model.metric = in.ConsumeRandomLengthString(64);
+  config.model.metric.name = in.ConsumeRandomLengthString(64);
   for (auto& pool : config.model.pools) pool.name = in.ConsumeRandomLengthString(64);
   config.source = in.ConsumeRandomLengthString(64);
   qqt::PlotOptions options;
