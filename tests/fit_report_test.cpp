@@ -63,6 +63,9 @@ TEST_CASE("a fitted config reads back exactly, fit block included", "[fit_report
   CHECK(record.loss == "huber:0.5");
   CHECK(record.fixed == std::vector<std::string>{"d"});
   CHECK(record.rows == 16);
+  // Each pool alone at 1, 2, 4 and 8 passes over its own data: the most is 8.
+  REQUIRE(record.max_pool_passes);
+  CHECK(*record.max_pool_passes == Approx(8.0).epsilon(1e-12));
   const std::string yaml = render_fitted_config(f.base, f.result, record);
   const Config back = load_config_text(yaml, "fitted.yaml");  // strict: every parameter present
   check_same_model(back.model, f.result.model);
@@ -79,6 +82,7 @@ TEST_CASE("a fitted config reads back exactly, fit block included", "[fit_report
   CHECK(r.rmse == f.result.summary.rmse);
   CHECK(r.mae == f.result.summary.mae);
   CHECK(r.max_abs == f.result.summary.max_abs);
+  CHECK(r.max_pool_passes == record.max_pool_passes);
   CHECK(r.evaluations == f.result.summary.evaluations);
   CHECK(r.local_runs == f.result.summary.local_runs);
   CHECK(r.stopped == f.result.summary.stopped);
@@ -162,4 +166,27 @@ TEST_CASE("a shared-tau power-law fit writes its notes", "[fit_report]") {
   const Config back = load_config_text(render_fitted_config(base, r, make_fit_record(r, runs, o)), "fitted.yaml");
   CHECK(back.model.params.law == LawKind::power);
   CHECK(back.fit->shared == std::vector<std::string>{"b"});
+}
+
+TEST_CASE("a run of two pools together counts passes over each; zero-weight rows do not count", "[fit_report]") {
+  // Pools of 12.8M each, the top two together at 76.8M samples: uniform over their 25.6M unique
+  // samples, so 3 passes over each. A zero-weight row at 20 passes over one pool is ignored.
+  Fitted f = fitted(0.0);
+  Observations runs;
+  runs.source = "together.csv";
+  Observation both;
+  both.pool = "top 0-10%+top 10-20%";
+  both.pools = {0, 1};
+  both.samples_seen = 76.8e6;
+  both.error = 0.7;
+  Observation ignored;
+  ignored.pool = "top 0-10%";
+  ignored.pools = {0};
+  ignored.samples_seen = 20 * 12.8e6;
+  ignored.error = 0.7;
+  ignored.weight = 0.0;
+  runs.rows = {both, ignored};
+  const FitRecord record = make_fit_record(f.result, runs, f.options);
+  REQUIRE(record.max_pool_passes);
+  CHECK(*record.max_pool_passes == Approx(3.0).epsilon(1e-12));
 }

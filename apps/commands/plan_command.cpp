@@ -68,6 +68,8 @@ int run_plan(const PlanArgs& args, Context& ctx) {
   const Config config = load_config(args.common);
   PlanOptions options;
   options.budgets_samples = budgets_of(args.common, config);  // FLOPs budgets need the config's model_params
+  // Repetition beyond the fitted runs is marked "passes" (docs/output.md); unknown without a fit block.
+  if (config.fit && config.fit->max_pool_passes) options.fitted_max_passes = *config.fit->max_pool_passes;
   SearchOptions search;
   if (!args.search_text.empty()) search.families = parse_families(args.search_text, config.model);
   search.constraints.max_passes = args.max_passes;

@@ -324,7 +324,7 @@ class Reader {
   FitRecord read_fit(const YAML::Node& node, std::size_t pool_count) const {
     if (!node.IsMap()) fail(node, "fit", "must be a map (the fit block written by qqt fit)");
     static const std::vector<std::string> kFitKeys = {"observations", "rows", "loss", "fixed", "shared", "seed",
-                                                      "objective_start", "objective", "rmse", "mae", "max_abs",
+                                                      "objective_start", "objective", "rmse", "mae", "max_abs", "max_pool_passes",
                                                       "evaluations", "local_runs", "stopped", "at_bound", "undetermined",
                                                       "warnings", "bootstrap"};
     check_keys(node, "fit.", kFitKeys);
@@ -347,6 +347,7 @@ class Reader {
     if (const auto n = node["rmse"]) f.rmse = number(n, "fit.rmse", Rule::non_negative);
     if (const auto n = node["mae"]) f.mae = number(n, "fit.mae", Rule::non_negative);
     if (const auto n = node["max_abs"]) f.max_abs = number(n, "fit.max_abs", Rule::non_negative);
+    if (const auto n = node["max_pool_passes"]) f.max_pool_passes = number(n, "fit.max_pool_passes", Rule::positive);
     if (const auto n = node["evaluations"]) f.evaluations = static_cast<std::size_t>(integer(n, "fit.evaluations", 0));
     if (const auto n = node["local_runs"]) f.local_runs = static_cast<std::size_t>(integer(n, "fit.local_runs", 0));
     if (const auto n = node["stopped"]) f.stopped = string(n, "fit.stopped");

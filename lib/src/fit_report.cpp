@@ -25,6 +25,17 @@ FitRecord make_fit_record(const FitResult& result, const Observations& observati
   r.rmse = result.summary.rmse;
   r.mae = result.summary.mae;
   r.max_abs = result.summary.max_abs;
+  // Passes over pool i of a run of strategy s at n samples: n w_i / (f_i S_i), as Candidate::pool_passes.
+  double most = 0.0;
+  for (const auto& row : observations.rows) {
+    if (!(row.weight > 0)) continue;
+    const Mixture mix(result.model, strategy_of(row, result.model));
+    for (std::size_t i = 0; i < result.model.pools.size(); ++i) {
+      const double kept = mix.fractions()[i] * result.model.pools[i].size_samples;
+      if (mix.weights()[i] > 0 && kept > 0) most = std::max(most, row.samples_seen * mix.weights()[i] / kept);
+    }
+  }
+  if (most > 0) r.max_pool_passes = most;
   r.evaluations = result.summary.evaluations;
   r.local_runs = result.summary.local_runs;
   r.stopped = result.summary.stopped;
@@ -99,6 +110,7 @@ std::string render_fitted_config(const Config& base, const FitResult& result, co
   out += fmt::format("  rmse: {}\n", exact_number(record.rmse));
   out += fmt::format("  mae: {}\n", exact_number(record.mae));
   out += fmt::format("  max_abs: {}\n", exact_number(record.max_abs));
+  if (record.max_pool_passes) out += fmt::format("  max_pool_passes: {}\n", exact_number(*record.max_pool_passes));
   out += fmt::format("  evaluations: {}\n", record.evaluations);
   out += fmt::format("  local_runs: {}\n", record.local_runs);
   out += fmt::format("  stopped: {}\n", json_string(record.stopped));

@@ -36,6 +36,16 @@ has "$tmp/err" "at a bound: none"
 has "$tmp/err" "tau[top 30-40%]"
 if grep -q $'\r' "$tmp/err"; then bad "progress output on a non-terminal stderr"; else ok; fi
 close a 0.025 "$tmp/fitted.yaml"
+# The runs repeat each 12.8M pool at most 128M / 12.8M = 10 times: recorded, and plan marks levels
+# beyond it ("passes", docs/output.md): top-1 at 32M (2.5 passes) is inside, top-2 at 640M (25) is not.
+close "  max_pool_passes" 10 "$tmp/fitted.yaml"
+run 0 plan --config "$tmp/fitted.yaml" --budget 32M,640M --search topk --format json
+python3 - "$tmp/out" <<'PY' && ok || bad "plan with a fitted config: extrapolation codes of the best levels are wrong"
+import json, sys
+plan = json.load(open(sys.argv[1]))
+codes = [b["best"]["extrapolation"] for b in plan["budgets"]]
+sys.exit(0 if codes == [[], ["passes"]] else 1)
+PY
 close d 0.1 "$tmp/fitted.yaml"
 has "$tmp/fitted.yaml" "fit:"
 has "$tmp/fitted.yaml" "  rows: 20"

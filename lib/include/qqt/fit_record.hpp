@@ -63,6 +63,10 @@ struct FitRecord {
   double rmse = 0.0;                 ///< weighted root mean square residual (>= 0)
   double mae = 0.0;                  ///< weighted mean absolute residual (>= 0)
   double max_abs = 0.0;              ///< largest absolute residual (>= 0)
+  /// The most passes over any one pool in the fitted runs of positive weight: max over rows and
+  /// pools of n w_i / u_i (strategy.hpp). Beyond it the law extrapolates in repetition, which plan
+  /// marks ("passes", docs/output.md). Absent in fit blocks written before it was recorded.
+  std::optional<double> max_pool_passes;
   std::size_t evaluations = 0;       ///< objective evaluations, every phase
   std::size_t local_runs = 0;        ///< local optimisations of the multistart
   std::string stopped;               ///< why the final polish stopped
