@@ -255,8 +255,14 @@ TEST_CASE("effective-data law: the closed form for one pool at 1e18 samples, a c
   const double delta = std::pow(0.5, 1.0 / 1e4);
   const double e = 0.025 * 1e6 / 1e5 / (1 - delta);
   CHECK(rel_diff(predict_error(m, {}, 1e18), std::pow(e, -0.12) + 0.1) <= 1e-11);
-  // Past the bound (tau_hat = 1e6 on 1e12 passes) it stops with a clear numerical error, not a hang.
+  // tau_hat = 1e6 on 1e12 passes: the same closed form (the law telescopes for one pool, no walk);
+  // delta^K = 0.5^(1e6) = 0.
   m.pools[0].tau_passes = 1e6;
+  const double one_minus_delta = -std::expm1(std::log(0.5) / 1e6);
+  CHECK(rel_diff(predict_error(m, {}, 1e18), std::pow(0.025 * 1e6 / 1e5 / one_minus_delta, -0.12) + 0.1) <= 1e-11);
+  // Two pools of different b must walk their segments: past the bound (tau_hat = 2e6 on 5e11
+  // passes) it stops with a clear numerical error, not a hang.
+  m.pools.push_back({"other", 1e6, -0.2, 1e6, std::nullopt});
   CHECK_THROWS_WITH(predict_error(m, {}, 1e18), Catch::Contains("effective-data law: budget 1e18 needs more than"));
 }
 

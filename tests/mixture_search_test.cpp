@@ -262,6 +262,39 @@ TEST_CASE("constraints hold in every mixture optimum", "[mixture][constraints]")
   CHECK_FALSE(optimize_mixture(model, impossible, 1e9, {}, {}));  // needs 500M unique samples
 }
 
+TEST_CASE("a --max-unique of one sample holds: a 9.4e9-sample pool, two pools (found by fuzz_search)", "[mixture][constraints]") {
+  // tests/fuzz/corpus/fuzz_search/regression-max-unique-one: the decoder kept at least 1e-9 of what
+  // a pool may keep (9.4 samples here) on top of the one-sample floor, above --max-unique 1.
+  Model m;
+  m.params.irreducible = Irreducible::inside;
+  m.params.a = 0.58546241156646239;
+  m.params.d = 0.8367187914621077;
+  m.params.normalizer = 71.173796512761015;
+  m.params.tau_scaling = 2.2166629505341144;
+  m.pools = {{"p0", 9428661455, -0.001011084526327047, 0.78223573032225169, std::nullopt}};
+  Constraints c;
+  c.max_unique = 1;
+  const double n = 11426894761;
+  const auto got = optimize_mixture(m, c, n, {}, MixtureSearchOptions{});
+  REQUIRE(got);
+  const Mixture mix(m, got->strategy);
+  CHECK(mix.unique_samples() <= 1 * (1 + kConstraintSlack));
+  CHECK(violation(c, m, mix, n).empty());
+  // regression-max-unique-two-pools: with two pools every mix of both keeps two samples (one each),
+  // more than --max-unique 1: the optimum uses one pool alone.
+  m.params.a = 0.58811677834379716;
+  m.params.d = 0.99659569640062529;
+  m.params.normalizer = 1.0000000000022904;
+  m.params.tau_scaling = 0.37651618438333517;
+  m.pools = {{"p0", 9, -0.0016109159083481021, 9136.5937097953192, std::nullopt},
+             {"p1", 8353625470, -2, 3.7370741834610093, std::nullopt}};
+  const auto two = optimize_mixture(m, c, 3924, {}, MixtureSearchOptions{});
+  REQUIRE(two);
+  const Mixture two_mix(m, two->strategy);
+  INFO(violation(c, m, two_mix, 3924));
+  CHECK(violation(c, m, two_mix, 3924).empty());
+}
+
 TEST_CASE("the mixture search is deterministic", "[mixture]") {
   const Model model = load_config_file(std::string(QQT_SOURCE_DIR) + "/tests/data/pools-8.yaml").model;
   const auto a = optimize_mixture(model, {}, 6.4e8, topk_seeds(model, {}, 6.4e8), {});
@@ -394,6 +427,92 @@ TEST_CASE("mixture options are validated", "[mixture][errors]") {
   o = {};
   o.x_tol_rel = 0;
   CHECK_THROWS_WITH(validate(o), "mixture x_tol_rel must be in [1e-15, 1e-2], got 0");
+  o = {};
+  o.max_walked_segments = 10;
+  CHECK_THROWS_WITH(validate(o), "mixture max_walked_segments must be in [1e3, 1e10], got 10");
+}
+
+// ---- bounded work under the effective-data law (issue 10 point 7; the CI fuzz timeout) ----
+
+namespace {
+/// An evaluation cut at the segments left may step a few segments past the cut (one segment and
+/// the pass steps of each pool) before it notices.
+constexpr double kWalkOvershootSegments = 100;
+
+// Three tiny pools of different b (so the law does not telescope and every evaluation walks),
+// tau_hat 2e4..6e4 passes, at 1e12 samples: each evaluation walks millions of pass segments.
+Model slow_effective_data() {
+  Model m;
+  m.params.law = LawKind::effective_data;
+  m.params.a = 0.025;
+  m.params.d = 0.1;
+  m.pools = {{"a", 1, -0.5, 1e4, std::nullopt}, {"b", 2, -0.3, 1e4, std::nullopt}, {"c", 3, -0.2, 1e4, std::nullopt}};
+  return m;
+}
+}  // namespace
+
+TEST_CASE("effective-data law: the mixture search's work is bounded and it ends cleanly", "[mixture][effective]") {
+  const Model m = slow_effective_data();
+  MixtureSearchOptions o;
+  o.max_walked_segments = 2e6;
+  const double n = 1e12;
+  // The uniform mix as a seed: its error by Mixture, which the result may not exceed.
+  const std::vector<Strategy> seeds{Strategy{}};
+  const double seed_error = Mixture(m, Strategy{}).error(n);
+  const auto got = optimize_mixture(m, Constraints{}, n, seeds, o);
+  REQUIRE(got);
+  CHECK(got->work_capped);
+  CHECK(got->walked_segments <= o.max_walked_segments + kWalkOvershootSegments);
+  CHECK(got->summary.stopped.find("max_walked_segments") != std::string::npos);
+  CHECK(got->error <= seed_error);
+  CHECK(std::isfinite(got->error));
+  // With no seed and a bound too small for one evaluation: one line naming the option.
+  o.max_walked_segments = 1e3;
+  CHECK_THROWS_AS(optimize_mixture(m, Constraints{}, n, {}, o), NumericalError);
+  CHECK_THROWS_WITH(optimize_mixture(m, Constraints{}, n, {}, o), Catch::Contains("max_walked_segments"));
+}
+
+TEST_CASE("effective-data law: the fuzz-found slow search (one 1-sample pool) is exact and walks nothing", "[mixture][effective]") {
+  // tests/fuzz/corpus/fuzz_search/regression-effective-data-timeout: one pool of 1 sample, tau 9136.6,
+  // tau_scaling 2.98, at 8.0e12 samples, searched by subsets and mixture; it took > 10 s under the
+  // fuzz build (hundreds of evaluations, each walking 1e6 passes). One pool telescopes (spec §3):
+  // y = E^b + d, E = (a / N0) P sum_k delta^k = (a / N0) / (1 - delta) once delta^K has vanished.
+  Model m;
+  m.params.law = LawKind::effective_data;
+  m.params.a = 0.98246406917193474;
+  m.params.d = 0.15438276514123317;
+  m.params.normalizer = 397.13407356836649;
+  m.params.tau_scaling = 2.9764705882352942;
+  m.pools = {{"p0", 1, -1.8842545138528892, 9136.5937263917858, std::nullopt}};
+  const double n = 8005122442973;
+  const double one_minus_delta = -std::expm1(std::log(0.5) / 9136.5937263917858);
+  const double want = std::pow(m.params.a / m.params.normalizer / one_minus_delta, m.pools[0].b) + m.params.d;
+  const auto got = optimize_mixture(m, Constraints{}, n, {}, MixtureSearchOptions{});
+  REQUIRE(got);
+  CHECK(test::rel_diff(got->error, want) <= test::kVectorRelTol);
+  CHECK(got->walked_segments == 0);
+  CHECK_FALSE(got->work_capped);
+}
+
+TEST_CASE("the mixture work bound leaves the effective-data config and the utility law as they were", "[mixture][effective]") {
+  const Model m = load_config_file(std::string(QQT_SOURCE_DIR) + "/configs/datacomp-medium-tmars-imagenet-effective-data.yaml").model;
+  MixtureSearchOptions unbounded;
+  unbounded.max_walked_segments = 1e10;
+  for (const double n : {3.2e7, 6.4e8}) {
+    const auto bounded = optimize_mixture(m, Constraints{}, n, {}, MixtureSearchOptions{});
+    const auto free = optimize_mixture(m, Constraints{}, n, {}, unbounded);
+    REQUIRE(bounded);
+    REQUIRE(free);
+    CHECK_FALSE(bounded->work_capped);
+    CHECK(bounded->walked_segments > 0);
+    CHECK(bounded->error == free->error);
+    CHECK(bounded->strategy.weights == free->strategy.weights);
+  }
+  const Model utility = first_pools(3);
+  const auto got = optimize_mixture(utility, Constraints{}, 6.4e8, {}, MixtureSearchOptions{});
+  REQUIRE(got);
+  CHECK(got->walked_segments == 0);
+  CHECK_FALSE(got->work_capped);
 }
 
 // ---- warm starts (optimize_mixture_from): sweeps that start each budget from its neighbour ----

@@ -147,3 +147,69 @@ TEST_CASE("huge |b| and sizes: the subset kernel agrees with Mixture (found by f
     }
   }
 }
+
+TEST_CASE("a huge tau_scaling on a uniform mix: tau_hat = tau, in Mixture and the kernel (found by fuzz_kernel)",
+          "[subsets][extreme]") {
+  // tests/fuzz/corpus/fuzz_kernel/regression-subset-vs-mixture. Uniform sampling over kept data has
+  // U~ = U exactly (spec §2), so with one pool kept whole U~ / S = 1 and tau_hat = tau (1)^kappa = tau
+  // for any kappa. Mixture computed U~ as 1 / (w^2 / u), one ulp above S: raised to kappa = 9e223 that
+  // made tau_hat infinite (no decay), 4e-5 away from the kernel. By hand: tau_hat = 1e-3 passes, so
+  // delta = 0.5^1000 ~ 1e-301 and every repeated pass adds nothing (C(infinity) ~ delta ln 2):
+  // y = (a S / N0)^b + d (the first pass alone; n / S = 1.7e17 passes).
+  Model m;
+  m.params.a = 1.000000000000001e-12;
+  m.params.d = 1.0000000000000237e-300;
+  m.params.normalizer = 4.1259139629172538e+179;
+  m.params.tau_scaling = 9.0836722866238834e+223;
+  m.pools = {{"p0", 3.6333123442401956, -1.0000000000000004e-06, 0.0010000000000000002, std::nullopt}};
+  const double n = 6.1526541014903706e+17;
+  const double want = std::pow(m.params.a * m.pools[0].size_samples / m.params.normalizer, m.pools[0].b) + m.params.d;
+  CHECK(rel_diff(Mixture(m, Strategy{}).error(n), want) <= kKernelRelTol);
+  CHECK(rel_diff(Mixture(m, Strategy{{1.0}, {1.0}}).error(n), want) <= kKernelRelTol);
+  const SubsetSearch search(m, Constraints{});
+  CHECK(rel_diff(search.error(1, n), want) <= kKernelRelTol);
+  // Two pools, uniform: U~ = U; S_2 = U - S_1 is not S_1, so (U / S_i)^kappa over- or underflows
+  // alike in both: the kernel and Mixture still agree.
+  m.pools.push_back({"p1", 3.0, -2e-6, 5.0, std::nullopt});
+  const SubsetSearch two(m, Constraints{});
+  for (const double budget : {10.0, 1e6, n}) {
+    INFO("budget " << budget);
+    CHECK(rel_diff(two.error(3, budget), Mixture(m, Strategy{}).error(budget)) <= kKernelRelTol);
+  }
+}
+
+TEST_CASE("b = -1.4e304 on a uniform mix under `inside`: P_i = U exactly, in Mixture and the kernel (found by fuzz_kernel)",
+          "[subsets][extreme]") {
+  // tests/fuzz/corpus/fuzz_kernel/regression-huge-b-periods. Uniform sampling has P_i = u_i / w_i = U
+  // for every pool (spec §2), so n_d = U ends every pool's first pass and R(n) / R(n_d) =
+  // exp(sum_i w_i b_i H_i(n / U)). Mixture computed P_i as u_i / (u_i / U), an ulp off U, and
+  // w_i b_i ln(P_i / U) with w_0 b_0 = -6.9e294 made the factor 0 (y = 0 instead of ~d).
+  // By brute force per spec §2/§5 (long double): (a U / N0)^beta0 underflows (a U / N0 = 2e9, beta0 =
+  // -6.9e294), so y = d exp(sum_i w_i b_i H_i(x)), H(x) = sum_{k<K} delta^k ln(1 + 1/k) + delta^K ln(x / K),
+  // K = floor(x), delta_i = 0.5^(1 / tau_i) (tau_scaling 0: tau_hat = tau).
+  Model m;
+  m.params.irreducible = Irreducible::inside;
+  m.params.a = 7.1297527025971337e-307;
+  m.params.d = 2.9204073214394339e-308;
+  m.params.normalizer = 7.3185433265431305e-307;
+  m.params.tau_scaling = 0;
+  m.pools = {{"p0", 1, -1.4331154473678791e+304, 0.0010000000000000002, std::nullopt},
+             {"p1", 2077327081.0192432, -0.0029352777798074665, 45.577703770804909, std::nullopt}};
+  const double n = 21936975402196.863;
+  const long double u = 1.0L + 2077327081.0192432L;
+  const long double x = n / u;
+  const long double whole = std::floor(x);
+  long double log_ratio = 0.0L;
+  for (const Pool& p : m.pools) {
+    const long double delta = std::pow(0.5L, 1.0L / p.tau_passes);
+    long double h = 0.0L;
+    for (long double k = 1; k < whole; ++k) h += std::pow(delta, k) * std::log1p(1.0L / k);
+    h += std::pow(delta, whole) * std::log(x / whole);
+    log_ratio += p.size_samples / u * p.b * h;
+  }
+  const double want = static_cast<double>(m.params.d * std::exp(log_ratio));
+  REQUIRE(want > 0);
+  CHECK(rel_diff(Mixture(m, Strategy{}).error(n), want) <= kKernelRelTol);
+  const SubsetSearch search(m, Constraints{});
+  CHECK(rel_diff(search.error(3, n), want) <= kKernelRelTol);
+}

@@ -110,13 +110,11 @@ double FastUtility::error(std::span<const double> kept, std::span<const double> 
   const Model& model = *model_;
   const LawParams& p = model.params;
   const std::size_t m = model.pools.size();
-  double unique_total = 0.0;
+  const double unique_total = used_unique(kept, weights);
+  const bool uniform = uniform_over_kept(kept, weights, unique_total);
   double first_break = n;
   for (std::size_t i = 0; i < m; ++i) {
-    if (weights[i] > 0) {
-      unique_total += kept[i];
-      first_break = std::min(first_break, kept[i] / weights[i]);
-    }
+    if (weights[i] > 0) first_break = std::min(first_break, pass_period(kept[i], weights[i], uniform, unique_total));
   }
   const double effective = effective_mix_size(kept, weights);  // U~ (spec §2)
   // `inside` also needs ln R at n_d = min(n, U); one walk per pool serves both (n_d <= n).
@@ -127,7 +125,7 @@ double FastUtility::error(std::span<const double> kept, std::span<const double> 
   for (std::size_t i = 0; i < m; ++i) {
     const double w = weights[i];
     if (!(w > 0)) continue;
-    const double period = kept[i] / w;
+    const double period = pass_period(kept[i], w, uniform, unique_total);
     const double lambda = decay_rate(model.pools[i].tau_passes, effective, model.pools[i].size_samples, p.tau_scaling);
     PrefixWalker walker(lambda);
     const auto prefix = [&](double k) { return walker.advance_to(k); };

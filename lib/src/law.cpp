@@ -40,6 +40,10 @@ namespace {
 
 bool finite(double x) { return std::isfinite(x); }
 
+// Bounded time of the effective-data law (spec §5): one evaluation walks at most this many pass
+// segments (well under a second at 10-20 ns a segment), else it is refused (NumericalError).
+constexpr double kMaxWalk = 2e7;
+
 [[noreturn]] void bad(const std::string& message) { throw InputError(message); }
 
 }  // namespace
@@ -97,7 +101,7 @@ Mixture::~Mixture() = default;
 Mixture::Mixture(Mixture&&) noexcept = default;
 Mixture& Mixture::operator=(Mixture&&) noexcept = default;
 
-Mixture::Mixture(const Model& model, const Strategy& strategy) : params_(model.params) {
+Mixture::Mixture(const Model& model, const Strategy& strategy) : walk_limit_(kMaxWalk), params_(model.params) {
   const std::size_t m = model.pools.size();
   if (m == 0) bad("the model has no pools");
   fractions_ = strategy.fractions.empty() ? std::vector<double>(m, 1.0) : strategy.fractions;
@@ -154,6 +158,7 @@ Mixture::Mixture(const Model& model, const Strategy& strategy) : params_(model.p
   }
   // U~ = 1 / sum_i w_i^2 / u_i: the size tau_hat scales with (spec §2); U for uniform weights.
   effective_samples_ = detail::effective_mix_size(kept, weights_);
+  const bool uniform = detail::uniform_over_kept(kept, weights_, unique_samples_);
   for (std::size_t i = 0; i < m; ++i) {
     if (!(weights_[i] > 0)) {
       fractions_[i] = 0.0;  // a pool drawn with weight 0 is not used (spec §1)
@@ -162,8 +167,13 @@ Mixture::Mixture(const Model& model, const Strategy& strategy) : params_(model.p
     const Pool& pool = model.pools[i];
     // The kernel's one rule (law_kernel.hpp): tau_hat that over- or underflows gives a capped rate.
     const double lambda = detail::decay_rate(pool.tau_passes, effective_samples_, pool.size_samples, params_.tau_scaling);
-    terms_.push_back(std::make_unique<Term>(weights_[i], pool.b, kept[i] / weights_[i], lambda));
+    terms_.push_back(std::make_unique<Term>(weights_[i], pool.b, detail::pass_period(kept[i], weights_[i], uniform, unique_samples_), lambda));
   }
+}
+
+void Mixture::limit_walk(double max_segments) {
+  if (!(max_segments >= 0)) throw InternalError(fmt::format("Mixture::limit_walk: {} is not >= 0", max_segments));
+  walk_limit_ = std::min(max_segments, kMaxWalk);
 }
 
 double Mixture::error(double n) const {
@@ -213,8 +223,6 @@ double Mixture::utility_error(double n) const {
 // passes are below 1e-18 of both E and sum q is retired, so a tiny pool beside a large one does
 // not make the walk take its every pass.
 double Mixture::effective_data_error(double n) const {
-  // Bounded time (spec §5): walking more segments and passes than this (well under a second) is refused.
-  constexpr double kMaxWalk = 2e7;
   constexpr double kFlat = 1e-17;
   constexpr double kRetire = 1e-18;
   constexpr double kCheckpointEvery = 256;  // segments between checkpoints
@@ -228,6 +236,25 @@ double Mixture::effective_data_error(double n) const {
     beta0 += t->weight * t->b;
   }
   if (n <= first_break) return std::exp(beta0 * std::log(scale * n)) + params_.d;
+
+  // Every used pool with the same b (one pool, or pools of equal utility): beta_s = b on every
+  // segment, so the product telescopes to y = E(n)^b + d (E_0 = a n1'/N0), with E(n) in closed form,
+  //   E(n) = (a / N0) sum_i w_i I_i(n),   I_i(n) = int_0^n delta_i^floor(m / P_i) dm
+  //        = P_i (1 - delta_i^K) / (1 - delta_i) + (n - K P_i) delta_i^K,   K = floor(n / P_i)
+  // (the first n1' <= P_i samples lie in every pool's first pass, and sum_i w_i = 1). No walk.
+  bool same_b = true;
+  for (const auto& t : terms_) same_b = same_b && t->b == terms_.front()->b;
+  if (same_b) {
+    double e = 0.0;
+    for (const auto& t : terms_) {
+      const double passes = std::floor(n / t->period);
+      const double decay = std::exp(-t->lambda * passes);  // delta^K
+      // (1 - delta^K) / (1 - delta) by expm1, exact for delta near 1; K when lambda K underflows.
+      const double whole = t->lambda * passes > 0 ? std::expm1(-t->lambda * passes) / std::expm1(-t->lambda) : passes;
+      e += t->weight * (t->period * whole + (n - passes * t->period) * decay);
+    }
+    return std::exp(terms_.front()->b * std::log(scale * e)) + params_.d;
+  }
   if (flat_from_ > 0 && n >= flat_from_) return std::exp(flat_log_y_) + params_.d;
 
   // Resume from the last checkpoint at or below n, or start at the first breakpoint.
@@ -267,13 +294,14 @@ double Mixture::effective_data_error(double n) const {
         st.walked += 1.0;
       }
     }
-    if (st.walked > kMaxWalk) {
+    // kMaxWalk bounds the walk of the strategy (checkpoints included), walk_limit_ this call's part.
+    if (st.walked > kMaxWalk || st.walked - walked_before > walk_limit_) {
       double min_lambda = terms_.front()->lambda;
       for (const auto& t : terms_) min_lambda = std::min(min_lambda, t->lambda);
       throw NumericalError(fmt::format(
           "effective-data law: budget {} needs more than {:g} pass segments before the repetition decay flattens the "
           "curve (tau_hat up to {:.3g} passes); use a smaller budget or tau, or the utility law",
-          format_count(n), kMaxWalk, detail::half_life(min_lambda)));
+          format_count(n), st.walked > kMaxWalk ? kMaxWalk : walk_limit_, detail::half_life(min_lambda)));
     }
     double q_sum = 0.0;
     double remaining = 0.0;

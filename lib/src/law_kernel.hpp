@@ -30,9 +30,42 @@ namespace qqt::detail {
 // of the periods P_i = u_i / w_i, so min_i P_i <= U~ <= U: a pool at a vanishing weight adds nothing
 // to it and a tiny pool drawn often shrinks it. For w_i = u_i / U it equals U.
 
-/// U~ from kept samples and weights (pool order; pools with w_i <= 0 are not used).
+/// U = sum of u_i over used pools (w_i > 0), in pool order (as Mixture and the searches sum it).
+template <class Kept, class Weights>
+double used_unique(const Kept& kept, const Weights& weights) {
+  double unique = 0.0;
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    if (weights[i] > 0) unique += kept[i];
+  }
+  return unique;
+}
+
+/// True if the weights are uniform over kept data: w_i == u_i / U for every used pool, with U =
+/// used_unique, computed in double exactly as every evaluator computes such weights. For these the
+/// spec's P_i = u_i / w_i and U~ are U exactly, and every evaluator uses U itself: u_i / (u_i / U)
+/// and 1 / sum_i w_i^2 / u_i round to neighbours of U, and the law amplifies one ulp without bound
+/// (tau_hat raises U~ / S_i = 1 to the power kappa; ln R has w_i b_i ln(P_i / n1') with any |b|).
+/// Two fuzz findings: Mixture and SubsetSearch (which uses U) disagreed at kappa = 9e223 and at
+/// b = -1.4e304.
+template <class Kept, class Weights>
+bool uniform_over_kept(const Kept& kept, const Weights& weights, double unique) {
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    if (weights[i] > 0 && weights[i] != kept[i] / unique) return false;
+  }
+  return true;
+}
+
+/// P_i = u_i / w_i, mix samples per pass over pool i; U for a uniform mix (uniform_over_kept).
+inline double pass_period(double kept, double weight, bool uniform, double unique) {
+  return uniform ? unique : kept / weight;
+}
+
+/// U~ from kept samples and weights (pool order; pools with w_i <= 0 are not used); U itself for
+/// weights uniform over kept data (see uniform_over_kept).
 template <class Kept, class Weights>
 double effective_mix_size(const Kept& kept, const Weights& weights) {
+  const double unique = used_unique(kept, weights);
+  if (uniform_over_kept(kept, weights, unique)) return unique;
   double collisions = 0.0;  // sum_i w_i^2 / u_i
   for (std::size_t i = 0; i < kept.size(); ++i) {
     if (weights[i] > 0) collisions += weights[i] * (weights[i] / kept[i]);

@@ -29,6 +29,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <nlopt.hpp>
 #include <random>
 #include <vector>
@@ -37,6 +38,7 @@
 #include "law_kernel.hpp"
 #include "nlopt_util.hpp"
 #include "qqt/error.hpp"
+#include "qqt/quantity.hpp"
 
 namespace qqt {
 
@@ -58,6 +60,9 @@ void validate(const MixtureSearchOptions& o) {
   }
   if (!(o.f_tol_abs >= 0 && o.f_tol_abs <= 1e-3)) {
     throw InputError(fmt::format("mixture f_tol_abs must be in [0, 1e-3], got {}", o.f_tol_abs));
+  }
+  if (!(o.max_walked_segments >= 1e3 && o.max_walked_segments <= 1e10)) {
+    throw InputError(fmt::format("mixture max_walked_segments must be in [1e3, 1e10], got {}", o.max_walked_segments));
   }
 }
 
@@ -200,7 +205,7 @@ class Decoder {
       const double s = model_.pools[i].size_samples;
       // At least one sample (spec §2); only a lower weight bound below 1/n can make that exceed n w_i.
       const double most = only_seen_ ? std::min(s, std::max(n_ * w[i], 1.0)) : s;
-      least[i] = std::min(most, std::max({n_ * w[i] / max_passes_, 1e-9 * most, 1.0}));
+      least[i] = std::min(most, std::max(n_ * w[i] / max_passes_, 1.0));
       u[i] = mode_ == Mode::free ? least[i] + x[m + i] * (most - least[i]) : most;
       total += u[i];
       total_least += least[i];
@@ -218,6 +223,16 @@ class Decoder {
     }
   }
 
+  // Kept samples u (decode) within --max-unique. Every used pool keeps at least one sample, so when
+  // the bound is below the used pools' one-sample floors (e.g. --max-unique 1 and two pools drawn)
+  // no scaling can meet it: such points are not strategies of the family (the objective ranks them
+  // +inf; a pool alone, one of the starts, fits whenever anything does).
+  bool fits(const std::vector<double>& u) const {
+    double total = 0.0;
+    for (const double v : u) total += v;
+    return total <= max_unique_ * (1 + kConstraintSlack);
+  }
+
   // A strategy (fractions, resolved weights) -> x; decode(encode(s)) is s up to rounding when s
   // meets the constraints (and only_seen), else a strategy that does and keeps at least as much.
   std::vector<double> encode(const std::vector<double>& f, const std::vector<double>& w) const {
@@ -229,7 +244,7 @@ class Decoder {
         if (!(w[i] > 0)) continue;
         const double s = model_.pools[i].size_samples;
         const double most = only_seen_ ? std::min(s, std::max(n_ * w[i], 1.0)) : s;
-        const double least = std::min(most, std::max({n_ * w[i] / max_passes_, 1e-9 * most, 1.0}));
+        const double least = std::min(most, std::max(n_ * w[i] / max_passes_, 1.0));
         x[m + i] = most > least ? std::clamp((f[i] * s - least) / (most - least), 0.0, 1.0) : 1.0;
       }
     }
@@ -247,23 +262,45 @@ class Decoder {
   Mode mode_ = Mode::most;
 };
 
+// The predicted error of a point of the box. The utility law goes through FastUtility (bounded
+// time). The other laws build one Mixture per point; under the effective-data law each evaluation
+// walks pass segments (spec §3), so the search's work is bounded (MixtureSearchOptions::
+// max_walked_segments): every evaluation may walk only what is left of the bound, and once it is used
+// up no further Mixture is built (+inf, so NLopt's best point stays the best one found). Points that
+// decode to a strategy already evaluated (the box maps many points to one strategy: clamped weights,
+// a single pool) reuse its value, which costs no walk.
 struct Objective {
   const Model* model;
   const Decoder* decoder;
   const detail::FastUtility* fast;  // null: evaluate with Mixture
   double n;
+  double walk_bound;                // max_walked_segments
   std::size_t evaluations = 0;
-  std::vector<double> f, w, u;
+  double walked = 0.0;              // segments walked by all Mixture evaluations
+  bool capped = false;              // the walk bound is used up
+  std::vector<double> f, w, u, key;
+  std::map<std::vector<double>, double> seen;  // (f, w) -> error, Mixture evaluations only
 
   double operator()(const double* x) {
     ++evaluations;
     decoder->decode(x, f, w, u);
+    if (!decoder->fits(u)) return std::numeric_limits<double>::infinity();
     if (fast) return fast->error(u, w, n);
+    key.assign(f.begin(), f.end());
+    key.insert(key.end(), w.begin(), w.end());
+    if (const auto it = seen.find(key); it != seen.end()) return it->second;
+    if (capped) return std::numeric_limits<double>::infinity();
+    double y = std::numeric_limits<double>::infinity();
+    Mixture mix(*model, Strategy{f, w});
+    mix.limit_walk(walk_bound - walked);
     try {
-      return Mixture(*model, Strategy{f, w}).error(n);
-    } catch (const NumericalError&) {
-      return std::numeric_limits<double>::infinity();
+      y = mix.error(n);
+    } catch (const NumericalError&) {  // beyond the law's range, or cut at the segments left: ranked last
     }
+    walked += mix.walked_segments();
+    if (walked >= walk_bound) capped = true;
+    seen.emplace(key, y);
+    return y;
   }
 };
 
@@ -299,11 +336,12 @@ LocalResult local_run(nlopt::algorithm algorithm, Objective& objective, std::vec
 
 namespace {
 
-// Decoded x as a strategy, with its predicted error by the exact law.
-MixtureOptimum exact_optimum(const Model& model, const Decoder& decoder, double n, const std::vector<double>& x) {
+// Decoded x as a strategy, with its predicted error by the exact law; nullopt if it breaks --max-unique.
+std::optional<MixtureOptimum> exact_optimum(const Model& model, const Decoder& decoder, double n, const std::vector<double>& x) {
   std::vector<double> f, w, u;
   decoder.decode(x.data(), f, w, u);
-  return MixtureOptimum{Strategy{f, w}, Mixture(model, Strategy{f, w}).error(n), {}};
+  if (!decoder.fits(u)) return std::nullopt;
+  return MixtureOptimum{Strategy{f, w}, Mixture(model, Strategy{f, w}).error(n), {}, 0.0, false};
 }
 
 // The starts of a cold search.
@@ -353,6 +391,7 @@ LocalResult multistart(const std::vector<std::vector<double>>& starts, Objective
   loose.x_tol_rel = options.screening_x_tol_rel;
   std::vector<LocalResult> screened;
   for (const auto& x0 : starts) {
+    if (objective.capped) break;  // the work bound is used up: no further runs
     summary.start_error = std::min(summary.start_error, objective(x0.data()));
     screened.push_back(local_run(nlopt::LN_SBPLX, objective, x0, loose));
     ++summary.starts;
@@ -360,6 +399,10 @@ LocalResult multistart(const std::vector<std::vector<double>>& starts, Objective
   std::stable_sort(screened.begin(), screened.end(), [](const LocalResult& a, const LocalResult& b) { return a.value < b.value; });
   LocalResult best{{}, std::numeric_limits<double>::infinity(), "no run"};
   for (std::size_t k = 0; k < screened.size() && k < static_cast<std::size_t>(options.polished_starts); ++k) {
+    if (objective.capped) {  // no polishing once the work bound is used up: the screened point as it is
+      if (screened[k].value < best.value) best = screened[k];
+      continue;
+    }
     LocalResult run = local_run(nlopt::LN_SBPLX, objective, screened[k].x, options);
     if (dim >= 2) {
       LocalResult polish = local_run(nlopt::LN_BOBYQA, objective, run.x, options);
@@ -404,7 +447,7 @@ std::optional<MixtureOptimum> search(const Model& model, const Constraints& cons
   if (!decoder.feasible()) return std::nullopt;
   std::optional<detail::FastUtility> fast;
   if (model.params.law == LawKind::utility) fast.emplace(model);
-  Objective objective{&model, &decoder, fast ? &*fast : nullptr, n, 0, {}, {}, {}};
+  Objective objective{&model, &decoder, fast ? &*fast : nullptr, n, options.max_walked_segments, 0, 0.0, false, {}, {}, {}, {}, {}};
   const std::size_t dim = decoder.dimension();
 
   MixtureSummary summary;
@@ -428,17 +471,33 @@ std::optional<MixtureOptimum> search(const Model& model, const Constraints& cons
   summary.evaluations = objective.evaluations;
   summary.stopped = best.stopped;
 
-  // The optimum, by the exact law; never worse than a seed.
-  MixtureOptimum out = exact_optimum(model, decoder, n, best.x);
+  if (objective.capped) {
+    summary.stopped = fmt::format("work bound reached: max_walked_segments = {:g} pass segments (effective-data law)",
+                                  options.max_walked_segments);
+  }
+
+  // The optimum, by the exact law; never worse than a seed. When the work bound ended the search
+  // before any point was evaluated, the best seed (if any).
+  std::optional<MixtureOptimum> out;
+  if (std::isfinite(best.value) || !objective.capped) out = exact_optimum(model, decoder, n, best.x);
   // A seed replaces it only if better beyond rounding: the optimiser's own form of a seed (all a pool
   // may keep) is preferred when they tie, e.g. below one pass, where kept data beyond n w_i changes nothing.
   for (const Strategy& s : seeds) {
     const Mixture mix(model, s);
     const double y = mix.error(n);
-    if (y < out.error * (1 - kSeedTieRelTol)) out = {Strategy{mix.fractions(), mix.weights()}, y, {}};
+    if (!out || y < out->error * (1 - kSeedTieRelTol)) out = MixtureOptimum{Strategy{mix.fractions(), mix.weights()}, y, {}, 0.0, false};
   }
-  summary.error = out.error;
-  out.summary = summary;
+  if (!out && !objective.capped) return std::nullopt;  // no point of the box meets --max-unique
+  if (!out) {
+    throw NumericalError(fmt::format(
+        "mixture search: at budget {} the effective-data law needs more than {:g} pass segments (max_walked_segments) "
+        "before any mixture is evaluated; use a smaller budget, --search topk,threshold or the utility law",
+        format_count(n), options.max_walked_segments));
+  }
+  summary.error = out->error;
+  out->summary = summary;
+  out->walked_segments = objective.walked;
+  out->work_capped = objective.capped;
   return out;
 }
 

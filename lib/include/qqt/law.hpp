@@ -99,6 +99,12 @@ class Mixture {
   /// (0 for the other laws, whose evaluation is bounded without a walk). Lets searches bound their time.
   double walked_segments() const { return walked_segments_; }
 
+  /// Most pass segments one error() call may walk under the effective-data law, beyond which it
+  /// throws NumericalError. Default and largest value 2e7 (spec §5: an evaluation never takes more
+  /// than about a second); a search passes what is left of its own work bound. Range >= 0; values
+  /// above 2e7 mean 2e7.
+  void limit_walk(double max_segments);
+
  private:
   struct Term;
   double utility_error(double n) const;
@@ -120,6 +126,7 @@ class Mixture {
   mutable double flat_from_ = 0.0;    // > 0: the curve is flat from here on, at flat_log_y_
   mutable double flat_log_y_ = 0.0;
   mutable double walked_segments_ = 0.0;  // total over all calls
+  double walk_limit_;                     // most segments per error() call (limit_walk)
 
   LawParams params_;
   std::vector<double> fractions_;

@@ -39,6 +39,14 @@ struct MixtureSearchOptions {
   /// (spec §2) such unseen data only enters through w_i^2 / u_i, and on the default config the
   /// optimum does not change (docs/search.md "Artefacts"). Default true (--allow-unseen: false).
   bool only_seen = true;
+  /// Work bound of one search (one budget) under the effective-data law, whose every evaluation walks
+  /// pass segments (spec §3; the other laws evaluate in bounded time and ignore it). Each evaluation
+  /// may walk only what is left of the bound (more counts as +inf), and once the evaluations have
+  /// walked this many segments in all the search makes no further evaluation: it returns the best
+  /// point found so far (never worse than a seed) and its summary's `stopped` names this option.
+  /// If nothing was evaluated and there is no seed, it throws NumericalError naming the option.
+  /// Unit: pass segments (about 10-20 ns each). Range [1e3, 1e10]. Default 5e7 (about a second).
+  double max_walked_segments = 5e7;
 };
 
 /// Throws InputError naming the field, its value and the rule.
@@ -52,6 +60,8 @@ struct MixtureOptimum {
   Strategy strategy;            ///< fractions and weights (resolved, summing to 1) in pool order
   double error = 0.0;           ///< predicted error (Mixture)
   MixtureSummary summary;
+  double walked_segments = 0.0; ///< effective-data law: pass segments walked by the search's evaluations (0 otherwise)
+  bool work_capped = false;     ///< true if max_walked_segments ended the search
 };
 
 /// Minimises the predicted error at budget n over every (f, w) that meets `constraints` (and, with
