@@ -41,7 +41,8 @@ trap 'rm -f "$log"' EXIT
 # Configured every time (a no-op when nothing changed), so an older build-fuzz/ picks up new options:
 # the apps are built too, for fuzz_cli.
 configure=(-S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS=-O1
-           -DQQT_FUZZ=ON -DQQT_BUILD_TESTS=OFF -DQQT_BUILD_APPS=ON -DQQT_BUILD_BENCH=OFF)
+           -DQQT_FUZZ=ON -DQQT_BUILD_TESTS=OFF -DQQT_BUILD_APPS=ON -DQQT_BUILD_BENCH=OFF
+           -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=4)  # unity: a third of the compile time
 CC=clang-14 CXX=clang++-14 cmake "${configure[@]}" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
 cmake --build "$build_dir" -j "$(nproc)" >"$log" 2>&1 || { cat "$log" >&2; echo "fuzz build failed" >&2; exit 1; }
 

@@ -75,9 +75,48 @@ std::string shown(const std::string& label) {
   return out;
 }
 
+// `text` without blanks and control characters (which gp_string turns into blanks).
+std::string squeezed(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte > 0x20 && byte != 0x7f) out += c;
+  }
+  return out;
+}
+
+// The title and subtitle are wrapped at blanks into several literal strings on the `set title`
+// line (joined by gnuplot's "\n"): in order, without their blanks, they are the title and the
+// subtitle without theirs.
+void check_title(const std::string& script, const qqt::PlotSpec& spec) {
+  const std::size_t at = script.find("\nset title ");
+  if (at == std::string::npos) std::abort();
+  const std::size_t end = script.find('\n', at + 1);
+  std::string joined;
+  // In order (quoted_strings gives a multiset): decode the line's single-quoted strings.
+  const std::string line = script.substr(at + 1, end - at - 1);
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line[i] != '\'') continue;
+    for (++i; i < line.size(); ++i) {
+      if (line[i] == '\'') {
+        if (i + 1 < line.size() && line[i + 1] == '\'') {
+          joined += '\'';
+          ++i;
+          continue;
+        }
+        break;
+      }
+      joined += line[i];
+    }
+  }
+  if (squeezed(joined) != squeezed(spec.title + spec.subtitle)) std::abort();
+}
+
 void check_spec(const qqt::PlotSpec& spec, const qqt::PlotOptions& options) {
-  const std::multiset<std::string> strings = quoted_strings(qqt::gnuplot_script(spec, options, "out.svg"));
-  std::vector<std::string> labels{spec.title, spec.x_label, spec.y_label};
+  const std::string script = qqt::gnuplot_script(spec, options, "out.svg");
+  const std::multiset<std::string> strings = quoted_strings(script);
+  check_title(script, spec);
+  std::vector<std::string> labels{spec.x_label, spec.y_label};
   for (const auto& s : spec.series) {
     if (!s.title.empty()) labels.push_back(s.title);
   }
