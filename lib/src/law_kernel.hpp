@@ -19,7 +19,7 @@
 #include <cstddef>
 #include <numbers>
 
-#include "qqt/law.hpp"
+#include "qqt/law_params.hpp"
 
 namespace qqt::detail {
 

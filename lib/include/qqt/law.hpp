@@ -8,25 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "qqt/law_params.hpp"
 #include "qqt/metric.hpp"
 
 namespace qqt {
-
-/// Which law predicts the error (YAML key `law`).
-enum class LawKind {
-  utility,         ///< the paper's law: utility decays with repetition (spec §2). Default.
-  effective_data,  ///< effective-data form of App. F.3 (spec §3)
-  power,           ///< y = (a n / N0)^b + d, no repetition effect (spec §4)
-};
-
-/// Where the irreducible error d enters the utility law (YAML key `irreducible`).
-enum class Irreducible {
-  outside,  ///< y = R(n) + d (paper Eq. 3). Default.
-  inside,   ///< y = R(n) + d R(n) / R(n_d), n_d = min(n, U) (the released reference code for uniform mixes)
-};
-
-const char* to_string(LawKind law);
-const char* to_string(Irreducible irreducible);
 
 /// One quality bucket of the raw pool, as fitted.
 struct Pool {
@@ -35,16 +20,6 @@ struct Pool {
   double b = 0.0;              ///< utility exponent; < 0 (more negative = more useful data)
   double tau_passes = 0.0;     ///< tau_i: utility half-life in passes over this pool alone; > 0
   std::optional<double> share; ///< fraction of the raw pool this bucket is, in (0, 1]; labels only
-};
-
-/// Parameters shared by all pools.
-struct LawParams {
-  LawKind law = LawKind::utility;
-  Irreducible irreducible = Irreducible::outside;  ///< used by the utility law only
-  double a = 0.0;              ///< sample-count scale; > 0
-  double d = 0.0;              ///< irreducible error; in [0, 1e294] (larger would overflow derived numbers)
-  double normalizer = 1e5;     ///< N0 in samples; > 0 (the reference's fitted a assume 1e5)
-  double tau_scaling = 1.0;    ///< kappa: tau_hat_i = tau_i (U~ / S_i)^kappa, U~ the effective mix size; >= 0 (0 turns it off)
 };
 
 /// A fitted pool configuration: everything the law needs, plus what the law's y is.
