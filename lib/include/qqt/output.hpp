@@ -1,4 +1,4 @@
-// Rendering results as aligned tables, JSON (docs/output.md, "schema": 1) and CSV (files are
+// Rendering results as aligned tables, JSON (docs/output.md, "schema": 2) and CSV (files are
 // written by qqt/io.hpp). Numbers in JSON and CSV are the shortest text that round-trips exactly
 // (fmt's "{}"), so output is byte-identical for the same input.
 #pragma once
