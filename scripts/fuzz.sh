@@ -29,7 +29,7 @@ esac
 # (docs/reliability.md, "Fuzzing"). Every harness of the list must have one.
 declare -A ci_runs=(
   [fuzz_config]=9000 [fuzz_budget]=50000 [fuzz_law]=9000 [fuzz_observations]=24000
-  [fuzz_expect]=2000 [fuzz_fit_chain]=20000 [fuzz_search]=8000 [fuzz_plot_script]=4000
+  [fuzz_expect]=2000 [fuzz_fit_chain]=20000 [fuzz_search]=1500 [fuzz_plot_script]=4000
   [fuzz_kernel]=60000 [fuzz_cli]=1200
 )
 
