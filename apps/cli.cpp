@@ -4,10 +4,10 @@
 // commands/.
 #include "cli.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <exception>
 #include <memory>
@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "commands/configs_command.hpp"
 #include "commands/fit_command.hpp"
 #include "commands/plan_command.hpp"
 #include "commands/plot_command.hpp"
-#include "commands/configs_command.hpp"
 #include "commands/predict_command.hpp"
 #include "commands/validate_command.hpp"
 #include "context.hpp"
@@ -66,18 +66,14 @@ constexpr Tool kTools[] = {
     {"plan",
      "Best strategy for each compute budget: top-k filter levels with crossovers, and the best subset, continuous "
      "level and free mixture (and, for a config fitted with --bootstrap, how often each level is best)",
-     [](CLI::App& cmd, Args& a) { setup_plan(cmd, a.plan); },
-     [](const Args& a, Context& ctx) { return run_plan(a.plan, ctx); }},
-    {"predict", "Predicted error of one explicit strategy at each budget",
-     [](CLI::App& cmd, Args& a) { setup_predict(cmd, a.predict); },
+     [](CLI::App& cmd, Args& a) { setup_plan(cmd, a.plan); }, [](const Args& a, Context& ctx) { return run_plan(a.plan, ctx); }},
+    {"predict", "Predicted error of one explicit strategy at each budget", [](CLI::App& cmd, Args& a) { setup_predict(cmd, a.predict); },
      [](const Args& a, Context& ctx) { return run_predict(a.predict, ctx); }},
     {"plot",
      "Draw with gnuplot: curves (error vs samples seen per level), utility (per pool vs repetitions), fit (runs vs "
      "fitted law)",
-     [](CLI::App& cmd, Args& a) { setup_plot(cmd, a.plot); },
-     [](const Args& a, Context& ctx) { return run_plot(a.plot, ctx); }},
-    {"fit", "Fit a, d and each pool's b and tau to evaluation results (docs/fit.md)",
-     [](CLI::App& cmd, Args& a) { setup_fit(cmd, a.fit); },
+     [](CLI::App& cmd, Args& a) { setup_plot(cmd, a.plot); }, [](const Args& a, Context& ctx) { return run_plot(a.plot, ctx); }},
+    {"fit", "Fit a, d and each pool's b and tau to evaluation results (docs/fit.md)", [](CLI::App& cmd, Args& a) { setup_fit(cmd, a.fit); },
      [](const Args& a, Context& ctx) { return run_fit(a.fit, ctx); }},
     {"validate", "Compare a fitted config's predictions with held-out runs: MAE, RMSE, max error",
      [](CLI::App& cmd, Args& a) { setup_validate(cmd, a.validate); },
@@ -91,7 +87,7 @@ void set_up_logging(const Streams& streams, const Globals& globals) {
   using Sink = spdlog::sinks::stdout_sink_base<spdlog::details::console_nullmutex>;
   auto logger = std::make_shared<spdlog::logger>("qqt", std::make_shared<Sink>(streams.err));
   logger->set_pattern("qqt: %l: %v");
-  logger->set_level(globals.quiet             ? spdlog::level::err
+  logger->set_level(globals.quiet            ? spdlog::level::err
                     : globals.verbosity >= 2 ? spdlog::level::debug
                     : globals.verbosity == 1 ? spdlog::level::info
                                              : spdlog::level::warn);
@@ -122,8 +118,7 @@ std::string usage_error(const CLI::App& app, CLI::App* const* commands, const CL
     for (const Tool& t : kTools) names.emplace_back(t.name);
     for (const auto& word : unused) {
       if (word.empty() || word[0] == '-') continue;
-      return fmt::format("'{}' is not a command{}; the commands are {}", word, did_you_mean(word, names),
-                         fmt::join(names, ", "));
+      return fmt::format("'{}' is not a command{}; the commands are {}", word, did_you_mean(word, names), fmt::join(names, ", "));
     }
     return fmt::format("{} (see qqt --help)", e.what());
   }
@@ -140,8 +135,9 @@ std::string usage_error(const CLI::App& app, CLI::App* const* commands, const CL
 
 int parse_and_run(int argc, const char* const* argv, Context& ctx) {
   Globals& globals = ctx.globals();
-  CLI::App app{"qqt: plan data filtering for a compute budget with the quality-quantity trade-off scaling law\n"
-               "(Goyal et al., CVPR 2024, \"Scaling Laws for Data Filtering\")."};
+  CLI::App app{
+      "qqt: plan data filtering for a compute budget with the quality-quantity trade-off scaling law\n"
+      "(Goyal et al., CVPR 2024, \"Scaling Laws for Data Filtering\")."};
   app.set_version_flag("--version", std::string("qqt ") + QQT_VERSION);
   app.footer(kFooter);
   app.require_subcommand(1);

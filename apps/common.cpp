@@ -1,8 +1,8 @@
 #include "common.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <cmath>
 #include <cstdlib>
@@ -16,10 +16,12 @@
 namespace qqt::cli {
 
 void add_common(CLI::App& cmd, CommonArgs& args, const std::string& budgets_help) {
-  cmd.add_option("-c,--config", args.config_path, "Pool configuration YAML ('-' reads stdin); default: the built-in T-MARS config")->type_name("FILE");
+  cmd.add_option("-c,--config", args.config_path, "Pool configuration YAML ('-' reads stdin); default: the built-in T-MARS config")
+      ->type_name("FILE");
   cmd.add_option("-b,--budget", args.budget_list,
                  "Budgets in samples (tokens) seen, comma separated: 32M,640M,1.28e9 (suffixes K M B/G T), or compute: 3e21flops "
-                 "(C = 6 N D, needs the model size)")->type_name("LIST");
+                 "(C = 6 N D, needs the model size)")
+      ->type_name("LIST");
   cmd.add_option("--model-params", args.model_params,
                  "Model size N in parameters (e.g. 1.1B) for FLOPs budgets and the FLOPs column; default: the config's model_params")
       ->type_name("N");
@@ -32,8 +34,7 @@ void add_seed_option(CLI::App& cmd, std::uint64_t& seed, const std::string& help
   cmd.add_option("--seed", seed, help)
       ->check(
           [](const std::string& text) -> std::string {
-            const bool digits = !text.empty() && text.size() <= 20 &&
-                                text.find_first_not_of("0123456789") == std::string::npos;
+            const bool digits = !text.empty() && text.size() <= 20 && text.find_first_not_of("0123456789") == std::string::npos;
             return digits ? std::string() : fmt::format("must be a whole number in [0, 2^64 - 1], got '{}'", text);
           },
           "N >= 0")
@@ -79,7 +80,8 @@ std::vector<double> doubles_of(const std::string& text, const char* what) { retu
 
 std::vector<double> per_pool(std::vector<double> values, const Model& model, const char* what) {
   if (values.size() > model.pools.size()) {
-    throw InputError(fmt::format("{}: {} given but the config has {}", what, count_of(values.size(), "value"), count_of(model.pools.size(), "pool")));
+    throw InputError(
+        fmt::format("{}: {} given but the config has {}", what, count_of(values.size(), "value"), count_of(model.pools.size(), "pool")));
   }
   values.resize(model.pools.size(), 0.0);
   return values;

@@ -175,7 +175,8 @@ TEST_CASE("decision uncertainty over hand-made sets, checked by brute force", "[
     // Brute force: each set's error of each level (predict_error), its best, regret, quantiles.
     std::vector<std::vector<double>> err(4, std::vector<double>(4));
     for (std::size_t s = 0; s < 4; ++s) {
-      for (std::size_t k = 0; k < 4; ++k) err[k][s] = predict_error(with_parameters(model, record.sets[s]), strategies[k].strategy, budgets[b]);
+      for (std::size_t k = 0; k < 4; ++k)
+        err[k][s] = predict_error(with_parameters(model, record.sets[s]), strategies[k].strategy, budgets[b]);
     }
     std::vector<double> wins(4, 0.0);
     std::vector<std::vector<double>> regret(4, std::vector<double>(4));
@@ -245,7 +246,8 @@ TEST_CASE("decision uncertainty converges to the known answer as noise goes to 0
       CHECK(u.settled());
     }
   }
-  INFO("interval widths " << width[0] << " " << width[1] << " " << width[2] << "; P(best top-2) " << p_known[0] << " " << p_known[1] << " " << p_known[2]);
+  INFO("interval widths " << width[0] << " " << width[1] << " " << width[2] << "; P(best top-2) " << p_known[0] << " " << p_known[1] << " "
+                          << p_known[2]);
   CHECK(width[0] < 1e-4);
   CHECK(width[0] < width[1]);
   CHECK(width[1] < width[2]);

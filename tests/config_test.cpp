@@ -94,7 +94,9 @@ TEST_CASE("the shipped configs load from disk", "[config]") {
 
 TEST_CASE("bad configs are one-line errors with file:line:col, key path and rule", "[config][errors]") {
   // The issue's own example: a non-negative b at line 7 column 8 of pools.yaml.
-  const std::string b_bad = "a: 0.025\nd: 0.1\npools:\n  - {name: x, size: 1M, b: -0.1, tau: 2}\n  - {name: y, size: 1M, b: -0.1, tau: 2}\n  - name: z\n    b:   0.12\n    size: 1M\n    tau: 2\n";
+  const std::string b_bad =
+      "a: 0.025\nd: 0.1\npools:\n  - {name: x, size: 1M, b: -0.1, tau: 2}\n  - {name: y, size: 1M, b: -0.1, tau: 2}\n  - name: z\n    b:   "
+      "0.12\n    size: 1M\n    tau: 2\n";
   CHECK(error_of(b_bad) == "pools.yaml:7:10: pools[2].b must be negative, got 0.12");
   CHECK(error_of(edited("b: -0.16", "b: 0")) == "pools.yaml:9:8: pools[0].b must be negative, got 0");
   CHECK(error_of(edited("tau: 6.7273", "tau: -1")) == "pools.yaml:10:10: pools[0].tau must be positive, got -1");
@@ -225,36 +227,46 @@ TEST_CASE("the fit block of a fitted config is read and checked", "[config][fit]
 
 TEST_CASE("bad fit blocks are one-line errors with file:line:col", "[config][fit][errors]") {
   CHECK(error_of(kGood + "fit: 3\n") == "pools.yaml:13:6: fit must be a map (the fit block written by qqt fit)");
-  CHECK(error_of(with_fit("observations:", "obsevations:")) == "pools.yaml:14:3: fit.obsevations is not a known key (did you mean 'observations'?)");
+  CHECK(error_of(with_fit("observations:", "obsevations:")) ==
+        "pools.yaml:14:3: fit.obsevations is not a known key (did you mean 'observations'?)");
   CHECK(error_of(with_fit("rows: 20", "rows: 2.5")) == "pools.yaml:15:9: fit.rows must be a whole number >= 1, got 2.5");
   CHECK(error_of(with_fit("rows: 20", "rows: 0")) == "pools.yaml:15:9: fit.rows must be a whole number >= 1, got 0");
-  CHECK(error_of(with_fit("loss: huber:0.01", "loss: huber:-1")) == "pools.yaml:16:9: fit.loss must be squared or huber:DELTA with DELTA > 0, got 'huber:-1'");
-  CHECK(error_of(with_fit("fixed: [d]", "fixed: [q]")).rfind("pools.yaml:17:11: fit.fixed[0] must be one of a, d, b, tau, got 'q'", 0) == 0);
+  CHECK(error_of(with_fit("loss: huber:0.01", "loss: huber:-1")) ==
+        "pools.yaml:16:9: fit.loss must be squared or huber:DELTA with DELTA > 0, got 'huber:-1'");
+  CHECK(error_of(with_fit("fixed: [d]", "fixed: [q]")).rfind("pools.yaml:17:11: fit.fixed[0] must be one of a, d, b, tau, got 'q'", 0) ==
+        0);
   CHECK(error_of(with_fit("shared: [b, tau]", "shared: [b, b]")) == "pools.yaml:18:15: fit.shared[1] repeats 'b'");
   CHECK(error_of(with_fit("objective: 1e-5", "objective: -1")) == "pools.yaml:21:14: fit.objective must be zero or positive, got -1");
-  CHECK(error_of(with_fit("at_bound: [\"d at lower bound 0\"]", "at_bound: 7")) == "pools.yaml:28:13: fit.at_bound must be a list of strings");
+  CHECK(error_of(with_fit("at_bound: [\"d at lower bound 0\"]", "at_bound: 7")) ==
+        "pools.yaml:28:13: fit.at_bound must be a list of strings");
   CHECK(error_of(with_fit("at_bound: 1", "at_bound: 3")) == "pools.yaml:33:15: fit.bootstrap.at_bound must not exceed fits (2), got 3");
   CHECK(error_of(with_fit("fits: 2", "fits: 3")) == "pools.yaml:30:11: fit.bootstrap.fits must equal the number of sets (2), got 3");
   CHECK(error_of(with_fit("level: 0.9", "level: 1")) == "pools.yaml:32:12: fit.bootstrap.level must be below 1, got 1");
-  CHECK(error_of(with_fit("a: [0.02, 0.03]", "a: [0.03, 0.02]")) == "pools.yaml:35:10: fit.bootstrap.intervals.a must have lo <= hi, got [0.03, 0.02]");
+  CHECK(error_of(with_fit("a: [0.02, 0.03]", "a: [0.03, 0.02]")) ==
+        "pools.yaml:35:10: fit.bootstrap.intervals.a must have lo <= hi, got [0.03, 0.02]");
   CHECK(error_of(with_fit("tau: [[5, 8], [7, 9]]", "tau: [[5, 8]]")) ==
         "pools.yaml:38:12: fit.bootstrap.intervals.tau must list 2 intervals (one per pool), got 1");
-  CHECK(error_of(with_fit("b: [-0.16, -0.125]", "b: [0.16, -0.125]")) == "pools.yaml:40:32: fit.bootstrap.sets[0].b[0] must be negative, got 0.16");
-  CHECK(error_of(with_fit("tau: [6.5, 8.4]", "tau: [6.5]")) == "pools.yaml:41:52: fit.bootstrap.sets[1].tau must list 2 numbers (one per pool), got 1");
+  CHECK(error_of(with_fit("b: [-0.16, -0.125]", "b: [0.16, -0.125]")) ==
+        "pools.yaml:40:32: fit.bootstrap.sets[0].b[0] must be negative, got 0.16");
+  CHECK(error_of(with_fit("tau: [6.5, 8.4]", "tau: [6.5]")) ==
+        "pools.yaml:41:52: fit.bootstrap.sets[1].tau must list 2 numbers (one per pool), got 1");
   CHECK(error_of(with_fit("{a: 0.026, d: 0.1,", "{d: 0.1,")) == "pools.yaml:41:9: fit.bootstrap.sets[1].a is missing");
-  CHECK(error_of(with_fit("    sets:\n      - {a: 0.025, d: 0.1, b: [-0.16, -0.125], tau: [6.7, 8.5]}\n      - {a: 0.026, d: 0.1, b: [-0.15, -0.12], tau: [6.5, 8.4]}\n", "")) ==
-        "pools.yaml:30:5: fit.bootstrap.sets is missing; it lists the bootstrap parameter sets");
+  CHECK(error_of(with_fit("    sets:\n      - {a: 0.025, d: 0.1, b: [-0.16, -0.125], tau: [6.7, 8.5]}\n      - {a: 0.026, d: 0.1, b: "
+                          "[-0.15, -0.12], tau: [6.5, 8.4]}\n",
+                          "")) == "pools.yaml:30:5: fit.bootstrap.sets is missing; it lists the bootstrap parameter sets");
 }
 
 TEST_CASE("metric: a label is an error rate; a map gives name and kind", "[config][metric]") {
   const Config label = load_config_text(kGood, "pools.yaml");
   CHECK(label.model.metric.kind == MetricKind::error_rate);
-  const Config loss = load_config_text(edited("metric: ImageNet zero-shot error", "metric: {name: \"C4 validation loss\", kind: loss}"), "pools.yaml");
+  const Config loss =
+      load_config_text(edited("metric: ImageNet zero-shot error", "metric: {name: \"C4 validation loss\", kind: loss}"), "pools.yaml");
   CHECK(loss.model.metric.name == "C4 validation loss");
   CHECK(loss.model.metric.kind == MetricKind::loss);
   const Config unnamed = load_config_text(edited("metric: ImageNet zero-shot error", "metric: {kind: loss}"), "pools.yaml");
   CHECK(unnamed.model.metric.name == "loss");
-  const Config rate = load_config_text(edited("metric: ImageNet zero-shot error", "metric: {name: top-1 error, kind: error-rate}"), "pools.yaml");
+  const Config rate =
+      load_config_text(edited("metric: ImageNet zero-shot error", "metric: {name: top-1 error, kind: error-rate}"), "pools.yaml");
   CHECK(rate.model.metric.kind == MetricKind::error_rate);
   CHECK(rate.model.metric.name == "top-1 error");
 }
@@ -296,5 +308,6 @@ TEST_CASE("built-in configs are listed and selected by name", "[config]") {
   CHECK_THROWS_WITH(load_config_file("builtin:datacomp-medium-tmars-imagenet-efective-data"),
                     "--config builtin:datacomp-medium-tmars-imagenet-efective-data: no such built-in config "
                     "(did you mean 'datacomp-medium-tmars-imagenet-effective-data'?; `qqt configs` lists them)");
-  CHECK_THROWS_WITH(load_config_file("builtin:zzz"), Catch::StartsWith("--config builtin:zzz: no such built-in config (built-in: datacomp"));
+  CHECK_THROWS_WITH(load_config_file("builtin:zzz"),
+                    Catch::StartsWith("--config builtin:zzz: no such built-in config (built-in: datacomp"));
 }

@@ -26,13 +26,15 @@ TEST_CASE("weight bounds from --min-weight, --max-weight and --weight-bounds", "
                     "--weight-bounds: no pool named 'top 0-1%' (did you mean 'top 0-10%'?)");
   CHECK_THROWS_WITH(set_weight_bounds(c, model, {}, {}, "zzzzzzzz=0.1:0.2"), Catch::Contains("(pools: top 0-10%, top 10-20%"));
   CHECK_THROWS_WITH(set_weight_bounds(c, model, {}, {}, "top 0-10%=0.5"), Catch::Contains("must have the form NAME=LO:HI"));
-  CHECK_THROWS_WITH(set_weight_bounds(c, model, {}, {}, "top 0-10%=0.5:0.2"), Catch::Contains("lower bound 0.5 exceeds the upper bound 0.2"));
+  CHECK_THROWS_WITH(set_weight_bounds(c, model, {}, {}, "top 0-10%=0.5:0.2"),
+                    Catch::Contains("lower bound 0.5 exceeds the upper bound 0.2"));
   CHECK_THROWS_WITH(set_weight_bounds(c, model, {}, {}, "top 0-10%=x:0.2"), Catch::Contains("the lower bound 'x'"));
   CHECK_THROWS_WITH(set_weight_bounds(c, model, {}, {}, "top 0-10%=0:1.5"), Catch::Contains("must be a number in [0, 1]"));
   CHECK_THROWS_WITH(set_weight_bounds(c, model, {}, {}, "top 0-10%=0:1,top 0-10%=0:1"), Catch::Contains("given twice"));
   CHECK_THROWS_WITH(set_weight_bounds(c, model, 0.3, {}, ""),
                     "weight bounds cannot hold weights summing to 1: the lower bounds (--min-weight, --weight-bounds) sum to 1.2 > 1");
-  CHECK_THROWS_WITH(set_weight_bounds(c, model, {}, 0.2, ""), Catch::Contains("the upper bounds (--max-weight, --weight-bounds) sum to 0.8 < 1"));
+  CHECK_THROWS_WITH(set_weight_bounds(c, model, {}, 0.2, ""),
+                    Catch::Contains("the upper bounds (--max-weight, --weight-bounds) sum to 0.8 < 1"));
   CHECK_THROWS_WITH(set_weight_bounds(c, model, 1.5, {}, ""), "--min-weight must be in [0, 1], got 1.5");
   CHECK_THROWS_WITH(set_weight_bounds(c, model, 0.5, 0.25, ""), "--min-weight 0.5 exceeds --max-weight 0.25");
   // Exactly 1 is fine: four pools at 0.25 each.
@@ -77,15 +79,17 @@ TEST_CASE("infeasible budgets are one-line input errors naming the constraint", 
   Constraints c;
   c.max_passes = 10;
   CHECK_NOTHROW(check_budget_feasible(c, model, 512e6));
-  CHECK_THROWS_WITH(check_budget_feasible(c, model, 600e6),
-                    "no strategy meets --max-passes 10 at budget 600M: it needs at least 60M unique samples, but the pools hold only 51.2M");
+  CHECK_THROWS_WITH(
+      check_budget_feasible(c, model, 600e6),
+      "no strategy meets --max-passes 10 at budget 600M: it needs at least 60M unique samples, but the pools hold only 51.2M");
   c.max_unique = 20e6;
   CHECK_THROWS_WITH(check_budget_feasible(c, model, 300e6),
                     "no strategy meets --max-passes 10 and --max-unique 20M at budget 300M: it needs at least 30M unique samples");
   c.max_unique = kNoLimit;
   set_weight_bounds(c, model, std::nullopt, std::nullopt, "top 0-10%=0.5:");
   // pool 1 can take at most 10 * 12.8M / 400M = 0.32 < 0.5
-  CHECK_THROWS_WITH(check_budget_feasible(c, model, 400e6), Catch::Contains("pool 'top 0-10%' can take at most weight 0.32, below its lower bound 0.5"));
+  CHECK_THROWS_WITH(check_budget_feasible(c, model, 400e6),
+                    Catch::Contains("pool 'top 0-10%' can take at most weight 0.32, below its lower bound 0.5"));
   set_weight_bounds(c, model, std::nullopt, std::nullopt, "top 30-40%=:0");
   // three pools left, each capped at 10 * 12.8M / n: fine at 384M (sum 1), short at 400M (sum 0.96)
   CHECK_NOTHROW(check_budget_feasible(c, model, 384e6));

@@ -12,10 +12,10 @@
 #include "qqt/error.hpp"
 #include "qqt/law.hpp"
 #include "qqt/mixture_search.hpp"
-#include "qqt/subsets.hpp"
-#include "qqt/threshold.hpp"
 #include "qqt/output.hpp"
 #include "qqt/plan.hpp"
+#include "qqt/subsets.hpp"
+#include "qqt/threshold.hpp"
 #include "test_support.hpp"
 
 using namespace qqt;
@@ -154,14 +154,12 @@ void check_families_finite(const Model& m, double n) {
   const auto th = best_threshold(m, {}, n, {});
   REQUIRE(th);
   REQUIRE(std::isfinite(th->error));
-  CHECK(qqt::test::rel_diff(Mixture(m, threshold_strategy(m, th->level, th->fraction).strategy).error(n), th->error) <=
-        kKernelRelTol);
+  CHECK(qqt::test::rel_diff(Mixture(m, threshold_strategy(m, th->level, th->fraction).strategy).error(n), th->error) <= kKernelRelTol);
   const SubsetSearch subsets(m, {});
   const double budgets[] = {n};
   const auto best = subsets.best(budgets, 1);
   REQUIRE(best[0].mask != 0);
-  CHECK(qqt::test::rel_diff(Mixture(m, subset_strategy(m, best[0].mask).strategy).error(n), best[0].error) <=
-        kKernelRelTol);
+  CHECK(qqt::test::rel_diff(Mixture(m, subset_strategy(m, best[0].mask).strategy).error(n), best[0].error) <= kKernelRelTol);
   const auto mix = optimize_mixture(m, {}, n, {}, {});
   REQUIRE(mix);
   CHECK(std::isfinite(mix->error));

@@ -5,9 +5,9 @@
 #include <cmath>
 #include <random>
 
+#include "law_vectors.hpp"
 #include "qqt/config.hpp"
 #include "qqt/error.hpp"
-#include "law_vectors.hpp"
 #include "qqt/subsets.hpp"
 #include "test_support.hpp"
 

@@ -123,8 +123,9 @@ TEST_CASE("decision uncertainty in plan JSON, table and CSV", "[fit_render]") {
   CHECK(table.find("top-2*") != std::string::npos);
   CHECK(table.find("640M: not settled by the data; near-optimal: top-1, top-2") != std::string::npos);
   const std::string csv = render_plan(c, p, Format::csv, {}, extras);
-  const auto section = csv.find("\n\nbudget,strategy,family,error,error_lo,error_hi,accuracy_lo,accuracy_hi,p_best,regret_mean,regret_lo,regret_hi,"
-                                "near_optimal,recommended,settled,fits,level\n");
+  const auto section = csv.find(
+      "\n\nbudget,strategy,family,error,error_lo,error_hi,accuracy_lo,accuracy_hi,p_best,regret_mean,regret_lo,regret_hi,"
+      "near_optimal,recommended,settled,fits,level\n");
   REQUIRE(section != std::string::npos);
   CHECK(csv.find("\n640000000,top-2,topk,", section) != std::string::npos);
   CHECK(render_plan(c, p, Format::csv) + extras.csv == csv);

@@ -100,14 +100,16 @@ TEST_CASE("undetermined parameters and warnings are named in the fit block and t
   nothing.uninformative = "the bootstrap says nothing here";
   const FitRecord record = make_fit_record(f.result, f.runs, f.options, &nothing);
   CHECK_FALSE(record.bootstrap);
-  CHECK(record.warnings == std::vector<std::string>{"the runs do not determine the parameters b[x], b[y] separately", "the bootstrap says nothing here"});
+  CHECK(record.warnings ==
+        std::vector<std::string>{"the runs do not determine the parameters b[x], b[y] separately", "the bootstrap says nothing here"});
   const std::string yaml = render_fitted_config(f.base, f.result, record);
   CHECK(yaml.find("  undetermined: [\"b[x], b[y] are determined only in combination\"]\n") != std::string::npos);
   const Config back = load_config_text(yaml, "fitted.yaml");
   CHECK(back.fit->undetermined == record.undetermined);
   CHECK(back.fit->warnings == record.warnings);
   const std::string s = render_fit_summary(f.result, record);
-  CHECK(s.find("identifiability: condition number inf, rank 8 of 9; not determined: b[x], b[y] are determined only in combination\n") != std::string::npos);
+  CHECK(s.find("identifiability: condition number inf, rank 8 of 9; not determined: b[x], b[y] are determined only in combination\n") !=
+        std::string::npos);
   CHECK(s.find("warning: the bootstrap says nothing here\n") != std::string::npos);
 }
 
@@ -143,7 +145,8 @@ TEST_CASE("bootstrap intervals and sets read back exactly", "[fit_report]") {
 TEST_CASE("the summary names the law, loss, objective, evaluations, stop reason and bounds", "[fit_report]") {
   const Fitted f = fitted(0.0);
   const std::string s = render_fit_summary(f.result, make_fit_record(f.result, f.runs, f.options));
-  CHECK(s.find("fit: 16 rows of runs, \"quoted\".csv, utility law (irreducible inside), loss huber:0.5, 9 free parameters") != std::string::npos);
+  CHECK(s.find("fit: 16 rows of runs, \"quoted\".csv, utility law (irreducible inside), loss huber:0.5, 9 free parameters") !=
+        std::string::npos);
   CHECK(s.find("at the start -> ") != std::string::npos);
   CHECK(s.find("evaluations, ") != std::string::npos);
   CHECK(s.find("stopped: polish: ") != std::string::npos);

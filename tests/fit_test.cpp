@@ -215,9 +215,9 @@ TEST_CASE("the objective is the weighted sum of the loss of each residual", "[fi
   m.params.d = 0.1;
   m.pools.push_back({"x", 1e6, -0.5, 1.0, std::nullopt});
   Observations o;
-  o.rows.push_back({"x", {0}, 1.6e6, 0.5, 2.0, 2});   // residual +0.1, weight 2
-  o.rows.push_back({"x", {0}, 6.4e6, 0.4, 1.0, 3});   // residual -0.05
-  o.rows.push_back({"x", {0}, 6.4e6, 0.9, 0.0, 4});   // weight 0: ignored
+  o.rows.push_back({"x", {0}, 1.6e6, 0.5, 2.0, 2});  // residual +0.1, weight 2
+  o.rows.push_back({"x", {0}, 6.4e6, 0.4, 1.0, 3});  // residual -0.05
+  o.rows.push_back({"x", {0}, 6.4e6, 0.9, 0.0, 4});  // weight 0: ignored
   CHECK(rel_diff(fit_objective(m, o, Loss{}), 2 * 0.01 + 0.0025) < kHandRelTol);
   // Huber, delta 0.08: 2 * 0.08 (0.1 - 0.04) + 0.5 * 0.05^2.
   CHECK(rel_diff(fit_objective(m, o, parse_loss("huber:0.08", "--loss")), 2 * 0.0048 + 0.00125) < kHandRelTol);
@@ -280,9 +280,8 @@ TEST_CASE("parameters that end at a bound are named", "[fit]") {
   o.bounds = FitBounds{};
   o.bounds.b_max = -0.2;  // every true b is above -0.2: some b ends at its upper bound (closest to 0)
   const FitResult rb = fit(without_parameters(truth), runs, o);
-  CHECK(std::any_of(rb.summary.at_bound.begin(), rb.summary.at_bound.end(), [](const std::string& s) {
-    return s.rfind("b[", 0) == 0 && s.find("] at upper bound -0.2") == s.size() - 21;
-  }));
+  CHECK(std::any_of(rb.summary.at_bound.begin(), rb.summary.at_bound.end(),
+                    [](const std::string& s) { return s.rfind("b[", 0) == 0 && s.find("] at upper bound -0.2") == s.size() - 21; }));
 }
 
 TEST_CASE("parsing --loss, --law, --fix and --shared", "[fit][errors]") {
@@ -382,7 +381,12 @@ TEST_CASE("pools without runs keep their config values, tau without repeated run
     CHECK(r.model.pools[3].b == -0.2);
     CHECK(r.model.pools[3].tau_passes == 4.0);
     CHECK(r.summary.free.size() == 8);
-    CHECK(worst_rel(r.model, [&] { Model t = truth; t.pools[3].b = -0.2; t.pools[3].tau_passes = 4.0; return t; }()) < kRecoveryRelTol);
+    CHECK(worst_rel(r.model, [&] {
+            Model t = truth;
+            t.pools[3].b = -0.2;
+            t.pools[3].tau_passes = 4.0;
+            return t;
+          }()) < kRecoveryRelTol);
     REQUIRE(r.summary.warnings.size() == 3);
     CHECK(r.summary.warnings[0] == "pool 'top 30-40%' has no runs: its b stays at the config's -0.2");
     CHECK(r.summary.warnings[2].rfind("pool 'top 30-40%' has no runs: its predictions rest on a and d fitted to other pools", 0) == 0);
@@ -399,9 +403,10 @@ TEST_CASE("more free parameters than observations: an input error naming both co
   // The default config's 4 pools: a, d, 4 b and 4 tau = 10 free parameters; 8 runs.
   const Model truth = default_config().model;
   const Observations runs = runs_per_pool(truth, {2, 4});
-  CHECK_THROWS_WITH(fit(without_parameters(truth), runs, FitOptions{}),
-                    "synthetic: 10 free parameters but only 8 observations (rows of positive weight): the fit is underdetermined; reduce the "
-                    "parameters with --shared b,tau (one b and one tau for all pools) or --fix (hold a, d, b or tau)");
+  CHECK_THROWS_WITH(
+      fit(without_parameters(truth), runs, FitOptions{}),
+      "synthetic: 10 free parameters but only 8 observations (rows of positive weight): the fit is underdetermined; reduce the "
+      "parameters with --shared b,tau (one b and one tau for all pools) or --fix (hold a, d, b or tau)");
   CHECK(informative_rows(runs) == 8);
   CHECK(free_parameters(without_parameters(truth), runs, FitOptions{}).size() == 10);
   // Shared b and tau: a, d, b, tau = 4 parameters for 8 rows: fitted.
@@ -448,13 +453,15 @@ TEST_CASE("identifiability: two pools that only appear together are named", "[fi
   INFO("condition number " << id.condition_number << ", rank " << id.rank);
   CHECK(std::count(id.undetermined.begin(), id.undetermined.end(),
                    "pools 'top 0-10%', 'top 10-20%' only appear together in runs: their b and tau are not determined separately") == 1);
-  CHECK(std::count(r.summary.warnings.begin(), r.summary.warnings.end(),
-                   "pools 'top 0-10%', 'top 10-20%' only appear together in runs: the runs determine their mix, not each pool's b and tau; add "
-                   "runs of each alone, or hold or share their b and tau (--fix, --shared)") == 1);
+  CHECK(std::count(
+            r.summary.warnings.begin(), r.summary.warnings.end(),
+            "pools 'top 0-10%', 'top 10-20%' only appear together in runs: the runs determine their mix, not each pool's b and tau; add "
+            "runs of each alone, or hold or share their b and tau (--fix, --shared)") == 1);
   // The fit lands on one of many exact splits; the Jacobian there names what it cannot separate
   // (here a correlation above 0.99 or a null direction involving pool 1's parameters).
-  CHECK(std::any_of(id.undetermined.begin(), id.undetermined.end(),
-                    [](const std::string& u) { return u.find("top 0-10%]") != std::string::npos && u.find("only appear") == std::string::npos; }));
+  CHECK(std::any_of(id.undetermined.begin(), id.undetermined.end(), [](const std::string& u) {
+    return u.find("top 0-10%]") != std::string::npos && u.find("only appear") == std::string::npos;
+  }));
   // Every pool alone: nothing undetermined, a moderate condition number.
   const FitResult good = fit(without_parameters(truth), runs_per_pool(truth, {1, 2, 4, 6, 8, 10}), FitOptions{});
   CHECK(good.summary.identifiability.undetermined.empty());
@@ -467,20 +474,22 @@ TEST_CASE("fitted b's against the declared quality order are named", "[fit]") {
   Model truth = default_config().model;
   std::swap(truth.pools[0].b, truth.pools[1].b);  // -0.125, -0.16, -0.10, -0.085
   const FitResult r = fit(without_parameters(truth), runs_per_pool(truth, kPasses), FitOptions{});
-  const std::string want = "the fitted b's contradict the declared quality order (pools best first, b more negative = better): 'top 0-10%' (b = -0.125) "
-                           "is listed before 'top 10-20%' (b = -0.16)";
+  const std::string want =
+      "the fitted b's contradict the declared quality order (pools best first, b more negative = better): 'top 0-10%' (b = -0.125) "
+      "is listed before 'top 10-20%' (b = -0.16)";
   CHECK(std::count(r.summary.warnings.begin(), r.summary.warnings.end(), want) == 1);
   // The default config's own order: no such warning.
   const Model ordered = default_config().model;
   const FitResult o = fit(without_parameters(ordered), runs_per_pool(ordered, kPasses), FitOptions{});
-  CHECK(std::none_of(o.summary.warnings.begin(), o.summary.warnings.end(), [](const std::string& w) { return w.find("quality order") != std::string::npos; }));
+  CHECK(std::none_of(o.summary.warnings.begin(), o.summary.warnings.end(),
+                     [](const std::string& w) { return w.find("quality order") != std::string::npos; }));
 }
 
 TEST_CASE("a pool without runs: how much the refitted a and d move its prediction", "[fit]") {
   const Model truth = default_config().model;
   Observations runs = runs_per_pool(truth, kPasses);
   runs.rows.erase(runs.rows.begin() + 15, runs.rows.end());  // no runs of pool 4
-  Model start = truth;  // the config's values; a and d start 20% off and are refitted to the truth
+  Model start = truth;                                       // the config's values; a and d start 20% off and are refitted to the truth
   start.params.a *= 1.2;
   start.params.d *= 0.8;
   const FitResult r = fit(start, runs, FitOptions{});
@@ -488,8 +497,9 @@ TEST_CASE("a pool without runs: how much the refitted a and d move its predictio
   Strategy alone{{0, 0, 0, 1}, {}};
   const double n = 128e6;
   const double before = predict_error(start, alone, n), after = predict_error(truth, alone, n);
-  const std::string want = fmt::format("pool 'top 30-40%' has no runs: it keeps its b and tau, but the refitted a and d move its predicted error alone "
-                                       "at 1.28e+08 samples (the largest budget fitted) from {:.4f} to {:.4f} ({:+.4f})",
-                                       before, after, after - before);
+  const std::string want = fmt::format(
+      "pool 'top 30-40%' has no runs: it keeps its b and tau, but the refitted a and d move its predicted error alone "
+      "at 1.28e+08 samples (the largest budget fitted) from {:.4f} to {:.4f} ({:+.4f})",
+      before, after, after - before);
   CHECK(std::count(r.summary.warnings.begin(), r.summary.warnings.end(), want) == 1);
 }

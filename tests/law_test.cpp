@@ -9,9 +9,9 @@
 #include <numbers>
 #include <random>
 
+#include "law_vectors.hpp"
 #include "qqt/error.hpp"
 #include "repetition_sum.hpp"
-#include "law_vectors.hpp"
 #include "test_support.hpp"
 
 using namespace qqt;
@@ -57,18 +57,23 @@ long double brute_force_utility(const Model& model, const Strategy& s, double n)
     std::vector<long double> next(period), k(m, 0);
     auto beta = [&] {
       long double b = 0;
-      for (std::size_t i = 0; i < m; ++i) if (w[i] > 0) b += w[i] * pools[i].b * (long double)std::exp(-(double)(lambda[i] * k[i]));
+      for (std::size_t i = 0; i < m; ++i)
+        if (w[i] > 0) b += w[i] * pools[i].b * (long double)std::exp(-(double)(lambda[i] * k[i]));
       return b;
     };
     long double rest = 0;
     long double pos = first;
     while (pos < to) {
       for (std::size_t i = 0; i < m; ++i) {
-        if (w[i] > 0 && next[i] <= pos) { k[i] += 1; next[i] = (k[i] + 1) * period[i]; }
+        if (w[i] > 0 && next[i] <= pos) {
+          k[i] += 1;
+          next[i] = (k[i] + 1) * period[i];
+        }
       }
       const long double b = beta();
       long double nxt = to;
-      for (std::size_t i = 0; i < m; ++i) if (w[i] > 0) nxt = std::min(nxt, next[i]);
+      for (std::size_t i = 0; i < m; ++i)
+        if (w[i] > 0) nxt = std::min(nxt, next[i]);
       if (b == 0) break;  // every delta^k underflowed: flat from here
       rest += b * std::log(nxt / pos);
       pos = nxt;
@@ -76,7 +81,8 @@ long double brute_force_utility(const Model& model, const Strategy& s, double n)
     return rest;
   };
   long double beta0 = 0;
-  for (std::size_t i = 0; i < m; ++i) if (w[i] > 0) beta0 += w[i] * pools[i].b;
+  for (std::size_t i = 0; i < m; ++i)
+    if (w[i] > 0) beta0 += w[i] * pools[i].b;
   const long double l1 = std::log(model.params.a * first / model.params.normalizer);
   const long double rest = walk(n);
   if (model.params.irreducible == Irreducible::inside) {
@@ -145,7 +151,10 @@ TEST_CASE("Euler-Maclaurin tail equals the exact sum", "[law][tail]") {
     long double exact = 0;
     long double k = 0;
     for (const double m : {1.0, 7.0, 1024.0, 1025.0, 1500.0, 1e5, 3e6}) {
-      while (k < m) { k += 1; exact += std::exp(-(long double)lambda * k) * std::log1p(1.0L / k); }
+      while (k < m) {
+        k += 1;
+        exact += std::exp(-(long double)lambda * k) * std::log1p(1.0L / k);
+      }
       INFO("tau_hat " << tau_hat << " m " << m);
       CHECK(rel_diff(sum.prefix(m), (double)exact) <= qqt::test::kTailRelTol);
     }
@@ -285,9 +294,17 @@ TEST_CASE("effective-data law: a tiny pool next to a large one matches the full 
   long double e = scale * pos;
   long double log_y = (w[0] * b[0] + w[1] * b[1]) * std::log(e);
   while (pos < n) {
-    for (int i = 0; i < 2; ++i) if (next[i] <= pos) { k[i] += 1; next[i] = (k[i] + 1) * period[i]; }
+    for (int i = 0; i < 2; ++i)
+      if (next[i] <= pos) {
+        k[i] += 1;
+        next[i] = (k[i] + 1) * period[i];
+      }
     long double q[2], qs = 0, qb = 0;
-    for (int i = 0; i < 2; ++i) { q[i] = w[i] * std::pow(0.5L, k[i] / tau_hat[i]); qs += q[i]; qb += q[i] * b[i]; }
+    for (int i = 0; i < 2; ++i) {
+      q[i] = w[i] * std::pow(0.5L, k[i] / tau_hat[i]);
+      qs += q[i];
+      qb += q[i] * b[i];
+    }
     if (qs == 0) break;
     const long double nxt = std::min<long double>(std::min(next[0], next[1]), n);
     const long double inc = scale * (nxt - pos) * qs;
@@ -324,8 +341,8 @@ TEST_CASE("a used pool keeps at least one sample; a pool has at least one", "[la
   CHECK_THROWS_WITH(Mixture(m, {{1.0, 1e-9}, {0.99999, 0.00001}}),
                     "fractions[1] (q) keeps 0.0128 samples (f S = 1e-09 x 12800000), but a used pool must keep at least "
                     "one sample (f_i S_i >= 1); use fraction 0 or weight 0 to leave it out");
-  CHECK_THROWS_AS(Mixture(m, {{1.0, 1e-9}, {}}), InputError);  // uniform weights use it too
-  CHECK_NOTHROW(Mixture(m, {{1.0, 1e-9}, {1.0, 0.0}}));         // weight 0: not used
+  CHECK_THROWS_AS(Mixture(m, {{1.0, 1e-9}, {}}), InputError);    // uniform weights use it too
+  CHECK_NOTHROW(Mixture(m, {{1.0, 1e-9}, {1.0, 0.0}}));          // weight 0: not used
   CHECK_NOTHROW(Mixture(m, {{1.0, 1.0 / 12.8e6}, {0.5, 0.5}}));  // exactly one sample
   m.pools[1].size_samples = 0.5;
   CHECK_THROWS_WITH(validate(m), "pools[1].size must be a finite number of at least 1 sample, got 0.5");

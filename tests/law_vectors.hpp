@@ -15,7 +15,7 @@ namespace qqt::test {
 
 struct LawVector {
   Model model;
-  Strategy strategy;   ///< weights empty = uniform over kept data
+  Strategy strategy;  ///< weights empty = uniform over kept data
   double budget = 0.0;
   double error = 0.0;  ///< the oracle's y(budget)
 };
@@ -43,7 +43,8 @@ inline std::vector<LawVector> law_vectors() {
     c.model.params.normalizer = v["normalizer"].as<double>();
     c.model.params.tau_scaling = v["tau_scaling"].as<double>();
     for (const auto& p : v["pools"]) {
-      c.model.pools.push_back({p["name"].as<std::string>(), p["size"].as<double>(), p["b"].as<double>(), p["tau"].as<double>(), std::nullopt});
+      c.model.pools.push_back(
+          {p["name"].as<std::string>(), p["size"].as<double>(), p["b"].as<double>(), p["tau"].as<double>(), std::nullopt});
     }
     c.strategy.fractions = v["fractions"].as<std::vector<double>>();
     if (!v["weights"].IsNull()) c.strategy.weights = v["weights"].as<std::vector<double>>();

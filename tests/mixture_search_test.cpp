@@ -286,8 +286,7 @@ TEST_CASE("a --max-unique of one sample holds: a 9.4e9-sample pool, two pools (f
   m.params.d = 0.99659569640062529;
   m.params.normalizer = 1.0000000000022904;
   m.params.tau_scaling = 0.37651618438333517;
-  m.pools = {{"p0", 9, -0.0016109159083481021, 9136.5937097953192, std::nullopt},
-             {"p1", 8353625470, -2, 3.7370741834610093, std::nullopt}};
+  m.pools = {{"p0", 9, -0.0016109159083481021, 9136.5937097953192, std::nullopt}, {"p1", 8353625470, -2, 3.7370741834610093, std::nullopt}};
   const auto two = optimize_mixture(m, c, 3924, {}, MixtureSearchOptions{});
   REQUIRE(two);
   const Mixture two_mix(m, two->strategy);

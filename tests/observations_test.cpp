@@ -96,7 +96,8 @@ TEST_CASE("a UTF-8 byte order mark before the header is ignored", "[observations
 TEST_CASE("bad rows name file, line, column and rule", "[observations][errors]") {
   const std::string h = "pool,samples_seen,error\n";
   CHECK(error_of(h + "top 0-1%,1M,0.5\n") == "runs.csv:2:1: pool 'top 0-1%' is not a pool of the config (did you mean 'top 0-10%'?)");
-  CHECK(error_of(h + "zzzzzzzz,1M,0.5\n") == "runs.csv:2:1: pool 'zzzzzzzz' is not a pool of the config (pools: top 0-10%, top 10-20%, low, a+b)");
+  CHECK(error_of(h + "zzzzzzzz,1M,0.5\n") ==
+        "runs.csv:2:1: pool 'zzzzzzzz' is not a pool of the config (pools: top 0-10%, top 10-20%, low, a+b)");
   CHECK(error_of(h + "low+lwo,1M,0.5\n") == "runs.csv:2:1: pool 'low+lwo': 'lwo' is not a pool of the config (did you mean 'low'?)");
   CHECK(error_of(h + "low+low,1M,0.5\n") == "runs.csv:2:1: pool 'low+low' names 'low' twice");
   CHECK(error_of(h + "low++top 0-10%,1M,0.5\n") == "runs.csv:2:1: pool 'low++top 0-10%' has an empty name between '+' signs");
@@ -113,24 +114,32 @@ TEST_CASE("bad rows name file, line, column and rule", "[observations][errors]")
   CHECK(error_of(h + "low,1M,0.5,7\n") == "runs.csv:2:12: the row has 4 fields but the header has 3");
   CHECK(error_of(h + "low,1M\n") == "runs.csv:2:5: the row has 2 fields but the header has 3");
   CHECK(error_of(h + "low,1M,0.5\nlow,2M,0.4\n\"low,3M,0.3\n") == "runs.csv:4:1: a quoted field is not closed (missing \")");
-  CHECK(error_of(h + "\"low\"x,1M,0.5\n") == "runs.csv:2:6: unexpected 'x' after a closing quote; a quoted field must end at a comma or the line end");
+  CHECK(error_of(h + "\"low\"x,1M,0.5\n") ==
+        "runs.csv:2:6: unexpected 'x' after a closing quote; a quoted field must end at a comma or the line end");
   CHECK(error_of(h + "lo\"w,1M,0.5\n").rfind("runs.csv:2:3: a double quote inside an unquoted field", 0) == 0);
   CHECK(error_of("pool,samples_seen,error,weight\nlow,1M,0.5,-1\n") == "runs.csv:2:12: weight must not be negative, got '-1'");
   CHECK(error_of("pool,samples_seen,error,weight\nlow,1M,0.5,0\n") == "runs.csv: every row has weight 0; at least one must be positive");
-  CHECK(error_of("pool,samples_seen,accuracy\nlow,1M,1.5\n") == "runs.csv:2:8: accuracy must be in [0, 1] (a rate, not a percentage), got '1.5'");
+  CHECK(error_of("pool,samples_seen,accuracy\nlow,1M,1.5\n") ==
+        "runs.csv:2:8: accuracy must be in [0, 1] (a rate, not a percentage), got '1.5'");
 }
 
 TEST_CASE("bad headers: missing, unknown and duplicate columns", "[observations][errors]") {
-  CHECK(error_of("") == "runs.csv: no header row; the first line must name the columns pool,samples_seen,error (or accuracy) and optionally weight (docs/fit.md)");
+  CHECK(error_of("") ==
+        "runs.csv: no header row; the first line must name the columns pool,samples_seen,error (or accuracy) and optionally weight "
+        "(docs/fit.md)");
   CHECK(error_of("# only a comment\n\n").rfind("runs.csv: no header row", 0) == 0);
   CHECK(error_of("pool,samples_seen,error\n") == "runs.csv: no data rows after the header");
-  CHECK(error_of("pool,error\nlow,0.5\n") == "runs.csv:1:1: the header lacks the column 'samples_seen' (need pool, samples_seen and error or accuracy)");
+  CHECK(error_of("pool,error\nlow,0.5\n") ==
+        "runs.csv:1:1: the header lacks the column 'samples_seen' (need pool, samples_seen and error or accuracy)");
   CHECK(error_of("pool,samples_seen\nlow,1M\n") == "runs.csv:1:1: the header lacks an 'error' or 'accuracy' column");
-  CHECK(error_of("pool,samples_seen,error,accuracy\nlow,1M,0.5,0.5\n") == "runs.csv:1:25: the header has both error and accuracy; give one of them");
-  CHECK(error_of("pool,samples_seen,eror\nlow,1M,0.5\n") == "runs.csv:1:19: header column 3 is not a known column (did you mean 'error'?), got 'eror'");
+  CHECK(error_of("pool,samples_seen,error,accuracy\nlow,1M,0.5,0.5\n") ==
+        "runs.csv:1:25: the header has both error and accuracy; give one of them");
+  CHECK(error_of("pool,samples_seen,eror\nlow,1M,0.5\n") ==
+        "runs.csv:1:19: header column 3 is not a known column (did you mean 'error'?), got 'eror'");
   CHECK(error_of("pool,samples_seen,error,pool\nlow,1M,0.5,low\n") == "runs.csv:1:25: header column 4 repeats column 1, got 'pool'");
-  CHECK(error_of("pool,samples_seen,error,zzzzzzzzzz\nlow,1M,0.5,1\n") ==
-        "runs.csv:1:25: header column 4 is not a known column (known: pool, samples_seen, error, accuracy, loss, weight), got 'zzzzzzzzzz'");
+  CHECK(
+      error_of("pool,samples_seen,error,zzzzzzzzzz\nlow,1M,0.5,1\n") ==
+      "runs.csv:1:25: header column 4 is not a known column (known: pool, samples_seen, error, accuracy, loss, weight), got 'zzzzzzzzzz'");
 }
 
 TEST_CASE("observation files: unreadable paths are input errors", "[observations][errors]") {
@@ -166,12 +175,18 @@ TEST_CASE("a loss config reads a loss column; a column of the other kind names b
   CHECK(error_with("pool,samples_seen,loss\nlow,1B,0\n", loss) == "runs.csv:2:8: loss must be positive (a loss; lower is better), got '0'");
   CHECK(error_with("pool,samples_seen,loss\nlow,1B,-2\n", loss) == "runs.csv:2:8: loss must not be negative, got '-2'");
   CHECK(error_with("pool,samples_seen,error\nlow,1B,0.5\n", loss) ==
-        "runs.csv:1:19: column 'error' is for metric kind error-rate, but the config's metric 'C4 validation loss' has kind loss (give loss)");
-  CHECK(error_with("pool,samples_seen,accuracy\nlow,1B,0.5\n", loss).rfind("runs.csv:1:19: column 'accuracy' is for metric kind error-rate", 0) == 0);
-  CHECK(error_with("pool,samples_seen,loss\nlow,1B,2.5\n", pools_model()) ==
-        "runs.csv:1:19: column 'loss' is for metric kind loss, but the config's metric 'error' has kind error-rate (give error or accuracy)");
+        "runs.csv:1:19: column 'error' is for metric kind error-rate, but the config's metric 'C4 validation loss' has kind loss (give "
+        "loss)");
+  CHECK(error_with("pool,samples_seen,accuracy\nlow,1B,0.5\n", loss)
+            .rfind("runs.csv:1:19: column 'accuracy' is for metric kind error-rate", 0) == 0);
+  CHECK(
+      error_with("pool,samples_seen,loss\nlow,1B,2.5\n", pools_model()) ==
+      "runs.csv:1:19: column 'loss' is for metric kind loss, but the config's metric 'error' has kind error-rate (give error or accuracy)");
   CHECK(error_with("pool,samples_seen\nlow,1B\n", loss) == "runs.csv:1:1: the header lacks a 'loss' column");
-  CHECK(error_with("pool,samples_seen,error,loss\nlow,1B,0.5,2\n", pools_model()) == "runs.csv:1:25: the header has both error and loss; give one of them");
-  CHECK(error_with("", loss) == "runs.csv: no header row; the first line must name the columns pool,samples_seen,loss and optionally weight (docs/fit.md)");
-  CHECK(error_with("pool,loss\nlow,2\n", loss) == "runs.csv:1:1: the header lacks the column 'samples_seen' (need pool, samples_seen and loss)");
+  CHECK(error_with("pool,samples_seen,error,loss\nlow,1B,0.5,2\n", pools_model()) ==
+        "runs.csv:1:25: the header has both error and loss; give one of them");
+  CHECK(error_with("", loss) ==
+        "runs.csv: no header row; the first line must name the columns pool,samples_seen,loss and optionally weight (docs/fit.md)");
+  CHECK(error_with("pool,loss\nlow,2\n", loss) ==
+        "runs.csv:1:1: the header lacks the column 'samples_seen' (need pool, samples_seen and loss)");
 }

@@ -1,6 +1,6 @@
 // output.cpp <-> output_test.cpp: JSON and CSV carry the plan exactly; files are written atomically.
-#include "qqt/io.hpp"
 #include "qqt/output.hpp"
+#include "qqt/io.hpp"
 
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -93,10 +93,11 @@ TEST_CASE("plan CSV has a header and one row per budget x candidate", "[output]"
   const PlanResult p = default_plan(c, {32e6, 64e6, 640e6});
   const auto lines = split(render_plan(c, p, Format::csv), '\n');
   REQUIRE(lines.size() == 1 + 3 * 4);
-  CHECK(lines[0] == "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best,feasible,row,"
-                   "best_level,pool_passes,max_pool_passes,extrapolation");
+  CHECK(lines[0] ==
+        "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,accuracy,pareto,best,feasible,row,"
+        "best_level,pool_passes,max_pool_passes,extrapolation");
   const auto row = split(lines[1 + 4 * 2 + 1], ',');  // 640M, top-2
-  REQUIRE(row.size() == 17);  // the empty extrapolation field is the 18th: split drops it
+  REQUIRE(row.size() == 17);                          // the empty extrapolation field is the 18th: split drops it
   CHECK(row[0] == "640000000");
   CHECK(row[1] == "top-2");
   CHECK(row[3] == "top 0-10%;top 10-20%");
@@ -108,9 +109,9 @@ TEST_CASE("plan CSV has a header and one row per budget x candidate", "[output]"
   CHECK(row[11] == "true");
   CHECK(row[12] == "true");
   CHECK(row[13] == "level");
-  CHECK(row[14] == "true");         // best_level
-  CHECK(row[15] == "25;25;0;0");    // pool passes: 640M x 0.5 / 12.8M = 25 over each used pool
-  CHECK(row[16] == "25");           // max_pool_passes
+  CHECK(row[14] == "true");       // best_level
+  CHECK(row[15] == "25;25;0;0");  // pool passes: 640M x 0.5 / 12.8M = 25 over each used pool
+  CHECK(row[16] == "25");         // max_pool_passes
 }
 
 TEST_CASE("tables are aligned and plain without colour", "[output]") {

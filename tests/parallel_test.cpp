@@ -57,9 +57,10 @@ TEST_CASE("parallel_for falls back to fewer threads when a thread cannot be crea
   }
   SECTION("the lowest failing index's exception still wins") {
     FailThreadsAfter hook(1);
-    CHECK_THROWS_WITH(parallel_for(100, 4, [](std::size_t i, int) {
-                        if (i == 37 || i == 80) throw std::runtime_error(std::to_string(i));
-                      }),
+    CHECK_THROWS_WITH(parallel_for(100, 4,
+                                   [](std::size_t i, int) {
+                                     if (i == 37 || i == 80) throw std::runtime_error(std::to_string(i));
+                                   }),
                       "37");
   }
 }

@@ -90,7 +90,10 @@ TEST_CASE("crossovers are where two curves are equal, to 1e-6 relative", "[plan]
     std::string id;
     for (const auto& s : strategies) {
       const double e = predict_error(c.model, s.strategy, n);
-      if (e < best) { best = e; id = s.id; }
+      if (e < best) {
+        best = e;
+        id = s.id;
+      }
     }
     if (!previous.empty() && id != previous) changes.push_back(previous + ">" + id);
     previous = id;

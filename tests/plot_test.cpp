@@ -260,9 +260,8 @@ TEST_CASE("curves with runs: every run group sits on the curve of its own strate
     ++point_series;
     // The runs of this series (same budgets and errors) and the curve of the same colour, which
     // must be the law for those runs' pools at every plotted budget.
-    const auto row = std::find_if(runs.rows.begin(), runs.rows.end(), [&](const Observation& r) {
-      return r.samples_seen == s.x.front() && r.error == s.y.front();
-    });
+    const auto row = std::find_if(runs.rows.begin(), runs.rows.end(),
+                                  [&](const Observation& r) { return r.samples_seen == s.x.front() && r.error == s.y.front(); });
     REQUIRE(row != runs.rows.end());
     const PlotSeries* curve = line_of_color(spec, s.color);
     REQUIRE(curve != nullptr);
@@ -391,7 +390,8 @@ TEST_CASE("fit plot: the title says what is plotted and how the config was fitte
   Config c = default_config();
   const Observations held = parse_observations("pool,samples_seen,error\ntop 0-10%,128M,0.7\ntop 0-10%,256M,0.68\ntop 10-20%,128M,0.74\n",
                                                "data/holdout.csv", c.model);
-  const Observations train = parse_observations("pool,samples_seen,error\ntop 0-10%,25.6M,0.8\ntop 0-10%,51.2M,0.75\n", "train.csv", c.model);
+  const Observations train =
+      parse_observations("pool,samples_seen,error\ntop 0-10%,25.6M,0.8\ntop 0-10%,51.2M,0.75\n", "train.csv", c.model);
   // The built-in config was never fitted by qqt.
   PlotSpec spec = fit_plot(c, held);
   CHECK(spec.subtitle.find("filled: 3 runs of holdout.csv") != std::string::npos);
@@ -445,7 +445,8 @@ TEST_CASE("fit plot: a bootstrapped config draws each curve's central band of th
     boot.sets.push_back(set);
   }
   c.fit->bootstrap = boot;
-  const Observations train = parse_observations("pool,samples_seen,error\ntop 0-10%,25.6M,0.8\ntop 0-10%,51.2M,0.75\n", "train.csv", c.model);
+  const Observations train =
+      parse_observations("pool,samples_seen,error\ntop 0-10%,25.6M,0.8\ntop 0-10%,51.2M,0.75\n", "train.csv", c.model);
   const PlotSpec spec = fit_plot(c, train);
   REQUIRE(spec.series.size() == 3);  // band, curve, points
   const PlotSeries& band = spec.series[0];

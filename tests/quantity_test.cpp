@@ -84,7 +84,8 @@ TEST_CASE("bad compute budgets are one-line errors", "[quantity][flops][errors]"
   CHECK_THROWS_WITH(qqt::parse_budget("3e21flops", "--budget", std::nullopt),
                     "--budget: '3e21flops' is a compute budget; give the model size (model_params in the config or "
                     "--model-params, e.g. 1.1B) to convert it to tokens with C = 6 N D");
-  CHECK_THROWS_WITH(qqt::parse_budget_list("1B,3e21flops", "--budget", std::nullopt), Catch::StartsWith("--budget item 2: '3e21flops' is a compute budget"));
+  CHECK_THROWS_WITH(qqt::parse_budget_list("1B,3e21flops", "--budget", std::nullopt),
+                    Catch::StartsWith("--budget item 2: '3e21flops' is a compute budget"));
   CHECK_THROWS_WITH(qqt::parse_budget("flops", "--budget", 1e9), Catch::Contains("is not a compute budget"));
   CHECK_THROWS_WITH(qqt::parse_budget("3e21xflops", "--budget", 1e9), Catch::Contains("is not a compute budget"));
   CHECK_THROWS_WITH(qqt::parse_budget("1e999flops", "--budget", 1e9), Catch::Contains("is not finite"));

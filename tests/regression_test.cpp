@@ -57,7 +57,8 @@ PlanResult searched(const Model& m, std::vector<double> budgets, std::vector<Fam
 
 // The findings that start with `prefix`.
 std::size_t count_prefix(const RegressionReport& r, const std::string& prefix) {
-  return static_cast<std::size_t>(std::count_if(r.findings.begin(), r.findings.end(), [&](const std::string& f) { return f.rfind(prefix, 0) == 0; }));
+  return static_cast<std::size_t>(
+      std::count_if(r.findings.begin(), r.findings.end(), [&](const std::string& f) { return f.rfind(prefix, 0) == 0; }));
 }
 
 }  // namespace
@@ -78,8 +79,9 @@ TEST_CASE("an unchanged plan passes, a changed one names each budget and the dir
   // The config's change is named (b of the top pool: -0.16 before, -0.16016 now), and both best
   // levels (top-1 at 32M, top-2 at 640M), which contain the changed pool.
   REQUIRE(moved.config_changes.size() == 1);
-  CHECK(moved.config_changes[0] == fmt::format("config differs from the baseline: config.pools[top 0-10%].b: -0.16 in the baseline, {} in this run",
-                                               exact_number(-0.16 * 1.001)));
+  CHECK(moved.config_changes[0] ==
+        fmt::format("config differs from the baseline: config.pools[top 0-10%].b: -0.16 in the baseline, {} in this run",
+                    exact_number(-0.16 * 1.001)));
   REQUIRE(moved.findings.size() == 2);
   CHECK(moved.findings[0].find("budget 32M (32000000): error of top-1 improved from") == 0);
   CHECK(moved.findings[1].find("budget 640M (640000000): error of top-2 improved from") == 0);
@@ -143,7 +145,8 @@ TEST_CASE("other search families or constraints are named as such, not as a chan
   constrained.constraints.max_passes = 20;
   const RegressionReport capped = compare(c, search_plan(c.model, o, constrained), baseline);
   REQUIRE_FALSE(capped.findings.empty());
-  CHECK(capped.findings[0] == "search settings differ from the baseline: search.constraints.max_passes: null in the baseline, 20 in this run");
+  CHECK(capped.findings[0] ==
+        "search settings differ from the baseline: search.constraints.max_passes: null in the baseline, 20 in this run");
 }
 
 TEST_CASE("a bad baseline is an input error naming the file", "[regression][errors]") {
@@ -153,12 +156,13 @@ TEST_CASE("a bad baseline is an input error naming the file", "[regression][erro
   CHECK_THROWS_WITH(load_baseline(not_json), Catch::StartsWith(not_json + ":") && Catch::Contains("not valid JSON"));
   const std::string schema3 = temp.make("schema3.json", "{\"schema\": 3, \"budgets\": []}");
   CHECK_THROWS_WITH(load_baseline(schema3), Catch::Contains("schema must be 1 or 2"));
-  const std::string no_error = temp.make("noerror.json", "{\"schema\": 1, \"budgets\": [{\"budget\": 32000000, \"best\": {\"strategy\": \"top-1\"}}]}");
+  const std::string no_error =
+      temp.make("noerror.json", "{\"schema\": 1, \"budgets\": [{\"budget\": 32000000, \"best\": {\"strategy\": \"top-1\"}}]}");
   CHECK_THROWS_WITH(load_baseline(no_error), Catch::Contains("budgets[0].best.error must be a number"));
-  const std::string twice = temp.make(
-      "twice.json",
-      "{\"schema\": 1, \"budgets\": [{\"budget\": 32e6, \"best\": {\"strategy\": \"top-1\", \"error\": 0.7}},"
-      " {\"budget\": 32000000, \"best\": {\"strategy\": \"top-1\", \"error\": 0.7}}]}");
+  const std::string twice =
+      temp.make("twice.json",
+                "{\"schema\": 1, \"budgets\": [{\"budget\": 32e6, \"best\": {\"strategy\": \"top-1\", \"error\": 0.7}},"
+                " {\"budget\": 32000000, \"best\": {\"strategy\": \"top-1\", \"error\": 0.7}}]}");
   CHECK_THROWS_WITH(load_baseline(twice), Catch::Contains("budgets[1].budget 32000000 appears twice"));
   RegressionOptions bad;
   bad.tolerance_rel = -1;
@@ -189,7 +193,8 @@ TEST_CASE("schema 2: a budget with no feasible strategy is compared as 'none', b
   const RegressionReport now_feasible = compare(c, feasible, none);
   // 32M changes too (other pool sizes); 640M is the one this test is about: the last finding.
   REQUIRE(count_prefix(now_feasible, "budget 640M") == 1);
-  CHECK(now_feasible.findings.back().rfind("budget 640M (640000000): best strategy changed from none (no feasible strategy) to top-", 0) == 0);
+  CHECK(now_feasible.findings.back().rfind("budget 640M (640000000): best strategy changed from none (no feasible strategy) to top-", 0) ==
+        0);
   const std::string some = temp.make("some.json", render_plan(c, feasible, Format::json));
   const RegressionReport now_none = compare(with_model(small), infeasible, some);
   REQUIRE(count_prefix(now_none, "budget 640M") == 1);

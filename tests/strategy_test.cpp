@@ -69,7 +69,7 @@ TEST_CASE("log_grid: ends exact, ceil(decades * per_decade) steps evenly spaced 
   CHECK(g.back() == 1e9);
   for (std::size_t i = 1; i < g.size(); ++i) CHECK(std::log10(g[i] / g[i - 1]) == Approx(0.25).epsilon(1e-12));
   CHECK(log_grid(5e7, 5e7, 16) == std::vector<double>{5e7, 5e7});  // one step, both ends
-  CHECK(log_grid(1e8, 1.5e8, 1).size() == 2);                       // less than a decade: at least one step
+  CHECK(log_grid(1e8, 1.5e8, 1).size() == 2);                      // less than a decade: at least one step
 }
 
 TEST_CASE("bisect_log: brackets the switch of a predicate to the tolerance", "[strategy]") {

@@ -21,8 +21,10 @@ Model five_unequal(Irreducible irreducible) {
   m.params.a = 0.025;
   m.params.d = 0.1;
   m.params.irreducible = irreducible;
-  m.pools = {{"p1", 5e6, -0.18, 4.0, std::nullopt},   {"p2", 12.8e6, -0.15, 7.0, std::nullopt},
-             {"p3", 12.8e6, -0.12, 6.0, std::nullopt}, {"p4", 30e6, -0.1, 3.0, std::nullopt},
+  m.pools = {{"p1", 5e6, -0.18, 4.0, std::nullopt},
+             {"p2", 12.8e6, -0.15, 7.0, std::nullopt},
+             {"p3", 12.8e6, -0.12, 6.0, std::nullopt},
+             {"p4", 30e6, -0.1, 3.0, std::nullopt},
              {"p5", 8e6, -0.09, 2.0, std::nullopt}};
   return m;
 }
@@ -70,7 +72,7 @@ TEST_CASE("the best subset at every budget is the brute-force best", "[subsets]"
       CHECK(best[j].mask == want.mask);
       CHECK(rel_diff(best[j].error, want.error) <= kKernelRelTol);
       CHECK(best[j].error == search.error(best[j].mask, kBudgets[j]));  // what best() compares is error()
-      CHECK(best2[j].mask == best[j].mask);  // thread count does not matter
+      CHECK(best2[j].mask == best[j].mask);                             // thread count does not matter
       CHECK(best2[j].error == best[j].error);
     }
   }
@@ -148,8 +150,7 @@ TEST_CASE("huge |b| and sizes: the subset kernel agrees with Mixture (found by f
   }
 }
 
-TEST_CASE("a huge tau_scaling on a uniform mix: tau_hat = tau, in Mixture and the kernel (found by fuzz_kernel)",
-          "[subsets][extreme]") {
+TEST_CASE("a huge tau_scaling on a uniform mix: tau_hat = tau, in Mixture and the kernel (found by fuzz_kernel)", "[subsets][extreme]") {
   // tests/fuzz/corpus/fuzz_kernel/regression-subset-vs-mixture. Uniform sampling over kept data has
   // U~ = U exactly (spec §2), so with one pool kept whole U~ / S = 1 and tau_hat = tau (1)^kappa = tau
   // for any kappa. Mixture computed U~ as 1 / (w^2 / u), one ulp above S: raised to kappa = 9e223 that

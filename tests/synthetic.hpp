@@ -15,8 +15,7 @@ namespace qqt::test {
 
 /// One run per pool alone at each number of passes over that pool, error predicted by `truth` and
 /// multiplied by (1 + noise * N(0, 1)) with a seeded generator.
-inline Observations runs_per_pool(const Model& truth, const std::vector<double>& passes, double noise = 0.0,
-                                  std::uint64_t seed = 1) {
+inline Observations runs_per_pool(const Model& truth, const std::vector<double>& passes, double noise = 0.0, std::uint64_t seed = 1) {
   SplitMix64 rng(seed);
   Observations o;
   o.source = "synthetic";

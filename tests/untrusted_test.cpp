@@ -18,11 +18,12 @@ TEST_CASE("printable escapes control characters and bytes that are not UTF-8", "
   CHECK(printable("del\x7f") == "del\\x7f");
   CHECK(printable("bell\a") == "bell\\x07");
   CHECK(printable("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80") == "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");  // é € 😀 pass
-  CHECK(printable("\xc2\x9b" "31m") == "\\u009b31m");   // C1 CSI, the 8-bit ANSI escape
+  CHECK(printable("\xc2\x9b"
+                  "31m") == "\\u009b31m");  // C1 CSI, the 8-bit ANSI escape
   CHECK(printable("bad\xff\xfe") == "bad\\xff\\xfe");
-  CHECK(printable("cut\xe2\x82") == "cut\\xe2\\x82");   // a sequence cut off
-  CHECK(printable("\xc0\xaf") == "\\xc0\\xaf");           // overlong '/'
-  CHECK(printable("\xed\xa0\x80") == "\\xed\\xa0\\x80");  // a UTF-16 surrogate
+  CHECK(printable("cut\xe2\x82") == "cut\\xe2\\x82");              // a sequence cut off
+  CHECK(printable("\xc0\xaf") == "\\xc0\\xaf");                    // overlong '/'
+  CHECK(printable("\xed\xa0\x80") == "\\xed\\xa0\\x80");           // a UTF-16 surrogate
   CHECK(printable("\xf4\x90\x80\x80") == "\\xf4\\x90\\x80\\x80");  // past U+10FFFF
 }
 

@@ -92,7 +92,7 @@ TEST_CASE("decision metrics of a small table, by hand", "[validation]") {
 
   // A predicted tie counts 1/2; constant predictions have no rank correlation; observed ties are no pair.
   const BudgetDecisions tie = score_decisions(2e6, {{"A", 0.5, 0.40}, {"B", 0.5, 0.45}, {"C", 0.6, 0.45}});
-  CHECK(tie.pairs == 2);        // AB, AC (BC observed equal)
+  CHECK(tie.pairs == 2);            // AB, AC (BC observed equal)
   CHECK(tie.correct_pairs == 1.5);  // AB tie 1/2, AC right
   REQUIRE(tie.spearman);
   // Ranks predicted A1.5 B1.5 C3, observed A1 B2.5 C2.5: Pearson of the ranks = 0.5.
@@ -122,7 +122,8 @@ TEST_CASE("validation scores the law's decisions per budget; the decision gate",
   CHECK(*r.mean_regret == 0.0);
   CHECK(r.passed());
   // Observed the other way round (x accuracy 0.8 > y 0.7): the pair is wrong, regret 0.1, the gate fails.
-  const Observations wrong = parse_observations("pool,samples_seen,accuracy\nx,1.6M,0.8\n\"y, the \"\"other\"\"\",1.6M,0.7\n", "w.csv", c.model);
+  const Observations wrong =
+      parse_observations("pool,samples_seen,accuracy\nx,1.6M,0.8\n\"y, the \"\"other\"\"\",1.6M,0.7\n", "w.csv", c.model);
   opt.min_decision_accuracy = 0.5;
   const ValidationReport w = check_predictions(c.model, wrong, opt);
   CHECK(*w.decision_accuracy == 0.0);
@@ -176,7 +177,8 @@ TEST_CASE("cross-validation leaves out each budget in turn; a hand-checked fold"
   CHECK_FALSE(groups.decision_accuracy);
 
   const Observations one = parse_observations("pool,samples_seen,error\nx,1.6M,0.6\ny,1.6M,0.35\n", "one.csv", start);
-  CHECK_THROWS_WITH(cross_validate(start, one, f, FoldBy::budget), "one.csv: --cross-validate needs at least two budgets to leave out in turn, found 1");
+  CHECK_THROWS_WITH(cross_validate(start, one, f, FoldBy::budget),
+                    "one.csv: --cross-validate needs at least two budgets to leave out in turn, found 1");
   CHECK(parse_fold_by("group", "--cross-validate") == FoldBy::group);
   CHECK_THROWS_WITH(parse_fold_by("run", "--cross-validate"),
                     "--cross-validate: 'run' is not a fold; use budget (leave out each samples_seen value) or group (each pool label)");
@@ -189,7 +191,8 @@ TEST_CASE("runs at nearly the same budget are one budget for the decisions", "[v
   // Published runs at a nominal budget: x at 1.6M, y at 1.65M are compared (predicted 0.6 vs
   // 0.35-ish, observed errors 0.5 and 0.3: ordered rightly).
   const Config c = power_config();
-  const Observations o = parse_observations("pool,samples_seen,accuracy\nx,1.6M,0.5\n\"y, the \"\"other\"\"\",1.65M,0.7\n", "near.csv", c.model);
+  const Observations o =
+      parse_observations("pool,samples_seen,accuracy\nx,1.6M,0.5\n\"y, the \"\"other\"\"\",1.65M,0.7\n", "near.csv", c.model);
   const ValidationReport r = check_predictions(c.model, o);
   REQUIRE(r.decisions.size() == 1);
   CHECK(r.decisions[0].budget_samples == 1.6e6);

@@ -1,7 +1,7 @@
 #include "fit_command.hpp"
 
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <optional>
 
@@ -11,9 +11,9 @@
 #include "qqt/fit_render.hpp"
 #include "qqt/fit_report.hpp"
 #include "qqt/io.hpp"
-#include "qqt/validation.hpp"
 #include "qqt/observations.hpp"
 #include "qqt/search.hpp"
+#include "qqt/validation.hpp"
 
 namespace qqt::cli {
 
@@ -30,20 +30,35 @@ constexpr const char* kFitExamples = R"(Examples:
 
 void setup_fit(CLI::App& cmd, FitArgs& args) {
   args.seed = FitOptions{}.seed;
-  cmd.add_option("-c,--config", args.config_path, "Pools to fit: names and sizes; given a, d, b, tau are starting points")->required()->type_name("FILE");
-  cmd.add_option("--observations", args.observations, "CSV of runs: pool,samples_seen,error|accuracy[,weight] ('-' reads stdin)")->required()->type_name("FILE");
-  cmd.add_option("-o,--output", args.output_path, "Write the fitted config (YAML, for plan) to FILE atomically (default: stdout)")->type_name("FILE");
+  cmd.add_option("-c,--config", args.config_path, "Pools to fit: names and sizes; given a, d, b, tau are starting points")
+      ->required()
+      ->type_name("FILE");
+  cmd.add_option("--observations", args.observations, "CSV of runs: pool,samples_seen,error|accuracy[,weight] ('-' reads stdin)")
+      ->required()
+      ->type_name("FILE");
+  cmd.add_option("-o,--output", args.output_path, "Write the fitted config (YAML, for plan) to FILE atomically (default: stdout)")
+      ->type_name("FILE");
   cmd.add_option("--law", args.law, "Law to fit: utility, effective-data or power (default: the config's law)")->type_name("LAW");
-  cmd.add_option("--loss", args.loss, "Loss of each residual: squared, or huber:DELTA (robust to outlying runs)")->capture_default_str()->type_name("LOSS");
-  cmd.add_option("--fix", args.fix, "Hold parameters: a=0.025,d=0.1 (a bare name holds the config's value; b/tau set every pool)")->type_name("LIST");
-  cmd.add_option("--shared", args.shared, "One b and/or one tau for all pools: b, tau or b,tau (tau_i = tau (S_i/S_1)^tau_scaling)")->type_name("LIST");
+  cmd.add_option("--loss", args.loss, "Loss of each residual: squared, or huber:DELTA (robust to outlying runs)")
+      ->capture_default_str()
+      ->type_name("LOSS");
+  cmd.add_option("--fix", args.fix, "Hold parameters: a=0.025,d=0.1 (a bare name holds the config's value; b/tau set every pool)")
+      ->type_name("LIST");
+  cmd.add_option("--shared", args.shared, "One b and/or one tau for all pools: b, tau or b,tau (tau_i = tau (S_i/S_1)^tau_scaling)")
+      ->type_name("LIST");
   add_seed_option(cmd, args.seed, "Seed of the multistart scan and of the bootstrap resampling");
-  cmd.add_option("--bootstrap", args.bootstrap, "Refit N resamples of the rows: 90% intervals and parameter sets for plan (0: none)")->capture_default_str()->type_name("N");
+  cmd.add_option("--bootstrap", args.bootstrap, "Refit N resamples of the rows: 90% intervals and parameter sets for plan (0: none)")
+      ->capture_default_str()
+      ->type_name("N");
   args.threads = default_threads();
-  cmd.add_option("--threads", args.threads, "Worker threads for the bootstrap refits (output does not depend on it)")->capture_default_str()->type_name("N");
+  cmd.add_option("--threads", args.threads, "Worker threads for the bootstrap refits (output does not depend on it)")
+      ->capture_default_str()
+      ->type_name("N");
   cmd.add_flag("--cross-validate", args.cross_validate,
                "Also refit leaving out each budget (or run group, --cv-by group) in turn; held-out MAE and decision accuracy on stderr");
-  cmd.add_option("--cv-by", args.cv_by, "What --cross-validate leaves out in turn: budget or group")->capture_default_str()->type_name("budget|group");
+  cmd.add_option("--cv-by", args.cv_by, "What --cross-validate leaves out in turn: budget or group")
+      ->capture_default_str()
+      ->type_name("budget|group");
   cmd.footer(kFitExamples);
 }
 

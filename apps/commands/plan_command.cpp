@@ -1,12 +1,12 @@
 #include "plan_command.hpp"
 
+#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <optional>
-#include <spdlog/spdlog.h>
 
 #include "qqt/bootstrap.hpp"
-#include "qqt/fit_render.hpp"
 #include "qqt/error.hpp"
+#include "qqt/fit_render.hpp"
 #include "qqt/quantity.hpp"
 #include "qqt/regression.hpp"
 #include "qqt/search.hpp"
@@ -34,13 +34,20 @@ void setup_plan(CLI::App& cmd, PlanArgs& args) {
   args.seed = MixtureSearchOptions{}.seed;
   args.threads = default_threads();
   add_common(cmd, args.common, "N log-spaced budgets from FROM to TO, e.g. 1M:100B:50; also each family's frontier");
-  cmd.add_option("--expect", args.expect_path, "Baseline JSON from an earlier 'plan --format json': exit 3 if the overall best strategy or its error changed")->type_name("FILE");
-  cmd.add_option("--tolerance", args.tolerance, "Relative change of a best error that --expect accepts")->capture_default_str()->type_name("REL");
+  cmd.add_option("--expect", args.expect_path,
+                 "Baseline JSON from an earlier 'plan --format json': exit 3 if the overall best strategy or its error changed")
+      ->type_name("FILE");
+  cmd.add_option("--tolerance", args.tolerance, "Relative change of a best error that --expect accepts")
+      ->capture_default_str()
+      ->type_name("REL");
   cmd.add_option("--search", args.search_text,
                  "Search families, comma separated: topk (pools 1..k), subsets (any set of pools, exhaustive, <= 20 pools), "
                  "threshold (pools 1..k-1 and part of pool k), mixture (free weights and fractions, NLopt), or all. "
-                 "Default: topk,threshold,mixture, plus subsets with <= 20 pools")->type_name("LIST");
-  cmd.add_option("--max-passes", args.max_passes, "Repeat no used pool more than R times: per pool, n w_i / (f_i S_i) <= R (R >= 1; reported as max_pool_passes)")->type_name("R");
+                 "Default: topk,threshold,mixture, plus subsets with <= 20 pools")
+      ->type_name("LIST");
+  cmd.add_option("--max-passes", args.max_passes,
+                 "Repeat no used pool more than R times: per pool, n w_i / (f_i S_i) <= R (R >= 1; reported as max_pool_passes)")
+      ->type_name("R");
   cmd.add_option("--max-unique", args.max_unique_text, "Keep at most N unique samples (e.g. 50M)")->type_name("N");
   cmd.add_option("--min-weight", args.min_weight, "Lower bound of every pool's sampling weight (every pool used)")->type_name("W");
   cmd.add_option("--max-weight", args.max_weight, "Upper bound of every pool's sampling weight")->type_name("W");
@@ -52,7 +59,8 @@ void setup_plan(CLI::App& cmd, PlanArgs& args) {
                "see docs/search.md)");
   add_seed_option(cmd, args.seed, "Seed of the mixture search's random starts (same seed, same result)");
   cmd.add_option("--threads", args.threads, "Worker threads (output does not depend on it); default: hardware threads, at most 2")
-      ->capture_default_str()->type_name("N");
+      ->capture_default_str()
+      ->type_name("N");
   cmd.footer(kPlanExamples);
 }
 

@@ -1,7 +1,7 @@
 #include "plot_command.hpp"
 
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <optional>
 
@@ -25,9 +25,13 @@ constexpr const char* kPlotExamples = R"(Examples:
 void setup_plot(CLI::App& cmd, PlotArgs& args) {
   cmd.add_option("kind", args.kind, "curves | utility | fit")->required();
   cmd.add_option("-o,--output", args.output_path, "Image file: .svg, .png or .pdf (written atomically)")->required()->type_name("FILE");
-  cmd.add_option("-c,--config", args.config_path, "Pool configuration YAML ('-' reads stdin); default: the built-in config")->type_name("FILE");
-  cmd.add_option("--budgets", args.budgets, "Budgets drawn (curves), default 240 points from max(1M, 2 N0/a) to 1000x the pool")->type_name("FROM:TO:N");
-  cmd.add_option("--search", args.search, "curves: also draw the best strategy of these families at every budget: subsets, threshold, mixture (comma list)")->type_name("LIST");
+  cmd.add_option("-c,--config", args.config_path, "Pool configuration YAML ('-' reads stdin); default: the built-in config")
+      ->type_name("FILE");
+  cmd.add_option("--budgets", args.budgets, "Budgets drawn (curves), default 240 points from max(1M, 2 N0/a) to 1000x the pool")
+      ->type_name("FROM:TO:N");
+  cmd.add_option("--search", args.search,
+                 "curves: also draw the best strategy of these families at every budget: subsets, threshold, mixture (comma list)")
+      ->type_name("LIST");
   cmd.add_option("--threads", args.options.threads, "Worker threads for --search")->capture_default_str();
   cmd.add_option("--observations", args.observations, "Runs CSV (as for fit): points on curves; required for fit")->type_name("FILE");
   cmd.add_option("--holdout", args.holdout, "fit: held-out runs CSV (as for fit), drawn as open symbols")->type_name("FILE");

@@ -1,7 +1,7 @@
 #include "predict_command.hpp"
 
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "qqt/bootstrap.hpp"
 #include "qqt/error.hpp"
@@ -22,8 +22,12 @@ constexpr const char* kPredictExamples = R"(Examples:
 
 void setup_predict(CLI::App& cmd, PredictArgs& args) {
   add_common(cmd, args.common, "N log-spaced budgets from FROM to TO, e.g. 1M:100B:50");
-  cmd.add_option("--fractions", args.fractions_text, "Kept fraction of each pool in [0,1], pool order; pools past the list are left out (default: all 1)")->type_name("LIST");
-  cmd.add_option("--weights", args.weights_text, "Sampling weight of each pool, pool order, summing to 1; pools past the list get 0 (default: uniform over kept data)")->type_name("LIST");
+  cmd.add_option("--fractions", args.fractions_text,
+                 "Kept fraction of each pool in [0,1], pool order; pools past the list are left out (default: all 1)")
+      ->type_name("LIST");
+  cmd.add_option("--weights", args.weights_text,
+                 "Sampling weight of each pool, pool order, summing to 1; pools past the list get 0 (default: uniform over kept data)")
+      ->type_name("LIST");
   cmd.footer(kPredictExamples);
 }
 
@@ -33,7 +37,8 @@ int run_predict(const PredictArgs& args, Context& ctx) {
   const Config config = load_config(args.common);
   const auto budgets = budgets_of(args.common, config);
   Strategy strategy;
-  if (!args.fractions_text.empty()) strategy.fractions = per_pool(doubles_of(args.fractions_text, "--fractions"), config.model, "--fractions");
+  if (!args.fractions_text.empty())
+    strategy.fractions = per_pool(doubles_of(args.fractions_text, "--fractions"), config.model, "--fractions");
   if (!args.weights_text.empty()) strategy.weights = per_pool(doubles_of(args.weights_text, "--weights"), config.model, "--weights");
   const Mixture mixture(config.model, strategy);
   const auto predictions = predict(config.model, strategy, budgets);
@@ -42,7 +47,8 @@ int run_predict(const PredictArgs& args, Context& ctx) {
   if (config.fit && config.fit->bootstrap) {
     // A fitted config with bootstrap sets: the interval of the strategy's error at every budget.
     const BootstrapRecord& record = *config.fit->bootstrap;
-    const std::string intervals = render_prediction_intervals(budgets, prediction_intervals(config.model, strategy, record, budgets), record, format);
+    const std::string intervals =
+        render_prediction_intervals(budgets, prediction_intervals(config.model, strategy, record, budgets), record, format);
     if (format == Format::json) {
       // One more member of the top-level object: before its closing brace (and final newline).
       const std::size_t brace = text.rfind('}');

@@ -1,12 +1,12 @@
 #include "validate_command.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "qqt/error.hpp"
-#include "qqt/observations.hpp"
 #include "qqt/fit_render.hpp"
+#include "qqt/observations.hpp"
 #include "qqt/validation.hpp"
 
 namespace qqt::cli {
@@ -45,7 +45,8 @@ int run_validate(const ValidateArgs& args, Context& ctx) {
   for (const auto& w : report.warnings) spdlog::warn("{}", w);
   emit(ctx, args.output_path, render_validation(config, observations.source, report, format));
   if (!report.mae_passed()) {
-    ctx.write_err(fmt::format("qqt: quality check failed: MAE {} exceeds --max-mae {}\n", exact_number(report.mae), exact_number(*options.max_mae)));
+    ctx.write_err(
+        fmt::format("qqt: quality check failed: MAE {} exceeds --max-mae {}\n", exact_number(report.mae), exact_number(*options.max_mae)));
   }
   if (!report.decisions_passed()) {
     ctx.write_err(fmt::format("qqt: quality check failed: decision accuracy {} is below --min-decision-accuracy {}\n",

@@ -9,8 +9,8 @@
 #include <map>
 #include <mutex>
 
-#include "qqt/error.hpp"
 #include "parallel.hpp"
+#include "qqt/error.hpp"
 #include "random.hpp"
 
 namespace qqt {
@@ -68,7 +68,8 @@ BootstrapResult bootstrap(const FitResult& fitted, const Observations& observati
   mean_error = weight > 0 ? mean_error / weight : 0.0;
   if (fitted.summary.rmse <= kRoundingRmseRel * mean_error) {
     result.uninformative = fmt::format(
-        "the bootstrap says nothing here: the residuals are at rounding level (RMSE {:.3g}, mean error {:.4g}), so the law interpolates the "
+        "the bootstrap says nothing here: the residuals are at rounding level (RMSE {:.3g}, mean error {:.4g}), so the law interpolates "
+        "the "
         "runs and every resample refits to the same parameters; no intervals or parameter sets are written",
         fitted.summary.rmse, mean_error);
     return result;
@@ -180,13 +181,15 @@ DecisionUncertainty compared_at(const BudgetPlan& b, double level, std::size_t f
       found = true;
     }
   }
-  if (!found) throw InternalError(fmt::format("decision_uncertainty: the overall best at {} is not among the compared strategies", b.budget_samples));
+  if (!found)
+    throw InternalError(fmt::format("decision_uncertainty: the overall best at {} is not among the compared strategies", b.budget_samples));
   return d;
 }
 
 }  // namespace
 
-std::vector<DecisionUncertainty> decision_uncertainty(const Model& model, const PlanResult& plan, const BootstrapRecord& record, int threads) {
+std::vector<DecisionUncertainty> decision_uncertainty(const Model& model, const PlanResult& plan, const BootstrapRecord& record,
+                                                      int threads) {
   if (record.sets.empty()) throw InternalError("decision_uncertainty: no bootstrap sets");
   if (threads < 1 || threads > 256) throw InputError(fmt::format("threads must be in [1, 256], got {}", threads));
   const std::size_t sets = record.sets.size();

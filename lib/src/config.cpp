@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <limits>
@@ -30,9 +30,7 @@ extern const std::vector<std::pair<std::string_view, std::string_view>> kBuiltin
 std::string_view default_config_name() { return detail::kBuiltinConfigs.front().first; }
 std::string_view default_config_text() { return detail::kBuiltinConfigs.front().second; }
 
-Config default_config() {
-  return load_config_text(default_config_text(), fmt::format("built-in:{}", default_config_name()));
-}
+Config default_config() { return load_config_text(default_config_text(), fmt::format("built-in:{}", default_config_name())); }
 
 std::vector<BuiltinConfig> builtin_configs() {
   std::vector<BuiltinConfig> out;
@@ -56,8 +54,9 @@ Config builtin_config(std::string_view name, const ConfigOptions& options) {
     names.push_back(c.name);
   }
   const std::string hint = closest_match(name, names);
-  throw InputError(fmt::format("--config {}{}: no such built-in config ({}; `qqt configs` lists them)", kBuiltinPrefix, name,
-                               hint.empty() ? fmt::format("built-in: {}", fmt::join(names, ", ")) : fmt::format("did you mean '{}'?", hint)));
+  throw InputError(
+      fmt::format("--config {}{}: no such built-in config ({}; `qqt configs` lists them)", kBuiltinPrefix, name,
+                  hint.empty() ? fmt::format("built-in: {}", fmt::join(names, ", ")) : fmt::format("did you mean '{}'?", hint)));
 }
 
 namespace {
@@ -102,8 +101,10 @@ void check_yaml_depth(std::string_view text, const std::string& source) {
     for (std::size_t i = col; i < line.size(); ++i) {
       const char c = line[i];
       if (quote) {
-        if (c == '\\' && quote == '"') ++i;
-        else if (c == quote) quote = 0;
+        if (c == '\\' && quote == '"')
+          ++i;
+        else if (c == quote)
+          quote = 0;
         continue;
       }
       if (c == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) break;
@@ -146,7 +147,8 @@ class Reader {
       throw InputError(fmt::format("{}: the config is empty; expected a map with keys a, d and pools (docs/config.md)", source_));
     }
     if (!root.IsMap()) fail(root, "the config", "must be a map of keys (law, a, d, pools, ...)");
-    static const std::vector<std::string> kKeys = {"law", "irreducible", "tau_scaling", "normalizer", "a", "d", "metric", "model_params", "pools", "fit"};
+    static const std::vector<std::string> kKeys = {"law", "irreducible", "tau_scaling",  "normalizer", "a",
+                                                   "d",   "metric",      "model_params", "pools",      "fit"};
     check_keys(root, "", kKeys);
 
     Config config;
@@ -173,7 +175,8 @@ class Reader {
     if (!pools.IsSequence()) fail(pools, "pools", "must be a list of pools");
     if (pools.size() == 0) fail(pools, "pools", "must list at least one pool");
     if (pools.size() > limits::kMaxPools) {
-      fail(pools, "pools", fmt::format("lists {} pools, past qqt's limit of {} (docs/reliability.md \"Limits\")", pools.size(), limits::kMaxPools));
+      fail(pools, "pools",
+           fmt::format("lists {} pools, past qqt's limit of {} (docs/reliability.md \"Limits\")", pools.size(), limits::kMaxPools));
     }
     std::map<std::string, std::size_t> seen;
     double share_sum = 0.0;
@@ -206,8 +209,8 @@ class Reader {
           }
           parts.push_back(fmt::format("'{}' {}", pool.name, *pool.share));
           fail(n, path + ".share",
-               fmt::format("makes the shares sum to {:.6g} > 1 ({}): pools are disjoint parts of one raw pool",
-                           share_sum, fmt::join(parts, " + ")));
+               fmt::format("makes the shares sum to {:.6g} > 1 ({}): pools are disjoint parts of one raw pool", share_sum,
+                           fmt::join(parts, " + ")));
         }
       }
       m.pools.push_back(std::move(pool));
@@ -224,9 +227,7 @@ class Reader {
     throw InputError(fmt::format("{}:{}:{}: {} {}", source_, mark.line + 1, mark.column + 1, path, rule));
   }
   // For a key that is absent: point at the map that should hold it.
-  [[noreturn]] void fail_at(const YAML::Node& parent, const std::string& path, const std::string& rule) const {
-    fail(parent, path, rule);
-  }
+  [[noreturn]] void fail_at(const YAML::Node& parent, const std::string& path, const std::string& rule) const { fail(parent, path, rule); }
 
   void check_keys(const YAML::Node& map, const std::string& prefix, const std::vector<std::string>& allowed) const {
     std::set<std::string> seen;
@@ -245,7 +246,8 @@ class Reader {
   }
 
   std::string scalar(const YAML::Node& node, const std::string& path, const char* expected) const {
-    if (!node.IsScalar()) fail(node, path, fmt::format("must be {}, got a {}", expected, node.IsMap() ? "map" : node.IsSequence() ? "list" : "null"));
+    if (!node.IsScalar())
+      fail(node, path, fmt::format("must be {}, got a {}", expected, node.IsMap() ? "map" : node.IsSequence() ? "list" : "null"));
     return node.Scalar();
   }
 
@@ -272,8 +274,9 @@ class Reader {
     const std::string value = scalar(node, path, "a string");
     if (std::find(options.begin(), options.end(), value) != options.end()) return value;
     const std::string hint = closest_match(value, options);
-    fail(node, path, fmt::format("must be one of {}, got '{}'{}", fmt::join(options, ", "), value,
-                                 hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+    fail(node, path,
+         fmt::format("must be one of {}, got '{}'{}", fmt::join(options, ", "), value,
+                     hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
   }
 
   double number(const YAML::Node& node, const std::string& path, Rule rule) const {
@@ -323,10 +326,10 @@ class Reader {
   // The `fit:` block written by `qqt fit` (docs/config.md "The fit block").
   FitRecord read_fit(const YAML::Node& node, std::size_t pool_count) const {
     if (!node.IsMap()) fail(node, "fit", "must be a map (the fit block written by qqt fit)");
-    static const std::vector<std::string> kFitKeys = {"observations", "rows", "loss", "fixed", "shared", "seed",
-                                                      "objective_start", "objective", "rmse", "mae", "max_abs", "max_pool_passes",
-                                                      "evaluations", "local_runs", "stopped", "at_bound", "undetermined",
-                                                      "warnings", "bootstrap"};
+    static const std::vector<std::string> kFitKeys = {
+        "observations", "rows",     "loss",         "fixed",    "shared",          "seed",        "objective_start",
+        "objective",    "rmse",     "mae",          "max_abs",  "max_pool_passes", "evaluations", "local_runs",
+        "stopped",      "at_bound", "undetermined", "warnings", "bootstrap"};
     check_keys(node, "fit.", kFitKeys);
     FitRecord f;
     if (const auto n = node["observations"]) f.observations = string(n, "fit.observations");
@@ -377,12 +380,14 @@ class Reader {
     }
     const YAML::Node sets = node["sets"];
     if (!sets) fail_at(node, "fit.bootstrap.sets", "is missing; it lists the bootstrap parameter sets");
-    if (!sets.IsSequence() || sets.size() == 0) fail(sets, "fit.bootstrap.sets", "must be a non-empty list of {a, d, b: [...], tau: [...]}");
+    if (!sets.IsSequence() || sets.size() == 0)
+      fail(sets, "fit.bootstrap.sets", "must be a non-empty list of {a, d, b: [...], tau: [...]}");
     for (std::size_t i = 0; i < sets.size(); ++i) b.sets.push_back(read_set(sets[i], fmt::format("fit.bootstrap.sets[{}]", i), pool_count));
     const YAML::Node fits = node["fits"];
     if (!fits) fail_at(node, "fit.bootstrap.fits", "is missing");
     const std::uint64_t count = integer(fits, "fit.bootstrap.fits", 1);
-    if (count != sets.size()) fail(fits, "fit.bootstrap.fits", fmt::format("must equal the number of sets ({}), got {}", sets.size(), count));
+    if (count != sets.size())
+      fail(fits, "fit.bootstrap.fits", fmt::format("must equal the number of sets ({}), got {}", sets.size(), count));
     if (const auto n = node["at_bound"]) {
       b.at_bound = static_cast<std::size_t>(integer(n, "fit.bootstrap.at_bound", 0));
       if (b.at_bound > count) fail(n, "fit.bootstrap.at_bound", fmt::format("must not exceed fits ({}), got {}", count, b.at_bound));
@@ -446,7 +451,8 @@ class Reader {
     std::vector<std::string> out;
     for (std::size_t i = 0; i < node.size(); ++i) {
       const std::string item = choice(node[i], fmt::format("{}[{}]", path, i), allowed);
-      if (std::find(out.begin(), out.end(), item) != out.end()) fail(node[i], fmt::format("{}[{}]", path, i), fmt::format("repeats '{}'", item));
+      if (std::find(out.begin(), out.end(), item) != out.end())
+        fail(node[i], fmt::format("{}[{}]", path, i), fmt::format("repeats '{}'", item));
       out.push_back(item);
     }
     return out;

@@ -11,7 +11,6 @@
 namespace qqt {
 namespace {
 
-
 double total_size(const Model& model) {
   double total = 0.0;
   for (const auto& p : model.pools) total += p.size_samples;
@@ -65,20 +64,23 @@ void validate(const Constraints& c, const Model& model) {
       throw InputError(fmt::format("weight bounds of pool '{}' must be in [0, 1], got {}:{}", model.pools[i].name, lo, hi));
     }
     if (lo > hi) {
-      throw InputError(fmt::format("weight bounds of pool '{}': the lower bound {} exceeds the upper bound {}", model.pools[i].name, lo, hi));
+      throw InputError(
+          fmt::format("weight bounds of pool '{}': the lower bound {} exceeds the upper bound {}", model.pools[i].name, lo, hi));
     }
     sum_lo += lo;
     sum_hi += hi;
   }
   if (sum_lo > 1 + kConstraintSlack) {
-    throw InputError(fmt::format("weight bounds cannot hold weights summing to 1: the lower bounds (--min-weight, "
-                                 "--weight-bounds) sum to {:.6g} > 1",
-                                 sum_lo));
+    throw InputError(
+        fmt::format("weight bounds cannot hold weights summing to 1: the lower bounds (--min-weight, "
+                    "--weight-bounds) sum to {:.6g} > 1",
+                    sum_lo));
   }
   if (sum_hi < 1 - kConstraintSlack) {
-    throw InputError(fmt::format("weight bounds cannot hold weights summing to 1: the upper bounds (--max-weight, "
-                                 "--weight-bounds) sum to {:.6g} < 1",
-                                 sum_hi));
+    throw InputError(
+        fmt::format("weight bounds cannot hold weights summing to 1: the upper bounds (--max-weight, "
+                    "--weight-bounds) sum to {:.6g} < 1",
+                    sum_hi));
   }
 }
 
@@ -109,9 +111,9 @@ void set_weight_bounds(Constraints& c, const Model& model, std::optional<double>
     }
     if (index == m) {
       const std::string hint = closest_match(name, names);
-      throw InputError(fmt::format("--weight-bounds: no pool named '{}'{}", name,
-                                   hint.empty() ? fmt::format(" (pools: {})", fmt::join(names, ", "))
-                                                : fmt::format(" (did you mean '{}'?)", hint)));
+      throw InputError(
+          fmt::format("--weight-bounds: no pool named '{}'{}", name,
+                      hint.empty() ? fmt::format(" (pools: {})", fmt::join(names, ", ")) : fmt::format(" (did you mean '{}'?)", hint)));
     }
     if (seen[index]) throw InputError(fmt::format("--weight-bounds: pool '{}' is given twice", name));
     seen[index] = true;
@@ -120,15 +122,15 @@ void set_weight_bounds(Constraints& c, const Model& model, std::optional<double>
     if (!lo_text.empty()) c.min_weight[index] = parse_bound(lo_text, item, "lower");
     if (!hi_text.empty()) c.max_weight[index] = parse_bound(hi_text, item, "upper");
     if (c.min_weight[index] > c.max_weight[index]) {
-      throw InputError(fmt::format("--weight-bounds: in '{}' the lower bound {} exceeds the upper bound {}", item,
-                                   c.min_weight[index], c.max_weight[index]));
+      throw InputError(fmt::format("--weight-bounds: in '{}' the lower bound {} exceeds the upper bound {}", item, c.min_weight[index],
+                                   c.max_weight[index]));
     }
   }
   validate(c, model);
 }
 
-std::string violation(const Constraints& c, const Model& model, std::span<const double> fractions,
-                      std::span<const double> weights, double n) {
+std::string violation(const Constraints& c, const Model& model, std::span<const double> fractions, std::span<const double> weights,
+                      double n) {
   const std::size_t m = model.pools.size();
   double unique_total = 0.0;
   for (std::size_t i = 0; i < m; ++i) {
@@ -165,30 +167,34 @@ void check_budget_feasible(const Constraints& c, const Model& model, double n) {
   const double need = n / c.max_passes;  // U >= n / R, since sum_i w_i = 1 and n w_i <= R u_i
   const double total = total_size(model);
   if (need > total * (1 + kConstraintSlack)) {
-    throw InputError(fmt::format("no strategy meets --max-passes {} at budget {}: it needs at least {} unique samples, "
-                                 "but the pools hold only {}",
-                                 c.max_passes, format_count(n), format_count(need), format_count(total)));
+    throw InputError(
+        fmt::format("no strategy meets --max-passes {} at budget {}: it needs at least {} unique samples, "
+                    "but the pools hold only {}",
+                    c.max_passes, format_count(n), format_count(need), format_count(total)));
   }
   if (need > c.max_unique * (1 + kConstraintSlack)) {
-    throw InputError(fmt::format("no strategy meets --max-passes {} and --max-unique {} at budget {}: it needs at least "
-                                 "{} unique samples",
-                                 c.max_passes, format_count(c.max_unique), format_count(n), format_count(need)));
+    throw InputError(
+        fmt::format("no strategy meets --max-passes {} and --max-unique {} at budget {}: it needs at least "
+                    "{} unique samples",
+                    c.max_passes, format_count(c.max_unique), format_count(n), format_count(need)));
   }
   // Pool i can take at most weight R S_i / n (all of it kept, repeated R times).
   double sum_hi = 0.0;
   for (std::size_t i = 0; i < model.pools.size(); ++i) {
     const double cap = c.max_passes * model.pools[i].size_samples / n;
     if (c.lower(i) > cap * (1 + kConstraintSlack)) {
-      throw InputError(fmt::format("no strategy meets --max-passes {} at budget {}: pool '{}' can take at most weight {:.6g}, "
-                                   "below its lower bound {}",
-                                   c.max_passes, format_count(n), model.pools[i].name, cap, c.lower(i)));
+      throw InputError(
+          fmt::format("no strategy meets --max-passes {} at budget {}: pool '{}' can take at most weight {:.6g}, "
+                      "below its lower bound {}",
+                      c.max_passes, format_count(n), model.pools[i].name, cap, c.lower(i)));
     }
     sum_hi += std::min(c.upper(i), cap);
   }
   if (sum_hi < 1 - kConstraintSlack) {
-    throw InputError(fmt::format("no strategy meets --max-passes {} with the weight bounds at budget {}: the pools can "
-                                 "take at most weights summing to {:.6g} < 1",
-                                 c.max_passes, format_count(n), sum_hi));
+    throw InputError(
+        fmt::format("no strategy meets --max-passes {} with the weight bounds at budget {}: the pools can "
+                    "take at most weights summing to {:.6g} < 1",
+                    c.max_passes, format_count(n), sum_hi));
   }
 }
 

@@ -39,15 +39,15 @@ class PrefixWalker {
 
  private:
   double lambda_;
-  double step_;                  // exp(-lambda)
-  double step_powers_[kBlock];   // exp(-lambda j), j = 0..31, by repeated multiplication
-  double block_step_;            // exp(-lambda 32)
-  int blocks_ = 0;               // whole blocks summed: terms 1..32 blocks_
-  double anchor_;                // exp(-lambda (32 blocks_ + 1)): first power of the next block
-  double sum_ = 0.0;             // C(32 blocks_)
-  bool converged_ = false;       // the rest of the series is below 1e-17 of sum_
-  double last_m_ = 0.0;          // calls must not go down
-  RepetitionTail tail_;          // past kDirectPasses (law_kernel.hpp), set up once
+  double step_;                 // exp(-lambda)
+  double step_powers_[kBlock];  // exp(-lambda j), j = 0..31, by repeated multiplication
+  double block_step_;           // exp(-lambda 32)
+  int blocks_ = 0;              // whole blocks summed: terms 1..32 blocks_
+  double anchor_;               // exp(-lambda (32 blocks_ + 1)): first power of the next block
+  double sum_ = 0.0;            // C(32 blocks_)
+  bool converged_ = false;      // the rest of the series is below 1e-17 of sum_
+  double last_m_ = 0.0;         // calls must not go down
+  RepetitionTail tail_;         // past kDirectPasses (law_kernel.hpp), set up once
   bool tail_known_ = false;
 };
 

@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 
+#include <spdlog/spdlog.h>
 #include <Eigen/Dense>
 #include <nlopt.hpp>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <charconv>
@@ -18,9 +18,9 @@
 #include <map>
 #include <set>
 
+#include "nlopt_util.hpp"
 #include "qqt/error.hpp"
 #include "qqt/text.hpp"
-#include "nlopt_util.hpp"
 #include "random.hpp"
 
 namespace qqt {
@@ -68,7 +68,8 @@ void validate(const FitOptions& o) {
   if (!in_range(o.confirmations, 1, o.max_local_runs)) {
     bad(fmt::format("confirmations must be in [1, max_local_runs = {}], got {}", o.max_local_runs, o.confirmations));
   }
-  if (!in_range(o.confirmation_rel_tol, 0, 1e-2)) bad(fmt::format("confirmation_rel_tol must be in [0, 1e-2], got {}", o.confirmation_rel_tol));
+  if (!in_range(o.confirmation_rel_tol, 0, 1e-2))
+    bad(fmt::format("confirmation_rel_tol must be in [0, 1e-2], got {}", o.confirmation_rel_tol));
   if (!in_range(o.local_xtol_rel, 1e-15, 1e-2)) bad(fmt::format("local_xtol_rel must be in [1e-15, 1e-2], got {}", o.local_xtol_rel));
   if (!in_range(o.polish_xtol_rel, 1e-15, 1e-2)) bad(fmt::format("polish_xtol_rel must be in [1e-15, 1e-2], got {}", o.polish_xtol_rel));
   if (!in_range(static_cast<double>(o.max_evaluations), 100, 1e8)) {
@@ -102,7 +103,8 @@ std::vector<std::pair<std::string, double>> parse_fixed(std::string_view text, s
     const std::size_t eq = item.find('=');
     const std::string name(item.substr(0, eq));
     if (std::find(kParameterNames.begin(), kParameterNames.end(), name) == kParameterNames.end()) {
-      throw InputError(fmt::format("{}: '{}' is not a parameter; use a, d, b or tau (NAME=VALUE, or NAME to hold the config's value)", what, name));
+      throw InputError(
+          fmt::format("{}: '{}' is not a parameter; use a, d, b or tau (NAME=VALUE, or NAME to hold the config's value)", what, name));
     }
     double value = std::numeric_limits<double>::quiet_NaN();
     if (eq != std::string_view::npos) {
@@ -140,7 +142,8 @@ ParameterSet parameters_of(const Model& model) {
 
 Model with_parameters(Model model, const ParameterSet& set) {
   if (set.b.size() != model.pools.size() || set.tau.size() != model.pools.size()) {
-    throw InternalError(fmt::format("with_parameters: {} pools but {} b and {} tau values", model.pools.size(), set.b.size(), set.tau.size()));
+    throw InternalError(
+        fmt::format("with_parameters: {} pools but {} b and {} tau values", model.pools.size(), set.b.size(), set.tau.size()));
   }
   model.params.a = set.a;
   model.params.d = set.d;
@@ -174,14 +177,15 @@ struct Free {
   Kind kind;
   std::optional<std::size_t> pool;  // nullopt: shared (a, d, or b/tau of every pool)
   std::string name;
-  double lo, hi;                    // hard bounds, transformed
-  double scan_lo, scan_hi;          // start box, transformed, inside [lo, hi]
-  double natural_lo, natural_hi;    // hard bounds in natural units (for messages)
+  double lo, hi;                  // hard bounds, transformed
+  double scan_lo, scan_hi;        // start box, transformed, inside [lo, hi]
+  double natural_lo, natural_hi;  // hard bounds in natural units (for messages)
 };
 
 double to_x(Kind k, double v) {
   switch (k) {
-    case Kind::a: case Kind::tau: return std::log(v);
+    case Kind::a:
+    case Kind::tau: return std::log(v);
     case Kind::d: return v;
     case Kind::b: return std::log(-v);
   }
@@ -190,7 +194,8 @@ double to_x(Kind k, double v) {
 
 double from_x(Kind k, double x) {
   switch (k) {
-    case Kind::a: case Kind::tau: return std::exp(x);
+    case Kind::a:
+    case Kind::tau: return std::exp(x);
     case Kind::d: return x;
     case Kind::b: return -std::exp(x);
   }
@@ -288,7 +293,8 @@ class Problem {
     // Start box (docs/fit.md): a in [1e-4, 1e4], d in [0, min or max observed error],
     // b in [-1, -0.01], tau in [0.5, 100] passes, each cut to the hard bounds.
     if (!fixed.count("a")) add(Kind::a, std::nullopt, "a", bd.a_min, bd.a_max, 1e-4, 1e4);
-    if (!fixed.count("d")) add(Kind::d, std::nullopt, "d", bd.d_min, bd.d_max, bd.d_min, std::max(bd.d_min, d_inside ? max_error : min_error));
+    if (!fixed.count("d"))
+      add(Kind::d, std::nullopt, "d", bd.d_min, bd.d_max, bd.d_min, std::max(bd.d_min, d_inside ? max_error : min_error));
     // Which pools the rows (of positive weight) inform, and whose tau they can identify: tau only
     // acts after a full pass over a pool's data (for a union of pools, over the union).
     std::vector<bool>& observed = observed_;
@@ -550,7 +556,9 @@ LocalResult nlopt_run(Problem& problem, std::vector<double> x0, double xtol_rel,
   opt.set_xtol_abs(xtol_abs);
   opt.set_maxeval(static_cast<int>(std::min<long>(budget, std::numeric_limits<int>::max())));
   opt.set_min_objective(nlopt_objective, &problem);
-  out.result = detail::run_nlopt(opt, out.x, [&](const std::vector<double>& x) { return problem.objective(x.data()); }, "the fit").result;
+  out.result = detail::run_nlopt(
+                   opt, out.x, [&](const std::vector<double>& x) { return problem.objective(x.data()); }, "the fit")
+                   .result;
   // NLopt leaves the best point in x; its objective is re-evaluated so f matches x exactly.
   out.f = problem.objective(out.x.data());
   return out;
@@ -646,7 +654,8 @@ LocalResult lm_run(Problem& problem, std::vector<double> x0, double xtol_rel, in
       const double f_trial = ok ? problem.loss_sum(r_trial) : problem.penalty();
       // Predicted decrease of the quadratic model along the (projected) step.
       Eigen::VectorXd taken(na);
-      for (Eigen::Index i = 0; i < na; ++i) taken(i) = x_trial[static_cast<std::size_t>(active[i])] - out.x[static_cast<std::size_t>(active[i])];
+      for (Eigen::Index i = 0; i < na; ++i)
+        taken(i) = x_trial[static_cast<std::size_t>(active[i])] - out.x[static_cast<std::size_t>(active[i])];
       const double predicted = -(ga.dot(taken) + 0.5 * taken.dot(ha * taken));
       if (ok && f_trial < out.f) {
         const double rho = predicted > 0 ? (out.f - f_trial) / predicted : 0.0;
@@ -699,8 +708,8 @@ std::vector<std::uint64_t> primes(std::size_t count) {
   return out;
 }
 
-FitSummary summarise(Problem& problem, const Model& model, const Observations& observations, const std::vector<double>& x,
-                     double f, double f_start, std::size_t local_runs, const std::string& stopped) {
+FitSummary summarise(Problem& problem, const Model& model, const Observations& observations, const std::vector<double>& x, double f,
+                     double f_start, std::size_t local_runs, const std::string& stopped) {
   FitSummary s;
   double wsum = 0.0, sq = 0.0, ab = 0.0;
   for (const auto& row : observations.rows) {
@@ -761,7 +770,8 @@ Identifiability identify(Problem& problem, const std::vector<double>& x, std::ve
       cols.push_back(j);
     } else {
       const std::string& name = free[j].name;
-      const bool known = std::any_of(warnings.begin(), warnings.end(), [&](const std::string& s) { return s.rfind(name + " is not identified", 0) == 0; });
+      const bool known =
+          std::any_of(warnings.begin(), warnings.end(), [&](const std::string& s) { return s.rfind(name + " is not identified", 0) == 0; });
       out.undetermined.push_back(fmt::format("{} has no effect on any run", name));
       if (!known) warnings.push_back(fmt::format("{} is not identified: it has no effect on any run", name));
     }
@@ -795,10 +805,13 @@ Identifiability identify(Problem& problem, const std::vector<double>& x, std::ve
       if (std::abs(v(c, i)) >= 0.1) names.push_back(free[cols[static_cast<std::size_t>(c)]].name);
     }
     const std::string what = names.size() == 1 ? names[0] : fmt::format("{}", fmt::join(names, ", "));
-    out.undetermined.push_back(names.size() == 1 ? fmt::format("{} is not determined (singular value {:.2g} of the largest)", what, sv(i) / s_max)
-                                                 : fmt::format("{} are determined only in combination (singular value {:.2g} of the largest)", what, sv(i) / s_max));
-    warnings.push_back(fmt::format("the runs do not determine {}{}: the Jacobian is rank deficient; add runs that separate them, or --shared / --fix",
-                                   names.size() == 1 ? "" : "the parameters ", names.size() == 1 ? what : what + " separately"));
+    out.undetermined.push_back(
+        names.size() == 1
+            ? fmt::format("{} is not determined (singular value {:.2g} of the largest)", what, sv(i) / s_max)
+            : fmt::format("{} are determined only in combination (singular value {:.2g} of the largest)", what, sv(i) / s_max));
+    warnings.push_back(
+        fmt::format("the runs do not determine {}{}: the Jacobian is rank deficient; add runs that separate them, or --shared / --fix",
+                    names.size() == 1 ? "" : "the parameters ", names.size() == 1 ? what : what + " separately"));
   }
   // Correlations of the estimates within the determined subspace.
   Eigen::MatrixXd cov = Eigen::MatrixXd::Zero(nc, nc);
@@ -812,8 +825,8 @@ Identifiability identify(Problem& problem, const std::vector<double>& x, std::ve
       const std::string& a = free[cols[static_cast<std::size_t>(i)]].name;
       const std::string& b = free[cols[static_cast<std::size_t>(j)]].name;
       out.undetermined.push_back(fmt::format("{} and {} correlate (r = {:.4f})", a, b, corr));
-      warnings.push_back(fmt::format("{} and {} are determined only together: their estimates correlate with r = {:.4f} (|r| > {})", a, b, corr,
-                                     kCorrelationLimit));
+      warnings.push_back(fmt::format("{} and {} are determined only together: their estimates correlate with r = {:.4f} (|r| > {})", a, b,
+                                     corr, kCorrelationLimit));
     }
   }
   return out;
@@ -847,9 +860,10 @@ void check_together(const Problem& problem, const Model& model, const Observatio
     if (names.size() < 2) continue;
     const std::string list = fmt::format("{}", fmt::join(names, ", "));
     id.undetermined.push_back(fmt::format("pools {} only appear together in runs: their b and tau are not determined separately", list));
-    warnings.push_back(fmt::format("pools {} only appear together in runs: the runs determine their mix, not each pool's b and tau; add runs of "
-                                   "each alone, or hold or share their b and tau (--fix, --shared)",
-                                   list));
+    warnings.push_back(
+        fmt::format("pools {} only appear together in runs: the runs determine their mix, not each pool's b and tau; add runs of "
+                    "each alone, or hold or share their b and tau (--fix, --shared)",
+                    list));
   }
 }
 
@@ -865,15 +879,18 @@ void check_quality_order(const Problem& problem, const Model& fitted, std::vecto
       const Pool& better = fitted.pools[pools[x]];
       const Pool& worse = fitted.pools[pools[y]];
       if (better.b > worse.b) {
-        inversions.push_back(fmt::format("'{}' (b = {:.4g}) is listed before '{}' (b = {:.4g})", better.name, better.b, worse.name, worse.b));
+        inversions.push_back(
+            fmt::format("'{}' (b = {:.4g}) is listed before '{}' (b = {:.4g})", better.name, better.b, worse.name, worse.b));
       }
     }
   }
   if (inversions.empty()) return;
   constexpr std::size_t kShown = 5;
-  std::string listed = fmt::format("{}", fmt::join(inversions.begin(), inversions.begin() + static_cast<std::ptrdiff_t>(std::min(kShown, inversions.size())), "; "));
+  std::string listed = fmt::format(
+      "{}", fmt::join(inversions.begin(), inversions.begin() + static_cast<std::ptrdiff_t>(std::min(kShown, inversions.size())), "; "));
   if (inversions.size() > kShown) listed += fmt::format("; and {} more pairs", inversions.size() - kShown);
-  warnings.push_back(fmt::format("the fitted b's contradict the declared quality order (pools best first, b more negative = better): {}", listed));
+  warnings.push_back(
+      fmt::format("the fitted b's contradict the declared quality order (pools best first, b more negative = better): {}", listed));
 }
 
 // Pools without runs keep their b and tau, but a and d are refitted: how much that moves their
@@ -893,18 +910,20 @@ void check_unobserved(const Problem& problem, const Model& start, const Model& f
     alone.fractions[i] = 1.0;
     const double after = predict_error(fitted, alone, n_max);
     if (!comparable) {
-      warnings.push_back(fmt::format("pool '{}' has no runs: its predictions rest on a and d fitted to other pools ({:.4f} error alone at {:.4g} "
-                                     "samples, the largest budget fitted; the config gave no a and d to compare with)",
-                                     fitted.pools[i].name, after, n_max));
+      warnings.push_back(
+          fmt::format("pool '{}' has no runs: its predictions rest on a and d fitted to other pools ({:.4f} error alone at {:.4g} "
+                      "samples, the largest budget fitted; the config gave no a and d to compare with)",
+                      fitted.pools[i].name, after, n_max));
       continue;
     }
     Model before = fitted;
     before.params.a = start.params.a;
     before.params.d = start.params.d;
     const double was = predict_error(before, alone, n_max);
-    warnings.push_back(fmt::format("pool '{}' has no runs: it keeps its b and tau, but the refitted a and d move its predicted error alone at "
-                                   "{:.4g} samples (the largest budget fitted) from {:.4f} to {:.4f} ({:+.4f})",
-                                   fitted.pools[i].name, n_max, was, after, after - was));
+    warnings.push_back(
+        fmt::format("pool '{}' has no runs: it keeps its b and tau, but the refitted a and d move its predicted error alone at "
+                    "{:.4g} samples (the largest budget fitted) from {:.4f} to {:.4f} ({:+.4f})",
+                    fitted.pools[i].name, n_max, was, after, after - was));
   }
 }
 
@@ -920,7 +939,8 @@ void check_finite_start(const Model& start) {
 }  // namespace
 
 std::size_t informative_rows(const Observations& observations) {
-  return static_cast<std::size_t>(std::count_if(observations.rows.begin(), observations.rows.end(), [](const Observation& r) { return r.weight > 0; }));
+  return static_cast<std::size_t>(
+      std::count_if(observations.rows.begin(), observations.rows.end(), [](const Observation& r) { return r.weight > 0; }));
 }
 
 std::vector<std::string> free_parameters(const Model& start, const Observations& observations, const FitOptions& options) {
@@ -939,9 +959,10 @@ FitResult fit(const Model& start, const Observations& observations, const FitOpt
   // leave a family of exact fits, so nothing the fit reports would mean anything.
   const std::size_t informative = informative_rows(observations);
   if (n > informative) {
-    throw InputError(fmt::format("{}: {} free parameters but only {} observations (rows of positive weight): the fit is underdetermined; "
-                                 "reduce the parameters with --shared b,tau (one b and one tau for all pools) or --fix (hold a, d, b or tau)",
-                                 observations.source, n, informative));
+    throw InputError(
+        fmt::format("{}: {} free parameters but only {} observations (rows of positive weight): the fit is underdetermined; "
+                    "reduce the parameters with --shared b,tau (one b and one tau for all pools) or --fix (hold a, d, b or tau)",
+                    observations.source, n, informative));
   }
   std::vector<double> best = problem.initial();
   const double f_start = problem.objective(best.data());
@@ -982,8 +1003,9 @@ FitResult fit(const Model& start, const Observations& observations, const FitOpt
       if (static_cast<int>(runs) >= options.max_local_runs || problem.remaining() <= 0) break;
       const std::size_t e0 = problem.evaluations();
       const LocalResult r = options.local == FitOptions::Local::bobyqa ? nlopt_run(problem, c.x, options.local_xtol_rel, 0.1)
-                                                                        : lm_run(problem, c.x, options.local_xtol_rel, kLmIterations);
-      spdlog::debug("fit: local run {} from objective {:.6g}: {:.6g} after {} evaluations ({})", runs, c.f, r.f, problem.evaluations() - e0, describe(r.result));
+                                                                       : lm_run(problem, c.x, options.local_xtol_rel, kLmIterations);
+      spdlog::debug("fit: local run {} from objective {:.6g}: {:.6g} after {} evaluations ({})", runs, c.f, r.f, problem.evaluations() - e0,
+                    describe(r.result));
       ++runs;
       if (r.f < f_best - tol) {
         confirmed = 1;
@@ -1006,7 +1028,8 @@ FitResult fit(const Model& start, const Observations& observations, const FitOpt
     {
       const std::size_t e0 = problem.evaluations();
       const LocalResult r = lm_run(problem, best, options.polish_xtol_rel, kLmIterations);
-      spdlog::debug("fit: Levenberg-Marquardt polish: {:.6g} after {} evaluations ({})", r.f, problem.evaluations() - e0, describe(r.result));
+      spdlog::debug("fit: Levenberg-Marquardt polish: {:.6g} after {} evaluations ({})", r.f, problem.evaluations() - e0,
+                    describe(r.result));
       stopped = fmt::format("polish: {}", describe(r.result));
       if (r.f <= f_best) {
         f_best = r.f;
@@ -1035,9 +1058,10 @@ FitResult fit(const Model& start, const Observations& observations, const FitOpt
   if (options.diagnostics) {
     std::vector<std::string>& w = out.summary.warnings;
     if (n > 0 && n == informative) {
-      w.push_back(fmt::format("the fit interpolates: {} free parameters for {} observations, so the residuals are 0 whatever the truth and "
-                              "intervals are not meaningful; add runs, or reduce the parameters with --shared or --fix",
-                              n, informative));
+      w.push_back(
+          fmt::format("the fit interpolates: {} free parameters for {} observations, so the residuals are 0 whatever the truth and "
+                      "intervals are not meaningful; add runs, or reduce the parameters with --shared or --fix",
+                      n, informative));
     }
     out.summary.identifiability = identify(problem, best, w);
     check_together(problem, out.model, observations, out.summary.identifiability, w);

@@ -12,7 +12,8 @@ Loss parse_loss(std::string_view text, std::string_view what) {
   if (text.substr(0, 6) == "huber:") {
     const ParsedNumber delta = parse_number(text.substr(6));
     if (delta.ok() && delta.value > 0) return {Loss::Kind::huber, delta.value};
-    throw InputError(fmt::format("{}: DELTA in '{}' must be a finite number > 0 (the residual where huber turns linear, e.g. huber:0.01)", what, text));
+    throw InputError(
+        fmt::format("{}: DELTA in '{}' must be a finite number > 0 (the residual where huber turns linear, e.g. huber:0.01)", what, text));
   }
   throw InputError(fmt::format("{}: '{}' is not a loss; use squared or huber:DELTA", what, text));
 }

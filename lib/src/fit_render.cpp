@@ -46,8 +46,9 @@ PlanExtras decision_extras(const std::vector<DecisionUncertainty>& decisions, bo
       members += fmt::format(
           "{{\"strategy\":{},\"family\":{},\"error\":{},\"error_interval\":{},\"accuracy_interval\":{},\"p_best\":{},\"regret_mean\":{},"
           "\"regret_interval\":{},\"near_optimal\":{}}}",
-          json_string(s.info->id), json_string(s.family), exact_number(s.error), json_interval(s.error_interval), json_interval(s.accuracy_interval),
-          exact_number(s.p_best), exact_number(s.regret_mean), json_interval(s.regret), s.near_optimal ? "true" : "false");
+          json_string(s.info->id), json_string(s.family), exact_number(s.error), json_interval(s.error_interval),
+          json_interval(s.accuracy_interval), exact_number(s.p_best), exact_number(s.regret_mean), json_interval(s.regret),
+          s.near_optimal ? "true" : "false");
     }
     std::string near;
     for (std::size_t k = 0; k < d.near_optimal.size(); ++k) near += (k ? "," : "") + json_string(d.compared[d.near_optimal[k]].info->id);
@@ -66,10 +67,11 @@ PlanExtras decision_extras(const std::vector<DecisionUncertainty>& decisions, bo
   for (const auto& d : decisions) {
     for (std::size_t k = 0; k < d.compared.size(); ++k) {
       const StrategyUncertainty& s = d.compared[k];
-      t.row({k == 0 ? format_count(d.budget_samples) : "", s.info->id + (k == d.recommended ? "*" : ""), s.family, fmt::format("{:.5f}", s.error),
-             interval_text(s.error_interval, "{:.5f}"),
-             fmt::format("[{:.2f}, {:.2f}]", 100.0 * s.accuracy_interval.lo, 100.0 * s.accuracy_interval.hi), fmt::format("{:.1f}", 100.0 * s.p_best),
-             fmt::format("{:.5f}", s.regret_mean), interval_text(s.regret, "{:.5f}"), s.near_optimal ? "yes" : ""});
+      t.row({k == 0 ? format_count(d.budget_samples) : "", s.info->id + (k == d.recommended ? "*" : ""), s.family,
+             fmt::format("{:.5f}", s.error), interval_text(s.error_interval, "{:.5f}"),
+             fmt::format("[{:.2f}, {:.2f}]", 100.0 * s.accuracy_interval.lo, 100.0 * s.accuracy_interval.hi),
+             fmt::format("{:.1f}", 100.0 * s.p_best), fmt::format("{:.5f}", s.regret_mean), interval_text(s.regret, "{:.5f}"),
+             s.near_optimal ? "yes" : ""});
     }
     if (!d.settled()) {
       unsettled += fmt::format("{}{}: not settled by the data; near-optimal: {}\n", markdown ? "- " : "  ", format_count(d.budget_samples),
@@ -77,31 +79,34 @@ PlanExtras decision_extras(const std::vector<DecisionUncertainty>& decisions, bo
     }
   }
   extras.table = detail::caption(fmt::format("decision uncertainty across {} bootstrap fits: each strategy's error with the parameters of "
-                                                    "every fit (the top-k levels and each family's best, with the fractions and weights the plan "
-                                                    "chose; not re-optimised per fit); * the recommended strategy; regret = its error minus the "
-                                                    "lowest compared error in the same fit",
-                                                    first.fits),
-                                        markdown) +
+                                             "every fit (the top-k levels and each family's best, with the fractions and weights the plan "
+                                             "chose; not re-optimised per fit); * the recommended strategy; regret = its error minus the "
+                                             "lowest compared error in the same fit",
+                                             first.fits),
+                                 markdown) +
                  t.render(markdown, false);
   if (!unsettled.empty()) {
-    extras.table += fmt::format("\n{}budgets where the choice is not settled by the data (near-optimal: P(best) >= {:g}% or the regret interval "
-                                "includes 0):\n{}",
-                                markdown ? "" : "", 100.0 * kNearOptimalShare, unsettled);
+    extras.table += fmt::format(
+        "\n{}budgets where the choice is not settled by the data (near-optimal: P(best) >= {:g}% or the regret interval "
+        "includes 0):\n{}",
+        markdown ? "" : "", 100.0 * kNearOptimalShare, unsettled);
   } else {
     extras.table += "\nthe data settle the choice at every budget (one near-optimal strategy each)\n";
   }
   // CSV: a second table after one empty line, with its own header.
   std::string csv =
-      "\nbudget,strategy,family,error,error_lo,error_hi,accuracy_lo,accuracy_hi,p_best,regret_mean,regret_lo,regret_hi,near_optimal,recommended,"
+      "\nbudget,strategy,family,error,error_lo,error_hi,accuracy_lo,accuracy_hi,p_best,regret_mean,regret_lo,regret_hi,near_optimal,"
+      "recommended,"
       "settled,fits,level\n";
   for (const auto& d : decisions) {
     for (std::size_t k = 0; k < d.compared.size(); ++k) {
       const StrategyUncertainty& s = d.compared[k];
-      csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", exact_number(d.budget_samples), csv_field(s.info->id),
-                         csv_field(s.family), exact_number(s.error), exact_number(s.error_interval.lo), exact_number(s.error_interval.hi),
-                         exact_number(s.accuracy_interval.lo), exact_number(s.accuracy_interval.hi), exact_number(s.p_best),
-                         exact_number(s.regret_mean), exact_number(s.regret.lo), exact_number(s.regret.hi), s.near_optimal ? "true" : "false",
-                         k == d.recommended ? "true" : "false", d.settled() ? "true" : "false", d.fits, exact_number(d.level));
+      csv +=
+          fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", exact_number(d.budget_samples), csv_field(s.info->id),
+                      csv_field(s.family), exact_number(s.error), exact_number(s.error_interval.lo), exact_number(s.error_interval.hi),
+                      exact_number(s.accuracy_interval.lo), exact_number(s.accuracy_interval.hi), exact_number(s.p_best),
+                      exact_number(s.regret_mean), exact_number(s.regret.lo), exact_number(s.regret.hi), s.near_optimal ? "true" : "false",
+                      k == d.recommended ? "true" : "false", d.settled() ? "true" : "false", d.fits, exact_number(d.level));
     }
   }
   extras.csv = std::move(csv);
@@ -132,8 +137,9 @@ std::string render_prediction_intervals(const std::vector<double>& budgets_sampl
     case Format::csv: {
       std::string out = "\nbudget,error_lo,error_hi,accuracy_lo,accuracy_hi,fits,level\n";
       for (std::size_t i = 0; i < intervals.size(); ++i) {
-        out += fmt::format("{},{},{},{},{},{},{}\n", exact_number(budgets_samples[i]), exact_number(intervals[i].lo), exact_number(intervals[i].hi),
-                           exact_number(1.0 - intervals[i].hi), exact_number(1.0 - intervals[i].lo), record.sets.size(), exact_number(record.level));
+        out += fmt::format("{},{},{},{},{},{},{}\n", exact_number(budgets_samples[i]), exact_number(intervals[i].lo),
+                           exact_number(intervals[i].hi), exact_number(1.0 - intervals[i].hi), exact_number(1.0 - intervals[i].lo),
+                           record.sets.size(), exact_number(record.level));
       }
       return out;
     }
@@ -141,8 +147,7 @@ std::string render_prediction_intervals(const std::vector<double>& budgets_sampl
   throw InternalError("render_prediction_intervals: unknown format");
 }
 
-std::string render_validation(const Config& config, const std::string& observations_source, const ValidationReport& report,
-                              Format format) {
+std::string render_validation(const Config& config, const std::string& observations_source, const ValidationReport& report, Format format) {
   const char* metric = report.metric.name;  // the file's column: error, accuracy or loss
   switch (format) {
     case Format::table:
@@ -151,7 +156,7 @@ std::string render_validation(const Config& config, const std::string& observati
       // Every Markdown report starts with a heading (docs/output.md), as plan's and predict's do.
       std::string out = md ? fmt::format("### Predicted vs observed {}\n\n", metric) : "";
       out += fmt::format("config: {} ({} law), observations: {} ({}, {})\n\n", md ? "`" + config.source + "`" : config.source,
-                                    to_string(config.model.params.law), observations_source, count_of(report.rows.size(), "row"), metric);
+                         to_string(config.model.params.law), observations_source, count_of(report.rows.size(), "row"), metric);
       detail::TextTable t;
       t.row({"line", "pool", "samples", fmt::format("observed {}", metric), "predicted", "residual"});
       for (const auto& r : report.rows) {
@@ -171,11 +176,14 @@ std::string render_validation(const Config& config, const std::string& observati
                  fmt::format("{}", b.pairs), b.decision_accuracy ? fmt::format("{:.3f}", *b.decision_accuracy) : "-", b.chosen, b.best,
                  fmt::format("{:.5f}", b.regret)});
         }
-        out += detail::caption("decisions per budget with two or more held-out strategies (regret in error units)", md) + d.render(md, false);
-        out += fmt::format("\ndecision accuracy {}  mean regret {:.5f}", report.decision_accuracy ? fmt::format("{:.3f}", *report.decision_accuracy) : "-",
+        out +=
+            detail::caption("decisions per budget with two or more held-out strategies (regret in error units)", md) + d.render(md, false);
+        out += fmt::format("\ndecision accuracy {}  mean regret {:.5f}",
+                           report.decision_accuracy ? fmt::format("{:.3f}", *report.decision_accuracy) : "-",
                            report.mean_regret.value_or(0.0));
         if (report.min_decision_accuracy) {
-          out += fmt::format("  (gate: decision accuracy >= {:g}: {})", *report.min_decision_accuracy, report.decisions_passed() ? "pass" : "FAIL");
+          out += fmt::format("  (gate: decision accuracy >= {:g}: {})", *report.min_decision_accuracy,
+                             report.decisions_passed() ? "pass" : "FAIL");
         }
         out += "\n";
       } else {
@@ -185,8 +193,9 @@ std::string render_validation(const Config& config, const std::string& observati
     }
     case Format::json: {
       // Schema 2: "metric" is the config's metric and the file's column (schema 1: the column name only).
-      std::string out = fmt::format("{{\"schema\":2,\"metric\":{{\"name\":{},\"kind\":{},\"column\":{}}},\"rows\":[",
-                                    json_string(config.model.metric.name), json_string(to_string(config.model.metric.kind)), json_string(metric));
+      std::string out =
+          fmt::format("{{\"schema\":2,\"metric\":{{\"name\":{},\"kind\":{},\"column\":{}}},\"rows\":[",
+                      json_string(config.model.metric.name), json_string(to_string(config.model.metric.kind)), json_string(metric));
       for (std::size_t i = 0; i < report.rows.size(); ++i) {
         const auto& r = report.rows[i];
         if (i) out += ",";
@@ -198,11 +207,11 @@ std::string render_validation(const Config& config, const std::string& observati
       out += ",\"decisions\":[";
       for (std::size_t i = 0; i < report.decisions.size(); ++i) {
         const auto& b = report.decisions[i];
-        out += fmt::format("{}{{\"budget\":{},\"strategies\":{},\"spearman\":{},\"pairs\":{},\"correct_pairs\":{},\"decision_accuracy\":{},"
-                           "\"chosen\":{},\"best\":{},\"regret\":{}}}",
-                           i ? "," : "", exact_number(b.budget_samples), b.strategies, optional_number(b.spearman), b.pairs,
-                           exact_number(b.correct_pairs), optional_number(b.decision_accuracy), json_string(b.chosen), json_string(b.best),
-                           exact_number(b.regret));
+        out += fmt::format(
+            "{}{{\"budget\":{},\"strategies\":{},\"spearman\":{},\"pairs\":{},\"correct_pairs\":{},\"decision_accuracy\":{},"
+            "\"chosen\":{},\"best\":{},\"regret\":{}}}",
+            i ? "," : "", exact_number(b.budget_samples), b.strategies, optional_number(b.spearman), b.pairs, exact_number(b.correct_pairs),
+            optional_number(b.decision_accuracy), json_string(b.chosen), json_string(b.best), exact_number(b.regret));
       }
       out += fmt::format("],\"decision_accuracy\":{},\"mean_regret\":{}", optional_number(report.decision_accuracy),
                          optional_number(report.mean_regret));
@@ -220,9 +229,9 @@ std::string render_validation(const Config& config, const std::string& observati
       if (!report.decisions.empty()) {
         out += "\nbudget,strategies,spearman,pairs,correct_pairs,decision_accuracy,chosen,best,regret\n";
         for (const auto& b : report.decisions) {
-          out += fmt::format("{},{},{},{},{},{},{},{},{}\n", exact_number(b.budget_samples), b.strategies, optional_csv(b.spearman), b.pairs,
-                             exact_number(b.correct_pairs), optional_csv(b.decision_accuracy), csv_field(b.chosen), csv_field(b.best),
-                             exact_number(b.regret));
+          out += fmt::format("{},{},{},{},{},{},{},{},{}\n", exact_number(b.budget_samples), b.strategies, optional_csv(b.spearman),
+                             b.pairs, exact_number(b.correct_pairs), optional_csv(b.decision_accuracy), csv_field(b.chosen),
+                             csv_field(b.best), exact_number(b.regret));
         }
       }
       return out;
@@ -249,8 +258,9 @@ std::string render_cross_validation(const CrossValidation& cv, const MetricColum
   std::string out = fmt::format("\ncross-validation: refit leaving out each {} in turn, predict the rows left out\n", to_string(cv.by));
   out += t.render(false);
   if (!skipped.empty()) out += "skipped folds:\n" + skipped;
-  out += fmt::format("held-out MAE {:.5f} over {} of {}; decision accuracy {}\n", cv.mae, cv.folds_fitted, count_of(cv.folds.size(), "fold"),
-                     cv.decision_accuracy ? fmt::format("{:.3f}", *cv.decision_accuracy) : "- (no held-out budget with two strategies)");
+  out +=
+      fmt::format("held-out MAE {:.5f} over {} of {}; decision accuracy {}\n", cv.mae, cv.folds_fitted, count_of(cv.folds.size(), "fold"),
+                  cv.decision_accuracy ? fmt::format("{:.3f}", *cv.decision_accuracy) : "- (no held-out budget with two strategies)");
   return out;
 }
 

@@ -145,14 +145,14 @@ std::string render_fit_summary(const FitResult& result, const FitRecord& record)
                                 to_string(m.params.law),
                                 m.params.law == LawKind::utility ? fmt::format(" (irreducible {})", to_string(m.params.irreducible)) : "",
                                 record.loss, s.free.size());
-  out += fmt::format("objective {:.6g} at the start -> {:.6g}; residuals: RMSE {:.4g}, MAE {:.4g}, max {:.4g}\n",
-                     s.objective_start, s.objective, s.rmse, s.mae, s.max_abs);
+  out += fmt::format("objective {:.6g} at the start -> {:.6g}; residuals: RMSE {:.4g}, MAE {:.4g}, max {:.4g}\n", s.objective_start,
+                     s.objective, s.rmse, s.mae, s.max_abs);
   out += fmt::format("{} evaluations, {} local runs; stopped: {}\n", s.evaluations, s.local_runs, s.stopped);
   out += fmt::format("at a bound: {}\n", s.at_bound.empty() ? std::string("none") : fmt::format("{}", fmt::join(s.at_bound, "; ")));
   const Identifiability& id = s.identifiability;
   if (!s.free.empty() && id.condition_number > 0) {
-    out += fmt::format("identifiability: condition number {:.3g}, rank {} of {}; not determined: {}\n", id.condition_number, id.rank, s.free.size(),
-                       id.undetermined.empty() ? std::string("none") : fmt::format("{}", fmt::join(id.undetermined, "; ")));
+    out += fmt::format("identifiability: condition number {:.3g}, rank {} of {}; not determined: {}\n", id.condition_number, id.rank,
+                       s.free.size(), id.undetermined.empty() ? std::string("none") : fmt::format("{}", fmt::join(id.undetermined, "; ")));
   }
   for (const auto& w : record.warnings) out += fmt::format("warning: {}\n", w);
   if (record.bootstrap && record.bootstrap->at_bound > 0) {
@@ -165,16 +165,22 @@ std::string render_fit_summary(const FitResult& result, const FitRecord& record)
   const bool power = m.params.law == LawKind::power;
   const auto* boot = record.bootstrap ? &*record.bootstrap : nullptr;
   std::vector<std::vector<std::string>> rows;
-  rows.push_back({"parameter", "value", boot ? fmt::format("{:g}% interval ({} bootstrap fits)", 100.0 * boot->level, boot->sets.size()) : "", "note"});
+  rows.push_back({"parameter", "value",
+                  boot ? fmt::format("{:g}% interval ({} bootstrap fits)", 100.0 * boot->level, boot->sets.size()) : "", "note"});
   auto interval = [](const Interval& i) { return fmt::format("[{:.6g}, {:.6g}]", i.lo, i.hi); };
   rows.push_back({"a", fmt::format("{:.6g}", m.params.a), boot ? interval(boot->a) : "", held("a") ? "held" : ""});
   rows.push_back({"d", fmt::format("{:.6g}", m.params.d), boot ? interval(boot->d) : "", held("d") ? "held" : ""});
   for (std::size_t i = 0; i < m.pools.size(); ++i) {
     const Pool& p = m.pools[i];
     rows.push_back({fmt::format("b[{}]", p.name), fmt::format("{:.6g}", p.b), boot ? interval(boot->b[i]) : "",
-                    held("b") ? "held" : shared("b") ? "shared" : ""});
+                    held("b")     ? "held"
+                    : shared("b") ? "shared"
+                                  : ""});
     rows.push_back({fmt::format("tau[{}]", p.name), fmt::format("{:.6g}", p.tau_passes), boot ? interval(boot->tau[i]) : "",
-                    power ? "unused by the power law" : held("tau") ? "held" : shared("tau") ? "shared, scaled by size" : ""});
+                    power           ? "unused by the power law"
+                    : held("tau")   ? "held"
+                    : shared("tau") ? "shared, scaled by size"
+                                    : ""});
   }
   std::vector<std::size_t> width(4, 0);
   for (const auto& r : rows) {

@@ -59,8 +59,8 @@ void install_signal_cleanup() {
 namespace {
 
 [[noreturn]] void too_large(const std::string& source, std::string_view kind) {
-  throw InputError(fmt::format("{}: the {} is larger than qqt's input limit of {} MiB (docs/reliability.md \"Limits\")", source,
-                               kind, limits::kMaxInputBytes >> 20));
+  throw InputError(fmt::format("{}: the {} is larger than qqt's input limit of {} MiB (docs/reliability.md \"Limits\")", source, kind,
+                               limits::kMaxInputBytes >> 20));
 }
 
 // Reads `fd` to its end, refusing more than limits::kMaxInputBytes.
@@ -113,7 +113,8 @@ InputText read_input(const std::string& path, std::string_view kind, std::string
   }
   ::close(fd);
   if (fifo && text.empty()) {
-    throw InputError(fmt::format("{}: nothing was written to the FIFO (a FIFO given as the {} needs its writer running first)", path, kind));
+    throw InputError(
+        fmt::format("{}: nothing was written to the FIFO (a FIFO given as the {} needs its writer running first)", path, kind));
   }
   return {text, path};
 }

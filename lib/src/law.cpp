@@ -88,10 +88,10 @@ void validate(const Model& model) {
 
 // One used pool of the mix.
 struct Mixture::Term {
-  double weight;       // w_i
-  double b;            // b_i
-  double period;       // P_i = u_i / w_i, in mix samples
-  double lambda;       // ln 2 / tau_hat_i, so delta_i^k = exp(-lambda k)
+  double weight;  // w_i
+  double b;       // b_i
+  double period;  // P_i = u_i / w_i, in mix samples
+  double lambda;  // ln 2 / tau_hat_i, so delta_i^k = exp(-lambda k)
   detail::RepetitionSum sum;
 
   Term(double w, double b_, double p, double l) : weight(w), b(b_), period(p), lambda(l), sum(l) {}
@@ -150,7 +150,8 @@ Mixture::Mixture(const Model& model, const Strategy& strategy) : walk_limit_(kMa
     // Spec §2: a used pool keeps at least one sample (else its period u_i / w_i and U~ lose meaning:
     // a fraction of a sample drawn at a tiny weight would shrink every pool's half-life).
     if (!(kept[i] >= 1)) {
-      bad(fmt::format("fractions[{}] ({}) keeps {:.6g} samples (f S = {} x {}), but a used pool must keep at least "
+      bad(
+          fmt::format("fractions[{}] ({}) keeps {:.6g} samples (f S = {} x {}), but a used pool must keep at least "
                       "one sample (f_i S_i >= 1); use fraction 0 or weight 0 to leave it out",
                       i, model.pools[i].name, kept[i], fractions_[i], model.pools[i].size_samples));
     }
@@ -167,7 +168,8 @@ Mixture::Mixture(const Model& model, const Strategy& strategy) : walk_limit_(kMa
     const Pool& pool = model.pools[i];
     // The kernel's one rule (law_kernel.hpp): tau_hat that over- or underflows gives a capped rate.
     const double lambda = detail::decay_rate(pool.tau_passes, effective_samples_, pool.size_samples, params_.tau_scaling);
-    terms_.push_back(std::make_unique<Term>(weights_[i], pool.b, detail::pass_period(kept[i], weights_[i], uniform, unique_samples_), lambda));
+    terms_.push_back(
+        std::make_unique<Term>(weights_[i], pool.b, detail::pass_period(kept[i], weights_[i], uniform, unique_samples_), lambda));
   }
 }
 
@@ -187,8 +189,10 @@ double Mixture::error(double n) const {
     case LawKind::power: y = power_error(n); break;
   }
   if (!(detail::bounded_error(y) <= detail::kMaxPredictedError)) {
-    throw NumericalError(fmt::format("the predicted error at budget {} is beyond {:g} (the law is far outside its "
-                                     "range: check a, b and the normalizer)", format_count(n), detail::kMaxPredictedError));
+    throw NumericalError(
+        fmt::format("the predicted error at budget {} is beyond {:g} (the law is far outside its "
+                    "range: check a, b and the normalizer)",
+                    format_count(n), detail::kMaxPredictedError));
   }
   return y;
 }
@@ -203,15 +207,13 @@ double Mixture::utility_error(double n) const {
   const auto log_r_at = [&](double budget) {
     detail::UtilityLogSum log_r(params_, first_break, budget);
     for (const auto& t : terms_) {
-      log_r.add(t->weight, t->b, t->period,
-                detail::pass_term(t->lambda, budget / t->period, [&](double k) { return t->sum.prefix(k); }));
+      log_r.add(t->weight, t->b, t->period, detail::pass_term(t->lambda, budget / t->period, [&](double k) { return t->sum.prefix(k); }));
     }
     return log_r;
   };
   const detail::UtilityLogSum at_n = log_r_at(n);
   const double nd = detail::irreducible_anchor(n, unique_samples_);
-  const double rest_nd =
-      params_.irreducible == Irreducible::inside ? (nd < n ? log_r_at(nd).rest() : at_n.rest()) : 0.0;
+  const double rest_nd = params_.irreducible == Irreducible::inside ? (nd < n ? log_r_at(nd).rest() : at_n.rest()) : 0.0;
   return detail::close_utility(params_, at_n.beta0(), at_n.l1(), at_n.rest(), rest_nd);
 }
 
@@ -259,8 +261,8 @@ double Mixture::effective_data_error(double n) const {
 
   // Resume from the last checkpoint at or below n, or start at the first breakpoint.
   WalkState st;
-  const auto after = std::upper_bound(checkpoints_.begin(), checkpoints_.end(), n,
-                                      [](double value, const WalkState& w) { return value < w.m; });
+  const auto after =
+      std::upper_bound(checkpoints_.begin(), checkpoints_.end(), n, [](double value, const WalkState& w) { return value < w.m; });
   if (after != checkpoints_.begin()) {
     st = *(after - 1);
   } else {
@@ -298,10 +300,10 @@ double Mixture::effective_data_error(double n) const {
     if (st.walked > kMaxWalk || st.walked - walked_before > walk_limit_) {
       double min_lambda = terms_.front()->lambda;
       for (const auto& t : terms_) min_lambda = std::min(min_lambda, t->lambda);
-      throw NumericalError(fmt::format(
-          "effective-data law: budget {} needs more than {:g} pass segments before the repetition decay flattens the "
-          "curve (tau_hat up to {:.3g} passes); use a smaller budget or tau, or the utility law",
-          format_count(n), st.walked > kMaxWalk ? kMaxWalk : walk_limit_, detail::half_life(min_lambda)));
+      throw NumericalError(
+          fmt::format("effective-data law: budget {} needs more than {:g} pass segments before the repetition decay flattens the "
+                      "curve (tau_hat up to {:.3g} passes); use a smaller budget or tau, or the utility law",
+                      format_count(n), st.walked > kMaxWalk ? kMaxWalk : walk_limit_, detail::half_life(min_lambda)));
     }
     double q_sum = 0.0;
     double remaining = 0.0;
@@ -347,8 +349,6 @@ double Mixture::power_error(double n) const {
   return std::exp(b * std::log(params_.a * n / params_.normalizer)) + params_.d;
 }
 
-double predict_error(const Model& model, const Strategy& strategy, double n_samples) {
-  return Mixture(model, strategy).error(n_samples);
-}
+double predict_error(const Model& model, const Strategy& strategy, double n_samples) { return Mixture(model, strategy).error(n_samples); }
 
 }  // namespace qqt

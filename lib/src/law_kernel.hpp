@@ -56,9 +56,7 @@ bool uniform_over_kept(const Kept& kept, const Weights& weights, double unique) 
 }
 
 /// P_i = u_i / w_i, mix samples per pass over pool i; U for a uniform mix (uniform_over_kept).
-inline double pass_period(double kept, double weight, bool uniform, double unique) {
-  return uniform ? unique : kept / weight;
-}
+inline double pass_period(double kept, double weight, bool uniform, double unique) { return uniform ? unique : kept / weight; }
 
 /// U~ from kept samples and weights (pool order; pools with w_i <= 0 are not used); U itself for
 /// weights uniform over kept data (see uniform_over_kept).

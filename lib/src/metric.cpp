@@ -18,7 +18,9 @@ const std::vector<MetricKindInfo>& metric_kinds() {
           "error-rate",
           "error",
           "error",
-          0.0, true, 1.0,
+          0.0,
+          true,
+          1.0,
           "must be in [0, 1] (a rate, not a percentage)",
           true,
           {{"error", false}, {"accuracy", true}},
@@ -30,7 +32,9 @@ const std::vector<MetricKindInfo>& metric_kinds() {
           "loss",
           "loss",
           "loss",
-          0.0, false, std::numeric_limits<double>::infinity(),
+          0.0,
+          false,
+          std::numeric_limits<double>::infinity(),
           "must be positive (a loss; lower is better)",
           false,
           {{"loss", false}},
@@ -107,8 +111,7 @@ std::optional<double> accuracy_of(MetricKind kind, double y) {
 DRange d_range(MetricKind kind, double smallest_observation) {
   const MetricKindInfo& k = info(kind);
   switch (k.d_upper) {
-    case DUpperBound::max_value:
-      return {0.0, k.max_value};
+    case DUpperBound::max_value: return {0.0, k.max_value};
     case DUpperBound::below_smallest_observation:
       // y(n) = R(n) + d with R > 0, so d < every observation; the bound is the largest double below.
       if (!(smallest_observation > 0) || !std::isfinite(smallest_observation)) {

@@ -75,7 +75,6 @@ constexpr double kSeedTieRelTol = 1e-12;
 // A pool whose passes are this close to a whole number k (relative) sits on the kink at k passes.
 constexpr double kKinkRelTol = 1e-9;
 
-
 // x in [0,1]^dim <-> a strategy meeting the constraints at budget n.
 class Decoder {
  public:
@@ -156,9 +155,7 @@ class Decoder {
 
   // A weight too small to use (below kWeightFloor, or with only_seen too small to draw the one
   // sample a used pool must keep at budget n: u_i = f_i S_i >= 1 needs n w_i >= 1, spec §2).
-  bool negligible(std::size_t i, double w) const {
-    return w > 0 && lo_[i] == 0.0 && (w < kWeightFloor || (only_seen_ && n_ * w < 1.0));
-  }
+  bool negligible(std::size_t i, double w) const { return w > 0 && lo_[i] == 0.0 && (w < kWeightFloor || (only_seen_ && n_ * w < 1.0)); }
 
   // Weights: the projection of z onto {sum w = 1, lo <= w <= hi}; negligible weights are then held at
   // 0 and z projected again, so that the others still meet their bounds exactly. Weights that become
@@ -274,10 +271,10 @@ struct Objective {
   const Decoder* decoder;
   const detail::FastUtility* fast;  // null: evaluate with Mixture
   double n;
-  double walk_bound;                // max_walked_segments
+  double walk_bound;  // max_walked_segments
   std::size_t evaluations = 0;
-  double walked = 0.0;              // segments walked by all Mixture evaluations
-  bool capped = false;              // the walk bound is used up
+  double walked = 0.0;  // segments walked by all Mixture evaluations
+  bool capped = false;  // the walk bound is used up
   std::vector<double> f, w, u, key;
   std::map<std::vector<double>, double> seen;  // (f, w) -> error, Mixture evaluations only
 
@@ -327,8 +324,8 @@ LocalResult local_run(nlopt::algorithm algorithm, Objective& objective, std::vec
   opt.set_ftol_abs(o.f_tol_abs);
   opt.set_maxeval(o.max_evaluations);
   opt.set_initial_step(0.05);
-  const detail::NloptRun run =
-      detail::run_nlopt(opt, x0, [&](const std::vector<double>& x) { return objective(x.data()); }, "the mixture search");
+  const detail::NloptRun run = detail::run_nlopt(
+      opt, x0, [&](const std::vector<double>& x) { return objective(x.data()); }, "the mixture search");
   return {std::move(x0), run.value, detail::describe(run.result)};
 }
 
@@ -472,8 +469,8 @@ std::optional<MixtureOptimum> search(const Model& model, const Constraints& cons
   summary.stopped = best.stopped;
 
   if (objective.capped) {
-    summary.stopped = fmt::format("work bound reached: max_walked_segments = {:g} pass segments (effective-data law)",
-                                  options.max_walked_segments);
+    summary.stopped =
+        fmt::format("work bound reached: max_walked_segments = {:g} pass segments (effective-data law)", options.max_walked_segments);
   }
 
   // The optimum, by the exact law; never worse than a seed. When the work bound ended the search
@@ -489,10 +486,10 @@ std::optional<MixtureOptimum> search(const Model& model, const Constraints& cons
   }
   if (!out && !objective.capped) return std::nullopt;  // no point of the box meets --max-unique
   if (!out) {
-    throw NumericalError(fmt::format(
-        "mixture search: at budget {} the effective-data law needs more than {:g} pass segments (max_walked_segments) "
-        "before any mixture is evaluated; use a smaller budget, --search topk,threshold or the utility law",
-        format_count(n), options.max_walked_segments));
+    throw NumericalError(
+        fmt::format("mixture search: at budget {} the effective-data law needs more than {:g} pass segments (max_walked_segments) "
+                    "before any mixture is evaluated; use a smaller budget, --search topk,threshold or the utility law",
+                    format_count(n), options.max_walked_segments));
   }
   summary.error = out->error;
   out->summary = summary;

@@ -66,7 +66,9 @@ class CsvReader {
 
   std::size_t column() const { return pos_ - line_start_ + 1; }
 
-  bool at_record_end() const { return pos_ >= text_.size() || text_[pos_] == '\n' || (text_[pos_] == '\r' && (pos_ + 1 >= text_.size() || text_[pos_ + 1] == '\n')); }
+  bool at_record_end() const {
+    return pos_ >= text_.size() || text_[pos_] == '\n' || (text_[pos_] == '\r' && (pos_ + 1 >= text_.size() || text_[pos_ + 1] == '\n'));
+  }
 
   Record read_record() {
     Record record;
@@ -105,13 +107,15 @@ class CsvReader {
         }
         while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t')) ++pos_;
         if (!at_record_end() && text_[pos_] != ',') {
-          fail(line_, column(), fmt::format("unexpected '{}' after a closing quote; a quoted field must end at a comma or the line end", text_[pos_]));
+          fail(line_, column(),
+               fmt::format("unexpected '{}' after a closing quote; a quoted field must end at a comma or the line end", text_[pos_]));
         }
       } else {
         field.column = pos_ - line_start_ + 1 + (p - pos_);
         const std::size_t start = pos_;
         while (pos_ < text_.size() && text_[pos_] != ',' && !at_record_end()) {
-          if (text_[pos_] == '"') fail(line_, column(), "a double quote inside an unquoted field; quote the whole field and double the quote (RFC 4180)");
+          if (text_[pos_] == '"')
+            fail(line_, column(), "a double quote inside an unquoted field; quote the whole field and double the quote (RFC 4180)");
           ++pos_;
         }
         field.text = std::string(trim(text_.substr(start, pos_ - start)));
@@ -167,9 +171,9 @@ Observations parse_observations(std::string_view text, const std::string& source
   if (!header) {
     std::vector<std::string> others;
     for (std::size_t i = 1; i < kind_info.columns.size(); ++i) others.emplace_back(kind_info.columns[i].name);
-    throw InputError(fmt::format("{}: no header row; the first line must name the columns pool,samples_seen,{}{} and optionally weight (docs/fit.md)",
-                                 source, kind_info.columns.front().name,
-                                 others.empty() ? "" : fmt::format(" (or {})", fmt::join(others, " or "))));
+    throw InputError(
+        fmt::format("{}: no header row; the first line must name the columns pool,samples_seen,{}{} and optionally weight (docs/fit.md)",
+                    source, kind_info.columns.front().name, others.empty() ? "" : fmt::format(" (or {})", fmt::join(others, " or "))));
   }
   std::vector<std::string> kNames = {"pool", "samples_seen"};
   for (const auto& c : metric_column_names()) kNames.push_back(c);
@@ -187,8 +191,10 @@ Observations parse_observations(std::string_view text, const std::string& source
                               shown(f.text)));
     }
     const auto match = find_metric_column(f.text);
-    const Column column = f.text == "pool" ? Column::pool : f.text == "samples_seen" ? Column::samples_seen
-                        : match ? Column::metric : Column::weight;
+    const Column column = f.text == "pool"           ? Column::pool
+                          : f.text == "samples_seen" ? Column::samples_seen
+                          : match                    ? Column::metric
+                                                     : Column::weight;
     if (column == Column::metric && metric_column && std::string_view(metric_column->column.name) != f.text) {
       reader.fail(f.line, f.column, fmt::format("the header has both {} and {}; give one of them", metric_column->column.name, f.text));
     }
@@ -200,22 +206,24 @@ Observations parse_observations(std::string_view text, const std::string& source
       if (match->kind != kind) {
         // The file and the config disagree on what the law predicts: say both.
         reader.fail(f.line, f.column,
-                    fmt::format("column '{}' is for metric kind {}, but the config's metric '{}' has kind {} (give {})", f.text, to_string(match->kind),
-                                model.metric.name, to_string(kind), accepted_columns(kind)));
+                    fmt::format("column '{}' is for metric kind {}, but the config's metric '{}' has kind {} (give {})", f.text,
+                                to_string(match->kind), model.metric.name, to_string(kind), accepted_columns(kind)));
       }
     }
   }
   const Field& first = header->fields.front();
   for (const Column c : {Column::pool, Column::samples_seen}) {
     if (!index.count(c)) {
-      reader.fail(first.line, first.column, fmt::format("the header lacks the column '{}' (need pool, samples_seen and {})",
-                                                        c == Column::pool ? "pool" : "samples_seen", accepted_columns(kind)));
+      reader.fail(first.line, first.column,
+                  fmt::format("the header lacks the column '{}' (need pool, samples_seen and {})",
+                              c == Column::pool ? "pool" : "samples_seen", accepted_columns(kind)));
     }
   }
   if (!metric_column) {
     const std::string columns = quoted_columns(kind);
-    reader.fail(first.line, first.column,
-                fmt::format("the header lacks {} {} column", std::string("aeiou").find(columns[1]) != std::string::npos ? "an" : "a", columns));
+    reader.fail(
+        first.line, first.column,
+        fmt::format("the header lacks {} {} column", std::string("aeiou").find(columns[1]) != std::string::npos ? "an" : "a", columns));
   }
   out.metric = metric_column->column;
   const std::size_t value_column = index[Column::metric];
@@ -254,7 +262,8 @@ Observations parse_observations(std::string_view text, const std::string& source
   while (const auto record = reader.next()) {
     if (record->fields.size() != header->fields.size()) {
       const Field& f = record->fields.size() > header->fields.size() ? record->fields[header->fields.size()] : record->fields.back();
-      reader.fail(f.line, f.column, fmt::format("the row has {} fields but the header has {}", record->fields.size(), header->fields.size()));
+      reader.fail(f.line, f.column,
+                  fmt::format("the row has {} fields but the header has {}", record->fields.size(), header->fields.size()));
     }
     Observation row;
     row.line = record->line;

@@ -8,9 +8,9 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <sstream>
 #include <map>
 #include <optional>
+#include <sstream>
 
 #include "qqt/error.hpp"
 #include "qqt/quantity.hpp"
@@ -37,7 +37,7 @@ std::string json_string(std::string_view s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char ch = s[i];
     const auto c = static_cast<unsigned char>(ch);
-    if (const std::size_t n = utf8_sequence_length(s, i); n != 1) {  // JSON is always valid UTF-8 (RFC 8259 section 8.1)
+    if (const std::size_t n = utf8_sequence_length(s, i); n != 1) {          // JSON is always valid UTF-8 (RFC 8259 section 8.1)
       out += n == 0 ? std::string("\\ufffd") : std::string(s.substr(i, n));  // U+FFFD for a byte that is not UTF-8
       if (n > 1) i += n - 1;
       continue;
@@ -71,7 +71,6 @@ std::string csv_field(std::string_view s) {
 
 namespace {
 
-
 template <typename T, typename F>
 std::string join(const std::vector<T>& items, std::string_view sep, F&& f) {
   std::string out;
@@ -102,14 +101,14 @@ std::string json_config(const Config& config) {
 
 std::string json_law(const LawParams& p) {
   return fmt::format("\"law\":{{\"law\":{},\"irreducible\":{},\"a\":{},\"d\":{},\"normalizer\":{},\"tau_scaling\":{}}}",
-                     json_string(to_string(p.law)), json_string(to_string(p.irreducible)), exact_number(p.a),
-                     exact_number(p.d), exact_number(p.normalizer), exact_number(p.tau_scaling));
+                     json_string(to_string(p.law)), json_string(to_string(p.irreducible)), exact_number(p.a), exact_number(p.d),
+                     exact_number(p.normalizer), exact_number(p.tau_scaling));
 }
 
 std::string json_info_fields(const StrategyInfo& s) {
-  return fmt::format("\"strategy\":{},\"label\":{},\"pools\":{},\"fractions\":{},\"weights\":{},\"unique_samples\":{}",
-                     json_string(s.id), json_string(s.label), json_strings(s.pools), json_numbers(s.fractions),
-                     json_numbers(s.weights), exact_number(s.unique_samples));
+  return fmt::format("\"strategy\":{},\"label\":{},\"pools\":{},\"fractions\":{},\"weights\":{},\"unique_samples\":{}", json_string(s.id),
+                     json_string(s.label), json_strings(s.pools), json_numbers(s.fractions), json_numbers(s.weights),
+                     exact_number(s.unique_samples));
 }
 
 // Exposure and what the candidate rests on (docs/output.md): per-pool passes, their maximum, extrapolation codes.
@@ -130,9 +129,8 @@ std::string json_candidate(const Candidate& c, bool accuracy) {
 
 // A family's best (docs/output.md "Search"): the candidate's fields without the Pareto marks.
 std::string json_family_best(Family family, const Candidate& c, bool accuracy) {
-  return fmt::format("{{\"family\":{},{},\"passes\":{},{},\"error\":{}{}}}", json_string(to_string(family)),
-                     json_info_fields(*c.info), exact_number(c.passes), json_exposure(c), exact_number(c.error),
-                     json_accuracy(accuracy, c.accuracy));
+  return fmt::format("{{\"family\":{},{},\"passes\":{},{},\"error\":{}{}}}", json_string(to_string(family)), json_info_fields(*c.info),
+                     exact_number(c.passes), json_exposure(c), exact_number(c.error), json_accuracy(accuracy, c.accuracy));
 }
 
 std::vector<std::string> family_names(const std::vector<Family>& families) {
@@ -148,35 +146,44 @@ std::string json_search(const Config& config, const SearchEcho& e) {
   for (std::size_t i = 0; i < config.model.pools.size(); ++i) {
     if (e.min_weight[i] > 0 || e.max_weight[i] < 1) {
       if (!bounds.empty()) bounds += ",";
-      bounds += fmt::format("{{\"pool\":{},\"min\":{},\"max\":{}}}", json_string(config.model.pools[i].name),
-                            exact_number(e.min_weight[i]), exact_number(e.max_weight[i]));
+      bounds += fmt::format("{{\"pool\":{},\"min\":{},\"max\":{}}}", json_string(config.model.pools[i].name), exact_number(e.min_weight[i]),
+                            exact_number(e.max_weight[i]));
     }
   }
   return fmt::format(
       "\"search\":{{\"families\":{},\"constraints\":{{\"max_passes\":{},\"max_unique\":{},\"weight_bounds\":[{}]}},"
       "\"mixture\":{{\"seed\":{},\"only_seen\":{}}}}}",
-      json_strings(family_names(e.families)), json_limit(e.max_passes), json_limit(e.max_unique), bounds, e.seed, e.only_seen ? "true" : "false");
+      json_strings(family_names(e.families)), json_limit(e.max_passes), json_limit(e.max_unique), bounds, e.seed,
+      e.only_seen ? "true" : "false");
 }
 
 std::string json_summary(const OptimizerSummary& m) {
-  return fmt::format(
-      "{{\"algorithm\":{},\"starts\":{},\"evaluations\":{},\"stopped\":{},\"start_error\":{},\"error\":{}}}",
-      json_string(m.algorithm), m.starts, m.evaluations, json_string(m.stopped), exact_number(m.start_error), exact_number(m.error));
+  return fmt::format("{{\"algorithm\":{},\"starts\":{},\"evaluations\":{},\"stopped\":{},\"start_error\":{},\"error\":{}}}",
+                     json_string(m.algorithm), m.starts, m.evaluations, json_string(m.stopped), exact_number(m.start_error),
+                     exact_number(m.error));
 }
 
 std::string json_frontier(const std::vector<FamilyFrontier>& frontier) {
-  return "{" + join(frontier, ",", [](const FamilyFrontier& f) {
-           return json_string(to_string(f.family)) + ":[" + join(f.intervals, ",", [](const FrontierInterval& iv) {
-                    if (!iv.at_from) return fmt::format("{{\"from\":{},\"to\":{},\"strategy\":null}}", exact_number(iv.from), exact_number(iv.to));
-                    return fmt::format("{{\"from\":{},\"to\":{},\"strategy\":{},\"label\":{},\"pools\":{},\"fractions\":{},"
-                                       "\"weights\":{},\"unique_samples\":{},\"to_fractions\":{},\"to_weights\":{},\"to_unique_samples\":{}}}",
-                                       exact_number(iv.from), exact_number(iv.to), json_string(iv.strategy), json_string(iv.at_from->label),
-                                       json_strings(iv.at_from->pools), json_numbers(iv.at_from->fractions),
-                                       json_numbers(iv.at_from->weights), exact_number(iv.at_from->unique_samples),
-                                       json_numbers(iv.at_to->fractions), json_numbers(iv.at_to->weights),
-                                       exact_number(iv.at_to->unique_samples));
-                  }) + "]";
-         }) + "}";
+  return "{" +
+         join(frontier, ",",
+              [](const FamilyFrontier& f) {
+                return json_string(to_string(f.family)) + ":[" +
+                       join(f.intervals, ",",
+                            [](const FrontierInterval& iv) {
+                              if (!iv.at_from)
+                                return fmt::format("{{\"from\":{},\"to\":{},\"strategy\":null}}", exact_number(iv.from),
+                                                   exact_number(iv.to));
+                              return fmt::format(
+                                  "{{\"from\":{},\"to\":{},\"strategy\":{},\"label\":{},\"pools\":{},\"fractions\":{},"
+                                  "\"weights\":{},\"unique_samples\":{},\"to_fractions\":{},\"to_weights\":{},\"to_unique_samples\":{}}}",
+                                  exact_number(iv.from), exact_number(iv.to), json_string(iv.strategy), json_string(iv.at_from->label),
+                                  json_strings(iv.at_from->pools), json_numbers(iv.at_from->fractions), json_numbers(iv.at_from->weights),
+                                  exact_number(iv.at_from->unique_samples), json_numbers(iv.at_to->fractions),
+                                  json_numbers(iv.at_to->weights), exact_number(iv.at_to->unique_samples));
+                            }) +
+                       "]";
+              }) +
+         "}";
 }
 
 using detail::caption;
@@ -184,8 +191,8 @@ using detail::TextTable;
 
 std::string header_line(const Config& config, bool markdown = false) {
   const LawParams& p = config.model.params;
-  const std::string law = fmt::format("{} law{}", to_string(p.law),
-                                      p.law == LawKind::utility ? fmt::format(", irreducible {}", to_string(p.irreducible)) : "");
+  const std::string law =
+      fmt::format("{} law{}", to_string(p.law), p.law == LawKind::utility ? fmt::format(", irreducible {}", to_string(p.irreducible)) : "");
   // Which form of d the utility law uses, and that it matters (spec §4: outside y = R + d, paper
   // Eq. 3; inside y = R + d R(n)/R(n_d), the released reference code): on the same parameters
   // the two differ by points of error at large budgets and can pick different levels.
@@ -224,7 +231,8 @@ struct Shown {
     return accuracy() ? fmt::format("{:+.2f}", 100.0 * (best.accuracy - top.accuracy)) : fmt::format("{:+.4f}", top.error - best.error);
   }
   std::string gain_rule() const {
-    return accuracy() ? "overall best minus best top-k level, in points" : fmt::format("best top-k level minus overall best, in {} units", value());
+    return accuracy() ? "overall best minus best top-k level, in points"
+                      : fmt::format("best top-k level minus overall best, in {} units", value());
   }
   // "budget" and, with a model size, "FLOPs" (C = 6 N D).
   void budget_head(std::vector<std::string>& row) const {
@@ -296,7 +304,8 @@ std::string search_tables(const PlanResult& plan, const RenderOptions& options, 
     best.row(r);
   }
   out += best.render(md, options.color);
-  if (!infeasible.empty()) out += fmt::format("{}infeasible budgets (no searched strategy meets the constraints):\n{}", md ? "\n" : "", infeasible);
+  if (!infeasible.empty())
+    out += fmt::format("{}infeasible budgets (no searched strategy meets the constraints):\n{}", md ? "\n" : "", infeasible);
   if (notes != 0) {
     std::vector<std::string> lines;
     if (notes & kExtrapolatesWeights) lines.push_back("weights = non-uniform weights (the law's extension beyond the paper)");
@@ -322,7 +331,8 @@ std::string frontier_table(const PlanResult& plan, bool md) {
   for (const auto& f : plan.frontier) {
     bool first = true;
     for (const auto& iv : f.intervals) {
-      std::vector<std::string> r{first ? std::string("  ") + to_string(f.family) : "", format_count(iv.from, 6) + " .. " + format_count(iv.to, 6)};
+      std::vector<std::string> r{first ? std::string("  ") + to_string(f.family) : "",
+                                 format_count(iv.from, 6) + " .. " + format_count(iv.to, 6)};
       first = false;
       if (!iv.at_from) {
         r.push_back("-");
@@ -365,8 +375,8 @@ std::string plan_table(const Config& config, const PlanResult& plan, const Rende
     r.insert(r.end(), {best.strategy(), best.label(), fmt::format("{:.6f}", best.error)});
     if (shown.accuracy()) r.push_back(percent(best.accuracy));
     r.insert(r.end(), {fmt::format("{:.4g}", best.passes), format_count(best.unique_samples()),
-                       b.runner_up ? b.candidates[*b.runner_up].strategy() : "-",
-                       b.runner_up ? fmt::format("{:.6f}", b.margin) : "-", fmt::format("{}", fmt::join(pareto, ","))});
+                       b.runner_up ? b.candidates[*b.runner_up].strategy() : "-", b.runner_up ? fmt::format("{:.6f}", b.margin) : "-",
+                       fmt::format("{}", fmt::join(pareto, ","))});
     summary.row(r);
   }
   out += "\n" + summary.render(md, options.color);
@@ -419,17 +429,21 @@ std::string plan_json(const Config& config, const PlanResult& plan, const PlanEx
     const BudgetPlan& b = plan.budgets[i];
     if (i) out += ",";
     const bool level_ok = b.candidates[b.best].feasible;
-    out += fmt::format("{{\"budget\":{},{}\"best\":{},\"infeasible\":{},\"best_level\":{},\"runner_up_level\":{},\"level_margin\":{},",
-                       exact_number(b.budget_samples),
-                       config.model_params ? fmt::format("\"flops\":{},", exact_number(flops_of(b.budget_samples, *config.model_params))) : "",
-                       b.feasible() ? json_family_best(b.overall_family(), b.overall_best(), acc) : "null",
-                       b.feasible() ? "null" : json_string(b.infeasible), level_ok ? json_string(b.best_candidate().strategy()) : "null",
-                       b.runner_up ? json_string(b.candidates[*b.runner_up].strategy()) : "null",
-                       b.runner_up ? exact_number(b.margin) : "null");
+    out += fmt::format(
+        "{{\"budget\":{},{}\"best\":{},\"infeasible\":{},\"best_level\":{},\"runner_up_level\":{},\"level_margin\":{},",
+        exact_number(b.budget_samples),
+        config.model_params ? fmt::format("\"flops\":{},", exact_number(flops_of(b.budget_samples, *config.model_params))) : "",
+        b.feasible() ? json_family_best(b.overall_family(), b.overall_best(), acc) : "null",
+        b.feasible() ? "null" : json_string(b.infeasible), level_ok ? json_string(b.best_candidate().strategy()) : "null",
+        b.runner_up ? json_string(b.candidates[*b.runner_up].strategy()) : "null", b.runner_up ? exact_number(b.margin) : "null");
     if (!b.families.empty()) {
-      out += "\"families\":{" + join(b.families, ",", [acc](const FamilyBest& f) {
-               return json_string(to_string(f.family)) + ":" + (f.best ? json_family_best(f.family, *f.best, acc) : std::string("null"));
-             }) + "},";
+      out +=
+          "\"families\":{" +
+          join(b.families, ",",
+               [acc](const FamilyBest& f) {
+                 return json_string(to_string(f.family)) + ":" + (f.best ? json_family_best(f.family, *f.best, acc) : std::string("null"));
+               }) +
+          "},";
     }
     for (const FamilyBest& f : b.families) {  // how an optimising family ran: "mixture_search"
       if (f.summary) out += json_string(fmt::format("{}_search", to_string(f.family))) + ":" + json_summary(*f.summary) + ",";
@@ -452,9 +466,10 @@ std::string plan_json(const Config& config, const PlanResult& plan, const PlanEx
 // `error` is the predicted value y (a rate or a loss); the accuracy column (1 - error) only for an
 // error rate (metric.hpp), as in every other output.
 std::string plan_csv_header(const Config& config) {
-  return fmt::format("budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,{}pareto,best,feasible,row,"
-                     "best_level,pool_passes,max_pool_passes,extrapolation\n",
-                     info(config.model.metric.kind).shows_accuracy ? "accuracy," : "");
+  return fmt::format(
+      "budget,strategy,label,pools,fractions,weights,unique_samples,passes,error,{}pareto,best,feasible,row,"
+      "best_level,pool_passes,max_pool_passes,extrapolation\n",
+      info(config.model.metric.kind).shows_accuracy ? "accuracy," : "");
 }
 
 std::string plan_csv_rows(const Config& config, const PlanResult& plan) {
@@ -496,8 +511,8 @@ std::string plan_csv_rows(const Config& config, const PlanResult& plan) {
         if (!std::isfinite(x)) exact_number(x);  // throws: NaN and inf never reach the output
       }
       const bool best_level = i == b.best && c.feasible;
-      fmt::format_to(fmt::appender(out), FMT_COMPILE("{},{},{},{},{}{},{},{},level,{},{}\n"), b.budget_samples, cached[i], c.passes, c.error,
-                     accuracy_cell(c.accuracy), c.pareto ? "true" : "false", best_level && b.families.empty() ? "true" : "false",
+      fmt::format_to(fmt::appender(out), FMT_COMPILE("{},{},{},{},{}{},{},{},level,{},{}\n"), b.budget_samples, cached[i], c.passes,
+                     c.error, accuracy_cell(c.accuracy), c.pareto ? "true" : "false", best_level && b.families.empty() ? "true" : "false",
                      c.feasible ? "true" : "false", best_level ? "true" : "false", exposure_columns(c));
     }
     if (!b.feasible()) {  // no searched strategy meets the constraints here: one row saying why
@@ -516,13 +531,13 @@ std::string plan_csv_rows(const Config& config, const PlanResult& plan) {
         if (!std::isfinite(x)) exact_number(x);  // throws
       }
       fmt::format_to(fmt::appender(out), FMT_COMPILE("{},{},{},{},{},{},true,{},,{}\n"), b.budget_samples, it->second, c.passes, c.error,
-                     accuracy_cell(c.accuracy), b.best_family == f ? "true" : "false", to_string(b.families[f].family), exposure_columns(c));
+                     accuracy_cell(c.accuracy), b.best_family == f ? "true" : "false", to_string(b.families[f].family),
+                     exposure_columns(c));
       if (family_cache.size() > 4096) family_cache.clear();  // threshold and mixture strategies are new at every budget
     }
   }
   return fmt::to_string(out);
 }
-
 
 std::string render_plan(const Config& config, const PlanResult& plan, Format format, const RenderOptions& options,
                         const PlanExtras& extras) {
@@ -538,14 +553,15 @@ std::string render_plan(const Config& config, const PlanResult& plan, Format for
   throw InternalError("render_plan: unknown format");
 }
 
-std::string render_predictions(const Config& config, const Mixture& mixture, const std::vector<Prediction>& predictions,
-                               Format format, const RenderOptions& options) {
+std::string render_predictions(const Config& config, const Mixture& mixture, const std::vector<Prediction>& predictions, Format format,
+                               const RenderOptions& options) {
   switch (format) {
     case Format::table:
     case Format::markdown: {
       const bool md = format == Format::markdown;
       std::string out = header_line(config, md);
-      out += fmt::format("{}strategy: fractions {}, weights {}\n\n", md ? "\n" : "", join(mixture.fractions(), ",", [](double x) { return fmt::format("{:.4g}", x); }),
+      out += fmt::format("{}strategy: fractions {}, weights {}\n\n", md ? "\n" : "",
+                         join(mixture.fractions(), ",", [](double x) { return fmt::format("{:.4g}", x); }),
                          join(mixture.weights(), ",", [](double x) { return fmt::format("{:.4g}", x); }));
       const Shown shown(config);
       TextTable t;
@@ -566,10 +582,10 @@ std::string render_predictions(const Config& config, const Mixture& mixture, con
       return out + t.render(md, options.color);
     }
     case Format::json: {
-      std::string out = "{\"schema\":1," + json_config(config) + "," + json_law(config.model.params) +
-                        fmt::format(",\"fractions\":{},\"weights\":{},\"unique_samples\":{},\"predictions\":[",
-                                    json_numbers(mixture.fractions()), json_numbers(mixture.weights()),
-                                    exact_number(mixture.unique_samples()));
+      std::string out =
+          "{\"schema\":1," + json_config(config) + "," + json_law(config.model.params) +
+          fmt::format(",\"fractions\":{},\"weights\":{},\"unique_samples\":{},\"predictions\":[", json_numbers(mixture.fractions()),
+                      json_numbers(mixture.weights()), exact_number(mixture.unique_samples()));
       const bool acc = info(config.model.metric.kind).shows_accuracy;
       const std::optional<double> params = config.model_params;
       out += join(predictions, ",", [acc, params](const Prediction& p) {

@@ -20,9 +20,10 @@ void check_plan_size(std::size_t pools, std::size_t strategies, std::size_t budg
   // (docs/reliability.md "Limits"); top-k has one strategy per pool, so this is budgets x pools^2.
   const double cells = static_cast<double>(budgets) * static_cast<double>(strategies) * static_cast<double>(pools);
   if (cells > limits::kMaxPlanCells) {
-    throw InputError(fmt::format("{} budgets x {} strategies x {} pools = {:g} plan cells, past qqt's limit of {:g} "
-                                 "(docs/reliability.md \"Limits\"); give fewer budgets or pools",
-                                 budgets, strategies, pools, cells, limits::kMaxPlanCells));
+    throw InputError(
+        fmt::format("{} budgets x {} strategies x {} pools = {:g} plan cells, past qqt's limit of {:g} "
+                    "(docs/reliability.md \"Limits\"); give fewer budgets or pools",
+                    budgets, strategies, pools, cells, limits::kMaxPlanCells));
   }
 }
 
@@ -57,8 +58,8 @@ std::size_t argmin_error(const std::vector<Mixture>& mixtures, double n) {
 
 // Crossovers in [lo, hi]: scan a log grid for changes of the best strategy, then bisect each
 // change (on the best strategy, which is bisection on the difference of the two curves).
-std::vector<Crossover> find_crossovers(const std::vector<Mixture>& mixtures, const std::vector<NamedStrategy>& strategies,
-                                       double lo, double hi, const PlanOptions& options) {
+std::vector<Crossover> find_crossovers(const std::vector<Mixture>& mixtures, const std::vector<NamedStrategy>& strategies, double lo,
+                                       double hi, const PlanOptions& options) {
   std::vector<Crossover> out;
   if (mixtures.size() < 2 || !(hi > lo)) return out;
   const std::vector<double> grid = log_grid(lo, hi, options.crossover_grid_per_decade);
@@ -115,11 +116,11 @@ std::string below_range_warning(const Model& model, const std::vector<double>& b
   }
   if (hopeless.empty()) return {};
   const auto [few, many] = std::minmax_element(hopeless.begin(), hopeless.end());
-  return fmt::format(
-      "{}: {} predicts an error of 1 or more ({:.4g} at best); the law is not meaningful there (N0/a = {} samples)",
-      hopeless.size() == 1 ? fmt::format("budget {}", format_count(*few))
-                           : fmt::format("{} budgets from {} to {}", hopeless.size(), format_count(*few), format_count(*many)),
-      subject, best_there, format_count(model.params.normalizer / model.params.a));
+  return fmt::format("{}: {} predicts an error of 1 or more ({:.4g} at best); the law is not meaningful there (N0/a = {} samples)",
+                     hopeless.size() == 1
+                         ? fmt::format("budget {}", format_count(*few))
+                         : fmt::format("{} budgets from {} to {}", hopeless.size(), format_count(*few), format_count(*many)),
+                     subject, best_there, format_count(model.params.normalizer / model.params.a));
 }
 
 std::string prediction_warning(const Model& model, const std::vector<Prediction>& predictions) {

@@ -21,8 +21,8 @@
 #include "qqt/error.hpp"
 #include "qqt/fit.hpp"
 #include "qqt/io.hpp"
-#include "qqt/output.hpp"
 #include "qqt/metric.hpp"
+#include "qqt/output.hpp"
 #include "qqt/quantity.hpp"
 #include "qqt/text.hpp"
 
@@ -75,12 +75,17 @@ PlotSize parse_plot_size(std::string_view text, std::string_view what) {
 void validate(const PlotOptions& o) {
   if (o.size) {
     if (o.width_px || o.height_px) throw InputError("give --size or --width/--height, not both");
-    if (!(o.size->width_in >= 1 && o.size->width_in <= 40)) throw InputError(fmt::format("--size: the width must be in [1, 40] inches, got {}", o.size->width_in));
-    if (!(o.size->height_in >= 1 && o.size->height_in <= 40)) throw InputError(fmt::format("--size: the height must be in [1, 40] inches, got {}", o.size->height_in));
-    if (!(o.size->font_pt >= 5 && o.size->font_pt <= 30)) throw InputError(fmt::format("--size: the type size must be in [5, 30] points, got {}", o.size->font_pt));
+    if (!(o.size->width_in >= 1 && o.size->width_in <= 40))
+      throw InputError(fmt::format("--size: the width must be in [1, 40] inches, got {}", o.size->width_in));
+    if (!(o.size->height_in >= 1 && o.size->height_in <= 40))
+      throw InputError(fmt::format("--size: the height must be in [1, 40] inches, got {}", o.size->height_in));
+    if (!(o.size->font_pt >= 5 && o.size->font_pt <= 30))
+      throw InputError(fmt::format("--size: the type size must be in [5, 30] points, got {}", o.size->font_pt));
   }
-  if (o.width_px && (*o.width_px < 300 || *o.width_px > 4000)) throw InputError(fmt::format("--width must be in [300, 4000] pixels, got {}", *o.width_px));
-  if (o.height_px && (*o.height_px < 200 || *o.height_px > 4000)) throw InputError(fmt::format("--height must be in [200, 4000] pixels, got {}", *o.height_px));
+  if (o.width_px && (*o.width_px < 300 || *o.width_px > 4000))
+    throw InputError(fmt::format("--width must be in [300, 4000] pixels, got {}", *o.width_px));
+  if (o.height_px && (*o.height_px < 200 || *o.height_px > 4000))
+    throw InputError(fmt::format("--height must be in [200, 4000] pixels, got {}", *o.height_px));
   if (o.threads < 1 || o.threads > 256) throw InputError(fmt::format("--threads must be in [1, 256], got {}", o.threads));
   if (!o.budgets_samples.empty()) {
     if (o.budgets_samples.size() < 2) throw InputError("plot: budgets need at least 2 points (use --budgets FROM:TO:N with N >= 2)");
@@ -102,8 +107,8 @@ YAxis y_axis(const Model& model, YMeasure measure) {
     axis.label = name;
   } else {
     if (!kind.shows_accuracy) {
-      throw InputError(fmt::format("--y accuracy: the metric '{}' is a {}; accuracy (1 - y) is shown for error rates only",
-                                   printable(name), kind.name));
+      throw InputError(
+          fmt::format("--y accuracy: the metric '{}' is a {}; accuracy (1 - y) is shown for error rates only", printable(name), kind.name));
     }
     constexpr std::string_view kError = "error";
     const bool ends_in_error = name.size() >= kError.size() && name.compare(name.size() - kError.size(), kError.size(), kError) == 0;
@@ -332,7 +337,8 @@ PlotSpec fit_plot(const Config& config, const Observations& observations, const 
   spec.title = fmt::format("{} law (lines) and runs (points)", to_string(config.model.params.law));
   std::string points = fmt::format("filled: {} of {}", runs(observations.rows.size()), file_name(observations.source));
   if (holdout) points += fmt::format("; open: {} held out, of {}", runs(holdout->rows.size()), file_name(holdout->source));
-  const BootstrapRecord* boot = config.fit && config.fit->bootstrap && !config.fit->bootstrap->sets.empty() ? &*config.fit->bootstrap : nullptr;
+  const BootstrapRecord* boot =
+      config.fit && config.fit->bootstrap && !config.fit->bootstrap->sets.empty() ? &*config.fit->bootstrap : nullptr;
   std::string fitted = !config.fit ? "config: no fit: block (not fitted by qqt)"
                                    : fmt::format("config: fitted to {} of {}", runs(config.fit->rows), file_name(config.fit->observations));
   if (boot) fitted += fmt::format("\nbands: {:g}% of {} bootstrap fits", 100 * boot->level, boot->sets.size());
@@ -364,7 +370,8 @@ PlotSpec fit_plot(const Config& config, const Observations& observations, const 
   hi *= 2;
   constexpr int kPoints = 200;
   std::vector<double> xs(kPoints);
-  for (int i = 0; i < kPoints; ++i) xs[static_cast<std::size_t>(i)] = std::exp(std::log(lo) + (std::log(hi) - std::log(lo)) * i / (kPoints - 1));
+  for (int i = 0; i < kPoints; ++i)
+    xs[static_cast<std::size_t>(i)] = std::exp(std::log(lo) + (std::log(hi) - std::log(lo)) * i / (kPoints - 1));
   std::vector<Model> set_models;
   if (boot) {
     for (const ParameterSet& set : boot->sets) set_models.push_back(with_parameters(config.model, set));
@@ -460,8 +467,9 @@ Canvas canvas_for(const PlotOptions& options) {
     c.font_pt = size->font_pt;
     switch (options.format) {
       case ImageFormat::pdf:
-        c.terminal = fmt::format("set terminal pdfcairo size {:g}in,{:g}in font \"Helvetica,{:g}\" fontscale 0.75 background rgb \"white\"\n",
-                                 size->width_in, size->height_in, size->font_pt);
+        c.terminal =
+            fmt::format("set terminal pdfcairo size {:g}in,{:g}in font \"Helvetica,{:g}\" fontscale 0.75 background rgb \"white\"\n",
+                        size->width_in, size->height_in, size->font_pt);
         c.font_request = c.font = size->font_pt;
         c.width = 72 * size->width_in;
         c.height = 72 * size->height_in;
@@ -578,8 +586,9 @@ std::string gnuplot_script(const PlotSpec& spec, const PlotOptions& options, con
   const auto fit_columns = static_cast<std::size_t>(std::max(1.0, width_em / (0.6 * (static_cast<double>(longest) + 5.0))));
   const std::size_t key_columns = std::clamp<std::size_t>(fit_columns, 1, std::min<std::size_t>(3, std::max<std::size_t>(1, titled)));
   const std::size_t key_rows = (titled + key_columns - 1) / key_columns;
-  s += fmt::format("set key at screen 0.5, screen 0.01 center bottom horizontal maxcols {} Left reverse noenhanced spacing 1 samplen 2.5 width 1\n",
-                   key_columns);
+  s += fmt::format(
+      "set key at screen 0.5, screen 0.01 center bottom horizontal maxcols {} Left reverse noenhanced spacing 1 samplen 2.5 width 1\n",
+      key_columns);
   const double bottom_margin = 3.8 + 1.2 * static_cast<double>(key_rows);
   s += fmt::format("set bmargin {:.3g}\n", bottom_margin);
   // Above the axes: the title's lines, and the crossover labels.
@@ -667,7 +676,8 @@ std::string gnuplot_script(const PlotSpec& spec, const PlotOptions& options, con
     std::string style;
     switch (series.style) {
       case PlotSeries::Style::line:
-        style = fmt::format("with {} lw {:.3g} {}{}", spec.log_x ? "lines" : "linespoints pt 7 ps 0.6", 2.5 * lw, rgb, series.dashed ? " dt 2" : "");
+        style = fmt::format("with {} lw {:.3g} {}{}", spec.log_x ? "lines" : "linespoints pt 7 ps 0.6", 2.5 * lw, rgb,
+                            series.dashed ? " dt 2" : "");
         break;
       case PlotSeries::Style::envelope: style = fmt::format("with lines lw {:.3g} lc rgb \"{}\"", 9 * lw, kEnvelopeColor); break;
       case PlotSeries::Style::points: style = fmt::format("with points pt 7 ps {:.3g} {}", 1.1 * lw, rgb); break;
@@ -677,7 +687,8 @@ std::string gnuplot_script(const PlotSpec& spec, const PlotOptions& options, con
         break;
     }
     const std::string columns = series.style == PlotSeries::Style::band ? "1:2:3" : "1:2";
-    items.push_back(fmt::format("$d{} using {} {} {}", i, columns, style, series.title.empty() ? "notitle" : "title " + gp_string(series.title)));
+    items.push_back(
+        fmt::format("$d{} using {} {} {}", i, columns, style, series.title.empty() ? "notitle" : "title " + gp_string(series.title)));
   }
   s += fmt::format("plot {}\n", fmt::join(items, ", \\\n     "));
   s += "unset output\n";
@@ -730,8 +741,7 @@ void render_plot(const PlotSpec& spec, const PlotOptions& options, const std::st
   posix_spawn_file_actions_destroy(&actions);
   int status = 0;
   if (spawned == 0) {
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
   }
   ::close(err_fd);
   const std::string gnuplot_errors = read_all(err_path);

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <optional>
 #include <system_error>
@@ -28,10 +28,16 @@ double parse_count(std::string_view text, std::string_view what) {
   double scale = 1.0;
   std::string_view digits = s;
   switch (s.back()) {
-    case 'k': case 'K': scale = 1e3; break;
-    case 'm': case 'M': scale = 1e6; break;
-    case 'b': case 'B': case 'g': case 'G': scale = 1e9; break;
-    case 't': case 'T': scale = 1e12; break;
+    case 'k':
+    case 'K': scale = 1e3; break;
+    case 'm':
+    case 'M': scale = 1e6; break;
+    case 'b':
+    case 'B':
+    case 'g':
+    case 'G': scale = 1e9; break;
+    case 't':
+    case 'T': scale = 1e12; break;
     default: break;
   }
   if (scale != 1.0) digits = s.substr(0, s.size() - 1);
@@ -173,7 +179,10 @@ std::vector<double> parse_budget_range(std::string_view text, std::string_view w
 }
 
 std::string format_count(double samples, int digits) {
-  struct Unit { double scale; const char* suffix; };
+  struct Unit {
+    double scale;
+    const char* suffix;
+  };
   static constexpr Unit kUnits[] = {{1e12, "T"}, {1e9, "B"}, {1e6, "M"}, {1e3, "K"}};
   for (const auto& u : kUnits) {
     if (samples >= u.scale && samples / u.scale < 1e4) {

@@ -121,7 +121,8 @@ Baseline load_baseline(const std::string& path) {
     const std::string where = fmt::format("budgets[{}]", i);
     if (!b.IsMap()) bad_baseline(path, b, where + " must be an object");
     const double budget = baseline_number(path, b, "budget", where + ".budget");
-    const bool twice = std::any_of(out.budgets.begin(), out.budgets.end(), [&](const Baseline::Budget& e) { return e.budget_samples == budget; });
+    const bool twice =
+        std::any_of(out.budgets.begin(), out.budgets.end(), [&](const Baseline::Budget& e) { return e.budget_samples == budget; });
     if (twice) bad_baseline(path, b, fmt::format("{}.budget {} appears twice", where, exact_number(budget)));
     const YAML::Node best = b["best"];
     if (best && best.IsNull()) {  // schema 2: no feasible strategy at this budget
@@ -163,7 +164,8 @@ RegressionReport compare_with_baseline(const Config& config, const PlanResult& p
   }
   constexpr std::size_t kListed = 8;  // differences named one per line; the rest are counted
   auto list = [](const std::vector<std::string>& changes, const char* what, std::vector<std::string>& out) {
-    for (std::size_t i = 0; i < changes.size() && i < kListed; ++i) out.push_back(fmt::format("{} from the baseline: {}", what, changes[i]));
+    for (std::size_t i = 0; i < changes.size() && i < kListed; ++i)
+      out.push_back(fmt::format("{} from the baseline: {}", what, changes[i]));
     if (changes.size() > kListed) out.push_back(fmt::format("{} from the baseline: and {} more", what, changes.size() - kListed));
   };
   list(config_changes, "config differs", report.config_changes);
@@ -210,8 +212,11 @@ RegressionReport compare_with_baseline(const Config& config, const PlanResult& p
     }
   }
   for (const auto& e : baseline.budgets) {
-    const bool kept = std::any_of(plan.budgets.begin(), plan.budgets.end(), [&](const BudgetPlan& b) { return b.budget_samples == e.budget_samples; });
-    if (!kept) report.findings.push_back(fmt::format("{}: in the baseline but not in this run (best there: {})", name_of(e.budget_samples), e.strategy));
+    const bool kept =
+        std::any_of(plan.budgets.begin(), plan.budgets.end(), [&](const BudgetPlan& b) { return b.budget_samples == e.budget_samples; });
+    if (!kept)
+      report.findings.push_back(
+          fmt::format("{}: in the baseline but not in this run (best there: {})", name_of(e.budget_samples), e.strategy));
   }
   return report;
 }

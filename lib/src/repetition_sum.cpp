@@ -77,8 +77,8 @@ double term_derivative(double lambda, double x, int m) {
   // g^(r) for r = 0..m, built up with running powers instead of pow().
   double g[16];
   g[0] = log_ratio;
-  double inv_x_pow = 1.0;   // x^-r
-  double factorial = 1.0;   // (r-1)!
+  double inv_x_pow = 1.0;  // x^-r
+  double factorial = 1.0;  // (r-1)!
   for (int r = 1; r <= m; ++r) {
     inv_x_pow *= inv_x;
     if (r > 1) factorial *= (r - 1);
@@ -86,7 +86,7 @@ double term_derivative(double lambda, double x, int m) {
     g[r] = ((r - 1) % 2 == 0 ? 1.0 : -1.0) * factorial * inv_x_pow * std::expm1(-r * log_ratio);
   }
   double total = 0.0;
-  double binom = 1.0;  // C(m, r)
+  double binom = 1.0;             // C(m, r)
   double minus_lambda_pow = 1.0;  // (-lambda)^(m-r), from r = m down
   for (int r = m; r >= 0; --r) {
     total += binom * minus_lambda_pow * g[r];

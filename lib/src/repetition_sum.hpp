@@ -33,8 +33,8 @@ class RepetitionSum {
   mutable std::vector<double> table_;  // table_[k] = C(k)
   mutable double sum_ = 0.0;           // Neumaier running sum and its compensation
   mutable double compensation_ = 0.0;
-  mutable bool converged_ = false;     // table_.back() is C(infinity) to 1e-17 relative
-  mutable RepetitionTail tail_;        // past the table (law_kernel.hpp), set up once
+  mutable bool converged_ = false;  // table_.back() is C(infinity) to 1e-17 relative
+  mutable RepetitionTail tail_;     // past the table (law_kernel.hpp), set up once
   mutable bool tail_known_ = false;
 };
 

@@ -145,9 +145,9 @@ void pick_overall_best(BudgetPlan& b, const SearchOptions& options, const Model&
   std::vector<std::string> names;
   for (Family f : options.families) names.push_back(to_string(f));
   const bool mixture = std::find(options.families.begin(), options.families.end(), Family::mixture) != options.families.end();
-  b.infeasible = (fmt::format("no strategy of the searched families ({}) meets the constraints ({}) at budget {}{}",
-                               fmt::join(names, ", "), describe(options.constraints, model), format_count(b.budget_samples),
-                               mixture ? "" : "; --search mixture may find one"));
+  b.infeasible =
+      (fmt::format("no strategy of the searched families ({}) meets the constraints ({}) at budget {}{}", fmt::join(names, ", "),
+                   describe(options.constraints, model), format_count(b.budget_samples), mixture ? "" : "; --search mixture may find one"));
 }
 
 SearchEcho echo_of(const SearchOptions& options, const Model& model) {
@@ -198,8 +198,8 @@ PlanResult search_plan_impl(const Model& model, const PlanOptions& plan_options,
     result.crossovers = constrained_crossovers(model, c, lo, hi, plan_options);
   }
 
-  const detail::SearchContext context{model, c, options.threshold, options.mixture, options.threads, options.frontier_grid_per_decade,
-                                      plan_options, budgets, result};
+  const detail::SearchContext context{
+      model, c, options.threshold, options.mixture, options.threads, options.frontier_grid_per_decade, plan_options, budgets, result};
   std::vector<std::unique_ptr<detail::SearchFamily>> families;
   for (Family f : options.families) families.push_back(detail::family_entry(f).make(context));
   std::vector<std::vector<FamilyBest>> bests = search_budgets(families, budgets, options);
@@ -252,7 +252,9 @@ void search_plan_pieces(const Model& model, const PlanOptions& plan_options, con
     const std::size_t end = std::min(budgets.size(), start + kPlanPieceBudgets);
     piece.budgets_samples.assign(budgets.begin() + static_cast<std::ptrdiff_t>(start), budgets.begin() + static_cast<std::ptrdiff_t>(end));
     if (options.progress) {
-      piece_options.progress = [&options, start, total = budgets.size()](std::size_t done, std::size_t) { options.progress(start + done, total); };
+      piece_options.progress = [&options, start, total = budgets.size()](std::size_t done, std::size_t) {
+        options.progress(start + done, total);
+      };
     }
     sink(search_plan_impl(model, piece, piece_options, false));
   }

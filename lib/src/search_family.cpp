@@ -12,7 +12,6 @@ namespace qqt::detail {
 
 namespace {
 
-
 std::string always_available(const Model&) { return {}; }
 
 // The table: one row per family, in the order of Family.
@@ -25,8 +24,7 @@ const std::array<FamilyEntry, 4> kFamilyTable{{
 
 // Resolves one change between budgets a (best A) and b (best B): bisect the race of A and B, then
 // check that nobody beats both at the crossing; if someone does, it has its own interval in between.
-void resolve(const Race& race, double a, std::uint64_t A, double b, std::uint64_t B, double rel_tol, int depth,
-             std::vector<Change>& out) {
+void resolve(const Race& race, double a, std::uint64_t A, double b, std::uint64_t B, double rel_tol, int depth, std::vector<Change>& out) {
   auto a_wins = [&](double n) {
     const double ea = A == kNoKey ? kInf : race.error(A, n);
     const double eb = B == kNoKey ? kInf : race.error(B, n);
@@ -53,8 +51,7 @@ const FamilyEntry& family_entry(Family family) {
   throw InternalError(fmt::format("family {} is not in the family table", to_string(family)));
 }
 
-std::vector<Change> find_changes(const std::vector<double>& at, const std::vector<std::uint64_t>& keys, const Race& race,
-                                 double rel_tol) {
+std::vector<Change> find_changes(const std::vector<double>& at, const std::vector<std::uint64_t>& keys, const Race& race, double rel_tol) {
   std::vector<Change> out;
   for (std::size_t i = 1; i < at.size(); ++i) {
     if (keys[i] != keys[i - 1]) resolve(race, at[i - 1], keys[i - 1], at[i], keys[i], rel_tol, 0, out);

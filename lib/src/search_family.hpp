@@ -31,12 +31,12 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
 struct SearchContext {
   const Model& model;
   const Constraints& constraints;
-  const ThresholdOptions& threshold;       ///< SearchOptions::threshold
-  const MixtureSearchOptions& mixture;     ///< SearchOptions::mixture
-  int threads = 1;                         ///< SearchOptions::threads (>= 1); results do not depend on it
-  int frontier_grid_per_decade = 16;       ///< SearchOptions::frontier_grid_per_decade
-  const PlanOptions& plan_options;   ///< crossover_rel_tol (frontier boundaries), crossover grid
-  const std::vector<double>& budgets;  ///< the requested budgets, request order
+  const ThresholdOptions& threshold;    ///< SearchOptions::threshold
+  const MixtureSearchOptions& mixture;  ///< SearchOptions::mixture
+  int threads = 1;                      ///< SearchOptions::threads (>= 1); results do not depend on it
+  int frontier_grid_per_decade = 16;    ///< SearchOptions::frontier_grid_per_decade
+  const PlanOptions& plan_options;      ///< crossover_rel_tol (frontier boundaries), crossover grid
+  const std::vector<double>& budgets;   ///< the requested budgets, request order
   /// The planner's result over the top-k levels (budgets[j] <-> levels.budgets[j]), feasibility and
   /// best level marked under the constraints; its crossovers are final before any frontier() call.
   const PlanResult& levels;
@@ -107,8 +107,7 @@ struct Change {
 
 /// Changes of the best over ascending budgets `at` with known `keys`, each bisected to rel_tol
 /// (bisect_log); a third key that beats both at a crossing gets its own interval.
-std::vector<Change> find_changes(const std::vector<double>& at, const std::vector<std::uint64_t>& keys, const Race& race,
-                                 double rel_tol);
+std::vector<Change> find_changes(const std::vector<double>& at, const std::vector<std::uint64_t>& keys, const Race& race, double rel_tol);
 
 /// Budgets to scan: log_grid(lo, hi, per_decade) plus the given budgets inside [lo, hi], ascending, unique.
 std::vector<double> scan_points(double lo, double hi, int per_decade, const std::vector<double>& given);

@@ -10,12 +10,10 @@ namespace qqt::detail {
 
 std::string subsets_unavailable(const Model& model) {
   if (model.pools.size() <= kMaxSubsetPools) return {};
-  return fmt::format("--search subsets is exhaustive and handles at most {} pools; the config has {}", kMaxSubsetPools,
-                     model.pools.size());
+  return fmt::format("--search subsets is exhaustive and handles at most {} pools; the config has {}", kMaxSubsetPools, model.pools.size());
 }
 
 namespace {
-
 
 class SubsetsFamily final : public SearchFamily {
  public:
@@ -53,12 +51,13 @@ class SubsetsFamily final : public SearchFamily {
     for (std::size_t j = 0; j < ctx_.budgets.size(); ++j) known[ctx_.budgets[j]] = best_[j].mask == 0 ? kNoKey : best_[j].mask;
     const auto at = scan_points(lo, hi, ctx_.frontier_grid_per_decade, ctx_.budgets);
     const auto keys = keys_reusing(race, at, known);
-    return intervals_of(lo, hi, find_changes(at, keys, race, ctx_.plan_options.crossover_rel_tol), keys.front(),
-                        [&](std::uint64_t mask) { return subset_strategy(ctx_.model, static_cast<PoolMask>(mask)).id; },
-                        [&](std::uint64_t mask, double, double) {
-                          const auto i = info(static_cast<PoolMask>(mask));
-                          return std::make_pair(i, i);
-                        });
+    return intervals_of(
+        lo, hi, find_changes(at, keys, race, ctx_.plan_options.crossover_rel_tol), keys.front(),
+        [&](std::uint64_t mask) { return subset_strategy(ctx_.model, static_cast<PoolMask>(mask)).id; },
+        [&](std::uint64_t mask, double, double) {
+          const auto i = info(static_cast<PoolMask>(mask));
+          return std::make_pair(i, i);
+        });
   }
 
  private:

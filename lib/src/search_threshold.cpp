@@ -1,15 +1,14 @@
 // The threshold family in the search: best_threshold (threshold.hpp) at every budget.
 #include <fmt/format.h>
 
+#include "parallel.hpp"
 #include "qqt/error.hpp"
 #include "qqt/threshold.hpp"
 #include "search_family.hpp"
-#include "parallel.hpp"
 
 namespace qqt::detail {
 
 namespace {
-
 
 class ThresholdFamily final : public SearchFamily {
  public:
@@ -61,20 +60,21 @@ class ThresholdFamily final : public SearchFamily {
       const NamedStrategy s = threshold_strategy(model, th->level, th->fraction);
       return strategy_info(model, s, Mixture(model, s.strategy));
     };
-    return intervals_of(lo, hi, find_changes(at, keys, race, ctx_.plan_options.crossover_rel_tol), keys.front(),
-                        [&](std::uint64_t level) { return fmt::format("threshold-{}", level); },
-                        [&](std::uint64_t level, double from, double to) {
-                          // An end found by bisection can sit just past where the level stops
-                          // being feasible: step inside by 1e-7 then.
-                          auto at_from = best_in_level(level, from);
-                          if (!at_from) at_from = best_in_level(level, from * (1 + 1e-7));
-                          auto at_to = best_in_level(level, to);
-                          if (!at_to) at_to = best_in_level(level, to * (1 - 1e-7));
-                          if (!at_from) at_from = at_to;
-                          if (!at_to) at_to = at_from;
-                          if (!at_from) throw InternalError(fmt::format("threshold level {} has no strategy in its interval", level));
-                          return std::make_pair(at_from, at_to);
-                        });
+    return intervals_of(
+        lo, hi, find_changes(at, keys, race, ctx_.plan_options.crossover_rel_tol), keys.front(),
+        [&](std::uint64_t level) { return fmt::format("threshold-{}", level); },
+        [&](std::uint64_t level, double from, double to) {
+          // An end found by bisection can sit just past where the level stops
+          // being feasible: step inside by 1e-7 then.
+          auto at_from = best_in_level(level, from);
+          if (!at_from) at_from = best_in_level(level, from * (1 + 1e-7));
+          auto at_to = best_in_level(level, to);
+          if (!at_to) at_to = best_in_level(level, to * (1 - 1e-7));
+          if (!at_from) at_from = at_to;
+          if (!at_to) at_to = at_from;
+          if (!at_from) throw InternalError(fmt::format("threshold level {} has no strategy in its interval", level));
+          return std::make_pair(at_from, at_to);
+        });
   }
 
  private:
@@ -83,8 +83,6 @@ class ThresholdFamily final : public SearchFamily {
 
 }  // namespace
 
-std::unique_ptr<SearchFamily> make_threshold_family(const SearchContext& context) {
-  return std::make_unique<ThresholdFamily>(context);
-}
+std::unique_ptr<SearchFamily> make_threshold_family(const SearchContext& context) { return std::make_unique<ThresholdFamily>(context); }
 
 }  // namespace qqt::detail

@@ -31,11 +31,12 @@ class TopkFamily final : public SearchFamily {
     std::vector<Change> changes;
     for (const auto& x : ctx_.levels.crossovers) changes.push_back({x.budget_samples, index_of(x.from), index_of(x.to)});
     const Race race = level_race(ctx_.model, ctx_.constraints);
-    return intervals_of(lo, hi, changes, race.keys({lo}).front(), [&](std::uint64_t k) { return levels[k].id; },
-                        [&](std::uint64_t k, double, double) {
-                          const auto& info = ctx_.levels.budgets.front().candidates[k].info;
-                          return std::make_pair(info, info);
-                        });
+    return intervals_of(
+        lo, hi, changes, race.keys({lo}).front(), [&](std::uint64_t k) { return levels[k].id; },
+        [&](std::uint64_t k, double, double) {
+          const auto& info = ctx_.levels.budgets.front().candidates[k].info;
+          return std::make_pair(info, info);
+        });
   }
 };
 

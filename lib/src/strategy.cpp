@@ -54,7 +54,8 @@ void mark_pareto(std::vector<Candidate>& candidates) {
   std::vector<std::size_t> order(candidates.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    if (candidates[a].unique_samples() != candidates[b].unique_samples()) return candidates[a].unique_samples() < candidates[b].unique_samples();
+    if (candidates[a].unique_samples() != candidates[b].unique_samples())
+      return candidates[a].unique_samples() < candidates[b].unique_samples();
     return candidates[a].error < candidates[b].error;
   });
   double best_error = std::numeric_limits<double>::infinity();
@@ -140,7 +141,8 @@ Ranking rank(std::span<const double> errors, double tie_rel_tol) {
 }
 
 std::vector<double> log_grid(double lo, double hi, int per_decade) {
-  if (!(lo > 0 && lo <= hi) || per_decade < 1) throw InternalError(fmt::format("log_grid: bad span [{}, {}] or {} per decade", lo, hi, per_decade));
+  if (!(lo > 0 && lo <= hi) || per_decade < 1)
+    throw InternalError(fmt::format("log_grid: bad span [{}, {}] or {} per decade", lo, hi, per_decade));
   const int steps = std::max(1, static_cast<int>(std::ceil(std::log10(hi / lo) * per_decade)));
   const double log_lo = std::log(lo);
   const double step = (std::log(hi) - log_lo) / steps;

@@ -50,17 +50,18 @@ NamedStrategy subset_strategy(const Model& model, PoolMask mask) {
   }
   s.id = fmt::format("subset-{}", fmt::join(numbers, "+"));
   const bool prefix = (mask & (mask + 1)) == 0;  // pools 1..k
-  s.label = prefix ? topk_strategies(model)[static_cast<std::size_t>(std::popcount(mask)) - 1].label
-                   : fmt::format("{}", fmt::join(names, " + "));
+  s.label =
+      prefix ? topk_strategies(model)[static_cast<std::size_t>(std::popcount(mask)) - 1].label : fmt::format("{}", fmt::join(names, " + "));
   return s;
 }
 
 SubsetSearch::SubsetSearch(const Model& model, const Constraints& constraints) : model_(&model), constraints_(constraints) {
   const std::size_t m = model.pools.size();
   if (m > kMaxSubsetPools) {
-    throw InputError(fmt::format("--search subsets is exhaustive and handles at most {} pools; the config has {} "
-                                 "(use --search topk,threshold,mixture)",
-                                 kMaxSubsetPools, m));
+    throw InputError(
+        fmt::format("--search subsets is exhaustive and handles at most {} pools; the config has {} "
+                    "(use --search topk,threshold,mixture)",
+                    kMaxSubsetPools, m));
   }
   validate(constraints_, model);
   const std::size_t count = std::size_t{1} << m;
@@ -91,8 +92,7 @@ SubsetSearch::SubsetSearch(const Model& model, const Constraints& constraints) :
 }
 
 bool SubsetSearch::feasible(PoolMask mask, double n) const {
-  return mask != 0 && mask < unique_.size() && weights_ok_[mask] &&
-         n / unique_[mask] <= constraints_.max_passes * (1 + kConstraintSlack);
+  return mask != 0 && mask < unique_.size() && weights_ok_[mask] && n / unique_[mask] <= constraints_.max_passes * (1 + kConstraintSlack);
 }
 
 double SubsetSearch::error(PoolMask mask, double n) const {

@@ -87,8 +87,6 @@ class TextTable {
 };
 
 /// A caption before a table: "\ncaption:\n" as text, "\n**caption**\n\n" in Markdown.
-inline std::string caption(const std::string& text, bool markdown) {
-  return markdown ? "\n**" + text + "**\n\n" : "\n" + text + ":\n";
-}
+inline std::string caption(const std::string& text, bool markdown) { return markdown ? "\n**" + text + "**\n\n" : "\n" + text + ":\n"; }
 
 }  // namespace qqt::detail

@@ -141,8 +141,8 @@ struct Interval {
 // The kept sizes U of level k (pools 1..k-1 whole, part of pool k) that meet the constraints at n.
 // Bounds are relaxed by 1e-12 relative only, so that a single feasible point (e.g. weights pinned by
 // --min-weight = --max-weight) survives rounding, while results stay well inside violation()'s slack.
-std::optional<Interval> feasible_interval(const Model& model, const Constraints& c, const LevelCurve& curve, std::size_t k,
-                                          double n, double min_fraction) {
+std::optional<Interval> feasible_interval(const Model& model, const Constraints& c, const LevelCurve& curve, std::size_t k, double n,
+                                          double min_fraction) {
   constexpr double kIntervalSlack = 1e-12;
   const double slack_up = 1 + kIntervalSlack;
   const double slack_down = 1 - kIntervalSlack;
@@ -220,12 +220,11 @@ std::optional<ThresholdOptimum> best_threshold(const Model& model, const Constra
     }
   }
   // Unique by (U, interval), a grid point winning over a kink at the same place.
-  std::sort(points.begin(), points.end(), [](const Point& a, const Point& b) {
-    return std::tie(a.u, a.interval, a.rank) < std::tie(b.u, b.interval, b.rank);
-  });
-  points.erase(std::unique(points.begin(), points.end(),
-                           [](const Point& a, const Point& b) { return a.u == b.u && a.interval == b.interval; }),
-               points.end());
+  std::sort(points.begin(), points.end(),
+            [](const Point& a, const Point& b) { return std::tie(a.u, a.interval, a.rank) < std::tie(b.u, b.interval, b.rank); });
+  points.erase(
+      std::unique(points.begin(), points.end(), [](const Point& a, const Point& b) { return a.u == b.u && a.interval == b.interval; }),
+      points.end());
   std::vector<std::size_t> by_rank(points.size());
   std::iota(by_rank.begin(), by_rank.end(), std::size_t{0});
   std::stable_sort(by_rank.begin(), by_rank.end(), [&](std::size_t a, std::size_t b) { return points[a].rank < points[b].rank; });
@@ -239,10 +238,10 @@ std::optional<ThresholdOptimum> best_threshold(const Model& model, const Constra
     }
     values[p] = curve(points[p].u);
     if (points[p].rank == 0 && curve.walked() > 2 * bound) {
-      throw NumericalError(fmt::format(
-          "threshold search: at budget {} the effective-data law needs more than {:g} pass segments for the level "
-          "grid alone (docs/performance.md, bounded search time); use a smaller budget, --search topk or the utility law",
-          format_count(n), 2 * bound));
+      throw NumericalError(
+          fmt::format("threshold search: at budget {} the effective-data law needs more than {:g} pass segments for the level "
+                      "grid alone (docs/performance.md, bounded search time); use a smaller budget, --search topk or the utility law",
+                      format_count(n), 2 * bound));
     }
   }
   std::vector<Sample> samples;
@@ -256,8 +255,8 @@ std::optional<ThresholdOptimum> best_threshold(const Model& model, const Constra
   std::vector<std::size_t> minima;
   for (std::size_t i = 0; i < samples.size(); ++i) {
     const bool left_ok = i == 0 || samples[i - 1].interval != samples[i].interval || samples[i].error <= samples[i - 1].error;
-    const bool right_ok = i + 1 == samples.size() || samples[i + 1].interval != samples[i].interval ||
-                          samples[i].error <= samples[i + 1].error;
+    const bool right_ok =
+        i + 1 == samples.size() || samples[i + 1].interval != samples[i].interval || samples[i].error <= samples[i + 1].error;
     if (left_ok && right_ok) minima.push_back(i);
   }
   std::stable_sort(minima.begin(), minima.end(), [&](std::size_t a, std::size_t b) { return samples[a].error < samples[b].error; });

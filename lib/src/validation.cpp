@@ -204,8 +204,9 @@ ValidationReport check_predictions(const Model& model, const Observations& obser
   double correct = 0.0;
   pool_decisions(report.decisions, report.decision_accuracy, report.mean_regret, pairs, correct);
   if (options.min_decision_accuracy && !report.decision_accuracy) {
-    throw InputError(fmt::format("--min-decision-accuracy: {} has no budget with two held-out strategies of different observed error to compare",
-                                 observations.source));
+    throw InputError(
+        fmt::format("--min-decision-accuracy: {} has no budget with two held-out strategies of different observed error to compare",
+                    observations.source));
   }
   return report;
 }
@@ -213,7 +214,8 @@ ValidationReport check_predictions(const Model& model, const Observations& obser
 FoldBy parse_fold_by(std::string_view text, std::string_view what) {
   if (text == "budget") return FoldBy::budget;
   if (text == "group") return FoldBy::group;
-  throw InputError(fmt::format("{}: '{}' is not a fold; use budget (leave out each samples_seen value) or group (each pool label)", what, text));
+  throw InputError(
+      fmt::format("{}: '{}' is not a fold; use budget (leave out each samples_seen value) or group (each pool label)", what, text));
 }
 
 const char* to_string(FoldBy by) { return by == FoldBy::budget ? "budget" : "group"; }
@@ -247,8 +249,8 @@ CrossValidation cross_validate(const Model& start, const Observations& observati
     }
   }
   if (keys.size() < 2) {
-    throw InputError(fmt::format("{}: --cross-validate needs at least two {}s to leave out in turn, found {}", observations.source, to_string(by),
-                                 keys.size()));
+    throw InputError(fmt::format("{}: --cross-validate needs at least two {}s to leave out in turn, found {}", observations.source,
+                                 to_string(by), keys.size()));
   }
   FitOptions refit = options;
   refit.diagnostics = false;

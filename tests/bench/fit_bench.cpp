@@ -72,7 +72,8 @@ int grid() {
   FitResult rb;
   const double t_bobyqa = median_seconds(5, [&] { rb = fit(without_parameters(all), all_runs, bobyqa); });
   fmt::print("\nfour pools (the built-in config), 20 runs, 10 parameters:\n");
-  fmt::print("  Levenberg-Marquardt local runs: {:.2f} ms, {} evaluations, objective {:.3g}\n", 1e3 * t_all, r.summary.evaluations, r.summary.objective);
+  fmt::print("  Levenberg-Marquardt local runs: {:.2f} ms, {} evaluations, objective {:.3g}\n", 1e3 * t_all, r.summary.evaluations,
+             r.summary.objective);
   fmt::print("  BOBYQA local runs:              {:.2f} ms, {} evaluations, objective {:.3g}\n", 1e3 * t_bobyqa, rb.summary.evaluations,
              rb.summary.objective);
   return 0;
@@ -125,8 +126,10 @@ int coverage(int sets, int fits) {
     }
   }
   const double t = seconds_since(t0);
-  fmt::print("coverage of the 90% bootstrap intervals: {} data sets (10 runs per pool at 0.125-10 passes, error x (1 + 0.01 N(0,1))),\n"
-             "{} bootstrap fits each; {:.1f} s per data set (fit + bootstrap)\n", sets, fits, t / sets);
+  fmt::print(
+      "coverage of the 90% bootstrap intervals: {} data sets (10 runs per pool at 0.125-10 passes, error x (1 + 0.01 N(0,1))),\n"
+      "{} bootstrap fits each; {:.1f} s per data set (fit + bootstrap)\n",
+      sets, fits, t / sets);
   fmt::print("{:<8} {:>9} {:>22}\n", "param", "coverage", "mean width / truth");
   int total = 0;
   for (std::size_t p = 0; p < 10; ++p) {

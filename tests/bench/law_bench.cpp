@@ -22,8 +22,7 @@ void measure(const char* name, const std::function<double()>& body, double secon
     calls += 64;
     elapsed = std::chrono::duration<double>(clock::now() - start).count();
   }
-  fmt::print("{:<58} {:>12.0f} evals/s {:>10.3f} us/eval  (checksum {:.6g})\n", name, calls / elapsed, 1e6 * elapsed / calls,
-             sink / calls);
+  fmt::print("{:<58} {:>12.0f} evals/s {:>10.3f} us/eval  (checksum {:.6g})\n", name, calls / elapsed, 1e6 * elapsed / calls, sink / calls);
 }
 
 }  // namespace
@@ -51,6 +50,7 @@ int main() {
   eff.params.law = qqt::LawKind::effective_data;
   measure("effective-data, default top-4 at 640M, one-shot", [&] { return qqt::predict_error(eff, top4, 640e6); });
   eff.pools = {{"p", 1e6, -0.12, 1e4, std::nullopt}};
-  measure("effective-data, 1e18 samples, tau 1e4, 1M pool, one-shot", [&] { return qqt::predict_error(eff, {}, 1e18); }, 2.0);
+  measure(
+      "effective-data, 1e18 samples, tau 1e4, 1M pool, one-shot", [&] { return qqt::predict_error(eff, {}, 1e18); }, 2.0);
   return 0;
 }

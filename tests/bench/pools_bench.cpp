@@ -77,8 +77,8 @@ void growth(int budget_count, int reference_starts) {
   reference.random_starts = reference_starts;
   reference.polished_starts = 10;
   const auto budgets = log_budgets(100e6, 10e9, budget_count);
-  fmt::print("mixture search vs pools: {} budgets 100M..10B, default options; reference: {} random starts, 10 polished\n",
-             budget_count, reference_starts);
+  fmt::print("mixture search vs pools: {} budgets 100M..10B, default options; reference: {} random starts, 10 polished\n", budget_count,
+             reference_starts);
   fmt::print("{:>5} {:>14} {:>14} {:>12} {:>12} {:>14}\n", "pools", "ms per budget", "evaluations", "worst gap", "mean gap",
              "reference ms");
   for (std::size_t pools : {4, 8, 16, 32, 64}) {
@@ -101,8 +101,8 @@ void growth(int budget_count, int reference_starts) {
       worst = std::max(worst, gap);
       mean += gap / budget_count;
     }
-    fmt::print("{:>5} {:>14.2f} {:>14.0f} {:>12.2e} {:>12.2e} {:>14.1f}\n", pools, 1e3 * time_s / budget_count,
-               evaluations / budget_count, worst, mean, 1e3 * reference_s / budget_count);
+    fmt::print("{:>5} {:>14.2f} {:>14.0f} {:>12.2e} {:>12.2e} {:>14.1f}\n", pools, 1e3 * time_s / budget_count, evaluations / budget_count,
+               worst, mean, 1e3 * reference_s / budget_count);
   }
 }
 

@@ -61,7 +61,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   bool script = false, plot = false;
   for (const auto& a : args) {
-    if (a.size() > 64 || a == "-" || a.find('/') != std::string::npos || a.rfind("--budgets", 0) == 0 || a.rfind("--bootstrap", 0) == 0 || a.rfind("--threads", 0) == 0) return 0;
+    if (a.size() > 64 || a == "-" || a.find('/') != std::string::npos || a.rfind("--budgets", 0) == 0 || a.rfind("--bootstrap", 0) == 0 ||
+        a.rfind("--threads", 0) == 0)
+      return 0;
     if (a == "--script") script = true;
     if (a == "plot") plot = true;
   }

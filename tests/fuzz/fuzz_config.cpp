@@ -16,8 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     try {
       const qqt::Config c = qqt::load_config_text(text, "fuzz.yaml", options);
       if (!allow_missing) qqt::validate(c.model);  // must not throw for a loaded config
-    } catch (const qqt::InputError&) {
-    }
+    } catch (const qqt::InputError&) {}
   }
   return 0;
 }

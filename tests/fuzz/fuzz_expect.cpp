@@ -35,7 +35,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     const qqt::RegressionReport r = qqt::compare_with_baseline(config, plan, qqt::load_baseline(path), {});
     if (r.budgets_compared > plan.budgets.size()) std::abort();
-  } catch (const qqt::InputError&) {
-  }
+  } catch (const qqt::InputError&) {}
   return 0;
 }

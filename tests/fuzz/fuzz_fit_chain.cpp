@@ -32,7 +32,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (report.rows.size() != obs.rows.size()) std::abort();
     if (!std::isfinite(report.mae) || !std::isfinite(report.rmse) || !std::isfinite(report.max_abs)) std::abort();
   } catch (const qqt::InputError&) {
-  } catch (const qqt::NumericalError&) {
-  }
+  } catch (const qqt::NumericalError&) {}
   return 0;
 }

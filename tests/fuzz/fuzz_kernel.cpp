@@ -7,12 +7,12 @@
 // (InputError, skipped) or its result overflows (NumericalError) exactly when the kernels return a
 // non-finite value. Nothing else may be thrown (an InternalError is a finding).
 #include <cmath>
-#include <limits>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <cstdio>
+#include <limits>
 #include <string>
 
 #include "fast_law.hpp"
@@ -32,9 +32,7 @@ namespace {
 // tolerance adds kLnUlps ulps of ln y (y >= R, and where d dominates y the error is smaller still).
 constexpr double kKernelRelTol = 1e-12;
 constexpr double kLnUlps = 64;
-double tolerance(double y) {
-  return kKernelRelTol + kLnUlps * std::numeric_limits<double>::epsilon() * std::fabs(std::log(y));
-}
+double tolerance(double y) { return kKernelRelTol + kLnUlps * std::numeric_limits<double>::epsilon() * std::fabs(std::log(y)); }
 
 // Reads doubles from the input; past its end, zeros.
 class Bytes {
@@ -87,8 +85,7 @@ Exact exact(const qqt::Model& m, const qqt::Strategy& s, double n) {
     e.y = mix.error(n);
   } catch (const qqt::InputError&) {
     e.rejected = true;
-  } catch (const qqt::NumericalError&) {
-  }
+  } catch (const qqt::NumericalError&) {}
   return e;
 }
 

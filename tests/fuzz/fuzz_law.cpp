@@ -81,7 +81,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (!std::isfinite(y2) || y2 > y1 * (1 + 1e-12) + 1e-300) std::abort();
     }
   } catch (const qqt::InputError&) {
-  } catch (const qqt::NumericalError&) {
-  }
+  } catch (const qqt::NumericalError&) {}
   return 0;
 }

@@ -23,7 +23,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       const qqt::Strategy s = qqt::strategy_of(row, config.model);
       if (s.fractions.size() != config.model.pools.size()) std::abort();
     }
-  } catch (const qqt::InputError&) {
-  }
+  } catch (const qqt::InputError&) {}
   return 0;
 }

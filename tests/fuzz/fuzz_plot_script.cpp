@@ -141,7 +141,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     qqt::validate(config.model);  // names must be unique and non-empty
     check_spec(qqt::utility_plot(config), options);
     check_spec(qqt::curves_plot(config, qqt::topk_strategies(config.model), options), options);
-  } catch (const qqt::InputError&) {
-  }
+  } catch (const qqt::InputError&) {}
   return 0;
 }

@@ -94,7 +94,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (best.feasible && !qqt::violation(c, model, best.info->fractions, best.info->weights, b.budget_samples).empty()) std::abort();
     }
   } catch (const qqt::InputError&) {
-  } catch (const qqt::NumericalError&) {
-  }
+  } catch (const qqt::NumericalError&) {}
   return 0;
 }

@@ -54,12 +54,10 @@ struct BootstrapResult {
 
 /// Resamples the rows with replacement within each `pool` label (every kind of run keeps its count
 /// of rows), refits each resample from `fitted.model` (one local run and the Levenberg-Marquardt
-/// polish to kRefitPolishXtolRel, otherwise the options of the full fit, diagnostics off) and returns the parameter sets and their percentile
-/// intervals (linear interpolation between order statistics, "type 7"). Parameters held by
-/// `fit_options` keep their value in every set. A resample with fewer rows of positive weight than
-/// free parameters keeps the full fit's set. When the full fit's RMSE is at rounding level
-/// (kRoundingRmseRel) nothing is refitted and the result says so. Deterministic for a given seed,
-/// whatever options.threads.
+/// polish to kRefitPolishXtolRel, otherwise the options of the full fit, diagnostics off) and returns the parameter sets and their
+/// percentile intervals (linear interpolation between order statistics, "type 7"). Parameters held by `fit_options` keep their value in
+/// every set. A resample with fewer rows of positive weight than free parameters keeps the full fit's set. When the full fit's RMSE is at
+/// rounding level (kRoundingRmseRel) nothing is refitted and the result says so. Deterministic for a given seed, whatever options.threads.
 BootstrapResult bootstrap(const FitResult& fitted, const Observations& observations, const FitOptions& fit_options,
                           const BootstrapOptions& options);
 
@@ -70,14 +68,14 @@ double quantile(std::vector<double> values, double q);
 /// One strategy the plan reports at a budget, across the bootstrap parameter sets.
 struct StrategyUncertainty {
   std::shared_ptr<const StrategyInfo> info;  ///< the strategy (id, label, fractions, weights)
-  std::string family;          ///< "topk" for a top-k level, else the family whose best it is
-  double error = 0.0;          ///< predicted error with the fitted parameters (the plan's figure)
-  Interval error_interval;     ///< `level` percentile interval of its predicted error over the sets
-  Interval accuracy_interval;  ///< the same for accuracy = 1 - error
-  double p_best = 0.0;         ///< share of sets in which it has the lowest error of the compared strategies (ties: the earlier)
-  double regret_mean = 0.0;    ///< mean over sets of (its error - the lowest compared error), >= 0
-  Interval regret;             ///< `level` percentile interval of that difference
-  bool near_optimal = false;   ///< p_best >= kNearOptimalShare, or regret.lo <= 0
+  std::string family;                        ///< "topk" for a top-k level, else the family whose best it is
+  double error = 0.0;                        ///< predicted error with the fitted parameters (the plan's figure)
+  Interval error_interval;                   ///< `level` percentile interval of its predicted error over the sets
+  Interval accuracy_interval;                ///< the same for accuracy = 1 - error
+  double p_best = 0.0;        ///< share of sets in which it has the lowest error of the compared strategies (ties: the earlier)
+  double regret_mean = 0.0;   ///< mean over sets of (its error - the lowest compared error), >= 0
+  Interval regret;            ///< `level` percentile interval of that difference
+  bool near_optimal = false;  ///< p_best >= kNearOptimalShare, or regret.lo <= 0
 };
 
 /// A strategy is near-optimal when it is best in at least this share of the parameter sets.
@@ -86,13 +84,13 @@ inline constexpr double kNearOptimalShare = 0.05;
 /// How sure the plan's decision is at one budget (docs/output.md "Decision uncertainty").
 struct DecisionUncertainty {
   double budget_samples = 0.0;
-  std::size_t fits = 0;                    ///< parameter sets
-  double level = 0.9;                      ///< coverage of the intervals
+  std::size_t fits = 0;  ///< parameter sets
+  double level = 0.9;    ///< coverage of the intervals
   /// The strategies compared: the feasible top-k levels in order, then each searched family's best
   /// that is not already listed (the same fractions and weights), in family order.
   std::vector<StrategyUncertainty> compared;
-  std::size_t recommended = 0;             ///< index in `compared` of the plan's overall best
-  std::vector<std::size_t> near_optimal;   ///< indices in `compared` of the near-optimal strategies, in order
+  std::size_t recommended = 0;            ///< index in `compared` of the plan's overall best
+  std::vector<std::size_t> near_optimal;  ///< indices in `compared` of the near-optimal strategies, in order
   /// One near-optimal strategy: the data settle the choice.
   bool settled() const { return near_optimal.size() <= 1; }
 };

@@ -21,7 +21,7 @@ struct ConfigOptions {
 /// A loaded configuration: the model and where it came from.
 struct Config {
   Model model;
-  std::string source;  ///< file path, "<stdin>", or "built-in:NAME" for the embedded default
+  std::string source;            ///< file path, "<stdin>", or "built-in:NAME" for the embedded default
   std::optional<FitRecord> fit;  ///< the `fit:` block of a config written by `qqt fit`, if any
   /// `model_params`: the trained model's size N in parameters (> 0), if given. Converts compute
   /// budgets with C = 6 N D (parse_budget_list); not used by the law.
@@ -47,11 +47,11 @@ std::string_view default_config_text();
 
 /// A config embedded at build time (configs/NAME.yaml, listed in lib/CMakeLists.txt).
 struct BuiltinConfig {
-  std::string name;             ///< NAME of `--config builtin:NAME`, e.g. "c4-2.8b"
-  std::string_view file_name;   ///< "c4-2.8b.yaml"
-  std::string_view text;        ///< the YAML
-  std::string description;      ///< the file's first comment line, without "# "
-  bool is_default = false;      ///< used when no --config is given
+  std::string name;            ///< NAME of `--config builtin:NAME`, e.g. "c4-2.8b"
+  std::string_view file_name;  ///< "c4-2.8b.yaml"
+  std::string_view text;       ///< the YAML
+  std::string description;     ///< the file's first comment line, without "# "
+  bool is_default = false;     ///< used when no --config is given
 };
 /// Every built-in config, the default first.
 std::vector<BuiltinConfig> builtin_configs();
@@ -60,6 +60,5 @@ inline constexpr std::string_view kBuiltinPrefix = "builtin:";
 /// Loads the built-in config `name` ("c4-2.8b"; "c4-2.8b.yaml" also works). Throws InputError
 /// naming the known ones (with "did you mean") for an unknown name.
 Config builtin_config(std::string_view name, const ConfigOptions& options = {});
-
 
 }  // namespace qqt

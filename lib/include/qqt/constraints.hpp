@@ -50,8 +50,8 @@ void validate(const Constraints& constraints, const Model& model);
 /// Fills min_weight/max_weight: `min_all`/`max_all` (--min-weight/--max-weight) for every pool, then
 /// `per_pool` (--weight-bounds "NAME=LO:HI,NAME=LO:HI"; LO or HI may be empty to keep the default)
 /// overrides single pools. Unknown pool names are an InputError with a did-you-mean hint. Validates.
-void set_weight_bounds(Constraints& constraints, const Model& model, std::optional<double> min_all,
-                       std::optional<double> max_all, std::string_view per_pool);
+void set_weight_bounds(Constraints& constraints, const Model& model, std::optional<double> min_all, std::optional<double> max_all,
+                       std::string_view per_pool);
 
 /// Why the strategy (fractions f_i, resolved weights w_i summing to 1, pool order) breaks a
 /// constraint at budget n, in one line; empty if it satisfies all of them (with kConstraintSlack).

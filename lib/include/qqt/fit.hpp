@@ -22,9 +22,9 @@ namespace qqt {
 /// The box every fitted parameter stays in (natural units). The optimiser works in ln a, d,
 /// ln(-b) and ln tau, so the ranges of a, b and tau are ratios, not lengths.
 struct FitBounds {
-  double a_min = 1e-12;   ///< lower bound of a; > 0
-  double a_max = 1e12;    ///< upper bound of a; > a_min
-  double d_min = 0.0;     ///< lower bound of d; >= 0
+  double a_min = 1e-12;  ///< lower bound of a; > 0
+  double a_max = 1e12;   ///< upper bound of a; > a_min
+  double d_min = 0.0;    ///< lower bound of d; >= 0
   /// Upper bound of d; > d_min. Default +inf: the metric kind's bound alone (metric.hpp d_range:
   /// 1 for an error rate, just below the smallest observation for a loss); a finite value cuts it.
   double d_max = std::numeric_limits<double>::infinity();
@@ -137,7 +137,7 @@ struct FitSummary {
 };
 
 struct FitResult {
-  Model model;          ///< the start model with every parameter filled in
+  Model model;  ///< the start model with every parameter filled in
   FitSummary summary;
 };
 

@@ -26,8 +26,7 @@ std::string render_prediction_intervals(const std::vector<double>& budgets_sampl
 
 /// Table (per row, the summary, the decisions per budget), JSON or CSV (one line per row) of
 /// `qqt validate` (docs/validation.md).
-std::string render_validation(const Config& config, const std::string& observations_source, const ValidationReport& report,
-                              Format format);
+std::string render_validation(const Config& config, const std::string& observations_source, const ValidationReport& report, Format format);
 
 /// The cross-validation report of `qqt fit --cross-validate`, for people (stderr).
 std::string render_cross_validation(const CrossValidation& cv, const MetricColumn& metric);

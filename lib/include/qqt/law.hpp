@@ -15,18 +15,18 @@ namespace qqt {
 
 /// One quality bucket of the raw pool, as fitted.
 struct Pool {
-  std::string name;            ///< unique, non-empty label
-  double size_samples = 0.0;   ///< S_i: unique samples in the bucket, the size b and tau were fitted at; >= 1
-  double b = 0.0;              ///< utility exponent; < 0 (more negative = more useful data)
-  double tau_passes = 0.0;     ///< tau_i: utility half-life in passes over this pool alone; > 0
-  std::optional<double> share; ///< fraction of the raw pool this bucket is, in (0, 1]; labels only
+  std::string name;             ///< unique, non-empty label
+  double size_samples = 0.0;    ///< S_i: unique samples in the bucket, the size b and tau were fitted at; >= 1
+  double b = 0.0;               ///< utility exponent; < 0 (more negative = more useful data)
+  double tau_passes = 0.0;      ///< tau_i: utility half-life in passes over this pool alone; > 0
+  std::optional<double> share;  ///< fraction of the raw pool this bucket is, in (0, 1]; labels only
 };
 
 /// A fitted pool configuration: everything the law needs, plus what the law's y is.
 struct Model {
   LawParams params;
-  std::vector<Pool> pools;     ///< best quality first
-  Metric metric;               ///< the predicted quantity: name (e.g. "ImageNet zero-shot error") and kind
+  std::vector<Pool> pools;  ///< best quality first
+  Metric metric;            ///< the predicted quantity: name (e.g. "ImageNet zero-shot error") and kind
 };
 
 /// How the n training samples are drawn from the pools (spec §1). Both vectors are in pool order.
@@ -90,15 +90,15 @@ class Mixture {
   // a crossover search) resume from the nearest earlier state instead of starting over. A state is
   // taken at a breakpoint, so resuming gives bit-identical results to a walk from the start.
   struct WalkState {
-    double m = 0.0;       // position: a breakpoint, in mix samples
-    double log_y = 0.0;   // log of the reducible error up to m
-    double e = 0.0;       // effective data E up to m
-    double walked = 0.0;  // work done so far (bounded)
+    double m = 0.0;              // position: a breakpoint, in mix samples
+    double log_y = 0.0;          // log of the reducible error up to m
+    double e = 0.0;              // effective data E up to m
+    double walked = 0.0;         // work done so far (bounded)
     std::vector<double> passes;  // passes done per term
     std::vector<char> retired;   // terms whose remaining passes are negligible
   };
   mutable std::vector<WalkState> checkpoints_;  // ascending in m
-  mutable double flat_from_ = 0.0;    // > 0: the curve is flat from here on, at flat_log_y_
+  mutable double flat_from_ = 0.0;              // > 0: the curve is flat from here on, at flat_log_y_
   mutable double flat_log_y_ = 0.0;
   mutable double walked_segments_ = 0.0;  // total over all calls
   double walk_limit_;                     // most segments per error() call (limit_walk)

@@ -25,10 +25,10 @@ const char* to_string(Irreducible irreducible);
 struct LawParams {
   LawKind law = LawKind::utility;
   Irreducible irreducible = Irreducible::outside;  ///< used by the utility law only
-  double a = 0.0;              ///< sample-count scale; > 0
-  double d = 0.0;              ///< irreducible error; in [0, 1e294] (larger would overflow derived numbers)
-  double normalizer = 1e5;     ///< N0 in samples; > 0 (the reference's fitted a assume 1e5)
-  double tau_scaling = 1.0;    ///< kappa: tau_hat_i = tau_i (U~ / S_i)^kappa, U~ the effective mix size; >= 0 (0 turns it off)
+  double a = 0.0;                                  ///< sample-count scale; > 0
+  double d = 0.0;                                  ///< irreducible error; in [0, 1e294] (larger would overflow derived numbers)
+  double normalizer = 1e5;                         ///< N0 in samples; > 0 (the reference's fitted a assume 1e5)
+  double tau_scaling = 1.0;  ///< kappa: tau_hat_i = tau_i (U~ / S_i)^kappa, U~ the effective mix size; >= 0 (0 turns it off)
 };
 
 }  // namespace qqt

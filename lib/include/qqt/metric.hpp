@@ -37,17 +37,17 @@ enum class DUpperBound {
 /// One row of the table: everything that differs per kind.
 struct MetricKindInfo {
   MetricKind kind;
-  const char* name;              ///< YAML spelling, e.g. "error-rate"
-  const char* default_name;      ///< the metric's name (report and axis label) when the config gives none
-  const char* value_name;        ///< what y is called in reports and machine output: "error", "loss"
-  double min_value;              ///< smallest valid y (inclusive when min_inclusive)
+  const char* name;          ///< YAML spelling, e.g. "error-rate"
+  const char* default_name;  ///< the metric's name (report and axis label) when the config gives none
+  const char* value_name;    ///< what y is called in reports and machine output: "error", "loss"
+  double min_value;          ///< smallest valid y (inclusive when min_inclusive)
   bool min_inclusive;
-  double max_value;              ///< largest valid y, inclusive; +inf for none
-  const char* range_rule;        ///< the message for a value outside the range, e.g. "must be in [0, 1] (a rate, not a percentage)"
-  bool shows_accuracy;           ///< reports show accuracy = 1 − y beside y
+  double max_value;                   ///< largest valid y, inclusive; +inf for none
+  const char* range_rule;             ///< the message for a value outside the range, e.g. "must be in [0, 1] (a rate, not a percentage)"
+  bool shows_accuracy;                ///< reports show accuracy = 1 − y beside y
   std::vector<MetricColumn> columns;  ///< observation columns accepted, first = the plain value
-  DUpperBound d_upper;           ///< fit bound of d (its lower bound is always 0)
-  bool warns_at_or_above_one;    ///< "every strategy predicts an error of 1 or more" warnings apply
+  DUpperBound d_upper;                ///< fit bound of d (its lower bound is always 0)
+  bool warns_at_or_above_one;         ///< "every strategy predicts an error of 1 or more" warnings apply
 };
 
 /// The table, one row per MetricKind, in enum order.
@@ -63,7 +63,7 @@ std::optional<MetricKind> find_metric_kind(std::string_view name);
 
 /// What the law predicts: a name for reports and axis labels, and its kind.
 struct Metric {
-  std::string name = "error";                 ///< label, e.g. "ImageNet zero-shot error"; non-empty
+  std::string name = "error";  ///< label, e.g. "ImageNet zero-shot error"; non-empty
   MetricKind kind = MetricKind::error_rate;
 };
 

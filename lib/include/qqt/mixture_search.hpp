@@ -57,11 +57,11 @@ using MixtureSummary = OptimizerSummary;
 
 /// The best mixture found at one budget.
 struct MixtureOptimum {
-  Strategy strategy;            ///< fractions and weights (resolved, summing to 1) in pool order
-  double error = 0.0;           ///< predicted error (Mixture)
+  Strategy strategy;   ///< fractions and weights (resolved, summing to 1) in pool order
+  double error = 0.0;  ///< predicted error (Mixture)
   MixtureSummary summary;
-  double walked_segments = 0.0; ///< effective-data law: pass segments walked by the search's evaluations (0 otherwise)
-  bool work_capped = false;     ///< true if max_walked_segments ended the search
+  double walked_segments = 0.0;  ///< effective-data law: pass segments walked by the search's evaluations (0 otherwise)
+  bool work_capped = false;      ///< true if max_walked_segments ended the search
 };
 
 /// Minimises the predicted error at budget n over every (f, w) that meets `constraints` (and, with

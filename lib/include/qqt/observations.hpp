@@ -23,9 +23,9 @@ struct Observation {
 
 /// A file of observations.
 struct Observations {
-  std::string source;                            ///< file path or "<stdin>"
-  MetricColumn metric = info(MetricKind::error_rate).columns.front(); ///< the column the file gave (metric.hpp)
-  std::vector<Observation> rows;                 ///< in file order; at least one
+  std::string source;                                                  ///< file path or "<stdin>"
+  MetricColumn metric = info(MetricKind::error_rate).columns.front();  ///< the column the file gave (metric.hpp)
+  std::vector<Observation> rows;                                       ///< in file order; at least one
 };
 
 /// Parses observations against `model`'s pool names (only names and sizes are used).
@@ -48,6 +48,5 @@ Observations load_observations_file(const std::string& path, const Model& model)
 
 /// The strategy a row's run used: its pools whole (f = 1), uniform over their data.
 Strategy strategy_of(const Observation& row, const Model& model);
-
 
 }  // namespace qqt

@@ -40,8 +40,8 @@ std::string render_plan(const Config& config, const PlanResult& plan, Format for
 std::string plan_csv_header(const Config& config);
 /// `config` gives the metric kind: no accuracy column for a loss (metric.hpp).
 std::string plan_csv_rows(const Config& config, const PlanResult& plan);
-std::string render_predictions(const Config& config, const Mixture& mixture, const std::vector<Prediction>& predictions,
-                               Format format, const RenderOptions& options = {});
+std::string render_predictions(const Config& config, const Mixture& mixture, const std::vector<Prediction>& predictions, Format format,
+                               const RenderOptions& options = {});
 
 /// The shortest decimal text that parses back to exactly `x` (fmt "{}"). Throws InternalError
 /// for NaN or inf, which must never reach the output.

@@ -18,10 +18,10 @@ namespace qqt {
 /// Everything the planner says about one budget.
 struct BudgetPlan {
   double budget_samples = 0.0;
-  std::vector<Candidate> candidates;  ///< the top-k levels, in strategy order
-  std::size_t best = 0;               ///< index of the lowest error among feasible candidates (ties: the earlier)
+  std::vector<Candidate> candidates;     ///< the top-k levels, in strategy order
+  std::size_t best = 0;                  ///< index of the lowest error among feasible candidates (ties: the earlier)
   std::optional<std::size_t> runner_up;  ///< second-lowest error among feasible candidates, if there are two
-  double margin = 0.0;                ///< runner-up error minus best error (>= 0); 0 without runner-up
+  double margin = 0.0;                   ///< runner-up error minus best error (>= 0); 0 without runner-up
   /// The searched families' bests, in the order of Family (search_plan only).
   std::vector<FamilyBest> families;
   /// Index into `families` of the overall best (search_plan only); nullopt where infeasible.
@@ -71,11 +71,11 @@ void validate(const PlanOptions& options);
 /// A budget interval over which a family's best strategy stays the same (topk, subsets), stays at the
 /// same level (threshold) or uses the same pools (mixture), with that best at both ends.
 struct FrontierInterval {
-  double from = 0.0;                              ///< budget, samples
-  double to = 0.0;                                ///< budget, samples (>= from)
-  std::string strategy;                           ///< "top-2", "subset-1+3", "threshold-3", "mixture"; empty: none feasible
-  std::shared_ptr<const StrategyInfo> at_from;    ///< the family's best at `from`; null: no feasible strategy
-  std::shared_ptr<const StrategyInfo> at_to;      ///< ... at `to` (the same as at_from for topk and subsets)
+  double from = 0.0;                            ///< budget, samples
+  double to = 0.0;                              ///< budget, samples (>= from)
+  std::string strategy;                         ///< "top-2", "subset-1+3", "threshold-3", "mixture"; empty: none feasible
+  std::shared_ptr<const StrategyInfo> at_from;  ///< the family's best at `from`; null: no feasible strategy
+  std::shared_ptr<const StrategyInfo> at_to;    ///< ... at `to` (the same as at_from for topk and subsets)
 };
 
 /// One family's frontier over the budget span.
@@ -89,20 +89,20 @@ struct FamilyFrontier {
 
 /// What was searched, echoed in the output (search_plan only).
 struct SearchEcho {
-  std::vector<Family> families;        ///< in the order of Family
-  std::string constraints;             ///< describe(Constraints), "none" without
-  double max_passes = 0.0;             ///< as given (inf: none)
-  double max_unique = 0.0;             ///< as given (inf: none)
+  std::vector<Family> families;                ///< in the order of Family
+  std::string constraints;                     ///< describe(Constraints), "none" without
+  double max_passes = 0.0;                     ///< as given (inf: none)
+  double max_unique = 0.0;                     ///< as given (inf: none)
   std::vector<double> min_weight, max_weight;  ///< per pool, pool order
-  std::uint64_t seed = 0;              ///< mixture starts
-  bool only_seen = true;               ///< mixture kept data at most what the budget draws
+  std::uint64_t seed = 0;                      ///< mixture starts
+  bool only_seen = true;                       ///< mixture kept data at most what the budget draws
 };
 
 /// The plan: every budget with its candidates, and the crossovers inside [min, max] budget.
 struct PlanResult {
   std::vector<BudgetPlan> budgets;
-  std::vector<Crossover> crossovers;  ///< of the top-k levels, ascending in budget
-  std::optional<SearchEcho> search;   ///< set by search_plan
+  std::vector<Crossover> crossovers;     ///< of the top-k levels, ascending in budget
+  std::optional<SearchEcho> search;      ///< set by search_plan
   std::vector<FamilyFrontier> frontier;  ///< set by search_plan when asked for
   /// Things the user should know about the result (e.g. budgets where the law predicts an error
   /// of 1 or more, below its useful range). The app logs them as warnings on stderr.
@@ -123,8 +123,8 @@ void rank_levels(BudgetPlan& b);
 struct Prediction {
   double budget_samples = 0.0;
   double error = 0.0;
-  double accuracy = 0.0;        ///< 1 - error
-  double passes = 0.0;          ///< budget / unique samples
+  double accuracy = 0.0;  ///< 1 - error
+  double passes = 0.0;    ///< budget / unique samples
   double unique_samples = 0.0;
 };
 

@@ -81,7 +81,7 @@ struct PlotSeries {
   enum class Style { line, envelope, points, open_points, band };
   std::string title;
   Style style = Style::line;
-  int color = -1;  ///< index into kPalette; -1 = by position among the series
+  int color = -1;       ///< index into kPalette; -1 = by position among the series
   bool dashed = false;  ///< a dashed line (curves of run groups that are no plotted strategy)
   std::vector<double> x, y;
   std::vector<double> y_hi;  ///< band only: upper edge (y is the lower edge)

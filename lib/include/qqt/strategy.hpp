@@ -24,8 +24,8 @@ const char* to_string(Family family);
 
 /// A strategy with its identity: what the planner compares.
 struct NamedStrategy {
-  std::string id;      ///< stable machine name, e.g. "top-2"
-  std::string label;   ///< for people: "top 20%" (from shares) or the pool names joined by " + "
+  std::string id;     ///< stable machine name, e.g. "top-2"
+  std::string label;  ///< for people: "top 20%" (from shares) or the pool names joined by " + "
   Strategy strategy;
 };
 
@@ -59,14 +59,14 @@ std::vector<std::string> extrapolation_codes(unsigned flags);
 /// One strategy evaluated at one budget.
 struct Candidate {
   std::shared_ptr<const StrategyInfo> info;  ///< never null in a PlanResult
-  double passes = 0.0;               ///< budget / U: passes over the kept data
-  std::vector<double> pool_passes;   ///< n w_i / u_i per pool, pool order (0 = unused): passes over each used pool
-  double max_pool_passes = 0.0;      ///< the largest of pool_passes: what --max-passes bounds
-  unsigned extrapolation = 0;        ///< Extrapolation flags (set by the planner: mark_extrapolation)
-  double error = 0.0;                ///< predicted error y(budget)
-  double accuracy = 0.0;             ///< 1 - error
-  bool pareto = false;               ///< no other candidate keeps <= samples with <= error (one strictly)
-  bool feasible = true;              ///< meets the search constraints at this budget (always true without)
+  double passes = 0.0;                       ///< budget / U: passes over the kept data
+  std::vector<double> pool_passes;           ///< n w_i / u_i per pool, pool order (0 = unused): passes over each used pool
+  double max_pool_passes = 0.0;              ///< the largest of pool_passes: what --max-passes bounds
+  unsigned extrapolation = 0;                ///< Extrapolation flags (set by the planner: mark_extrapolation)
+  double error = 0.0;                        ///< predicted error y(budget)
+  double accuracy = 0.0;                     ///< 1 - error
+  bool pareto = false;                       ///< no other candidate keeps <= samples with <= error (one strictly)
+  bool feasible = true;                      ///< meets the search constraints at this budget (always true without)
 
   const std::string& strategy() const { return info->id; }
   const std::string& label() const { return info->label; }

@@ -21,7 +21,7 @@ using PoolMask = std::uint32_t;
 
 /// The best subset at one budget.
 struct SubsetBest {
-  PoolMask mask = 0;  ///< 0: no subset satisfies the constraints at this budget
+  PoolMask mask = 0;                                       ///< 0: no subset satisfies the constraints at this budget
   double error = std::numeric_limits<double>::infinity();  ///< its ranking error (see SubsetSearch::error)
 };
 
@@ -54,10 +54,10 @@ class SubsetSearch {
 
   const Model* model_;
   Constraints constraints_;
-  std::vector<double> unique_;       // U per mask (mask 0 unused)
-  std::vector<double> slope_;        // beta0 = sum_i (S_i / U) b_i per mask
-  std::vector<char> weights_ok_;     // weight bounds and --max-unique hold (budget-independent)
-  std::vector<PoolMask> order_;      // feasible masks sorted by (U, mask)
+  std::vector<double> unique_;    // U per mask (mask 0 unused)
+  std::vector<double> slope_;     // beta0 = sum_i (S_i / U) b_i per mask
+  std::vector<char> weights_ok_;  // weight bounds and --max-unique hold (budget-independent)
+  std::vector<PoolMask> order_;   // feasible masks sorted by (U, mask)
 };
 
 /// The strategy of a subset: f = 1 on its pools, uniform over kept data. Id "subset-1+3" (1-based

@@ -41,16 +41,16 @@ void validate(const ThresholdOptions& options);
 
 /// The best continuous filter level at one budget, and how the search got there.
 struct ThresholdOptimum {
-  std::size_t level = 0;       ///< k, 1-based: pools 1..k-1 whole, a fraction of pool k
-  double fraction = 0.0;       ///< f_k in (0, 1]; 1 means the top-k level itself
-  double unique_samples = 0.0; ///< U, samples
-  double error = 0.0;          ///< its predicted error (search kernel; Mixture agrees to ~1e-13)
+  std::size_t level = 0;        ///< k, 1-based: pools 1..k-1 whole, a fraction of pool k
+  double fraction = 0.0;        ///< f_k in (0, 1]; 1 means the top-k level itself
+  double unique_samples = 0.0;  ///< U, samples
+  double error = 0.0;           ///< its predicted error (search kernel; Mixture agrees to ~1e-13)
   // Summary:
-  std::size_t evaluations = 0; ///< law evaluations used
-  std::size_t samples = 0;     ///< of which were sample points (ends, grid, kinks)
-  double sampled_error = 0.0;  ///< best error among the sample points, before refinement
-  double walked_segments = 0.0; ///< effective-data law: pass segments walked by all evaluations (0 otherwise)
-  bool work_capped = false;     ///< true if max_walked_segments stopped kink sampling or refinement
+  std::size_t evaluations = 0;   ///< law evaluations used
+  std::size_t samples = 0;       ///< of which were sample points (ends, grid, kinks)
+  double sampled_error = 0.0;    ///< best error among the sample points, before refinement
+  double walked_segments = 0.0;  ///< effective-data law: pass segments walked by all evaluations (0 otherwise)
+  bool work_capped = false;      ///< true if max_walked_segments stopped kink sampling or refinement
 };
 
 /// The global minimum of the error over all continuous filter levels that meet `constraints` at

@@ -34,45 +34,45 @@ void validate(const ValidationOptions& options);
 
 /// One held-out run, in the file's column (error, accuracy = 1 - error, or loss).
 struct ValidationRow {
-  std::string pool;           ///< as written in the file
+  std::string pool;  ///< as written in the file
   double samples_seen = 0.0;
   double observed = 0.0;
   double predicted = 0.0;
-  std::size_t line = 0;       ///< line in the observations file
+  std::size_t line = 0;  ///< line in the observations file
 };
 
 /// The law's decisions among the held-out strategies of one budget (docs/validation.md
 /// "Validation by decisions"). A strategy is a `pool` label; rows of one strategy at one budget are
 /// averaged. Figures in error terms whatever the file's metric (ranking by accuracy is the reverse).
 struct BudgetDecisions {
-  double budget_samples = 0.0;     ///< the smallest samples_seen of the budget's group
-  std::size_t strategies = 0;      ///< distinct held-out strategies here (>= 2)
+  double budget_samples = 0.0;  ///< the smallest samples_seen of the budget's group
+  std::size_t strategies = 0;   ///< distinct held-out strategies here (>= 2)
   /// Spearman's rank correlation of predicted and observed error (average ranks for ties);
   /// nullopt when either side has all ranks equal.
   std::optional<double> spearman;
-  std::size_t pairs = 0;           ///< pairs of strategies with different observed errors
-  double correct_pairs = 0.0;      ///< pairs ordered as observed (a predicted tie counts 1/2)
+  std::size_t pairs = 0;       ///< pairs of strategies with different observed errors
+  double correct_pairs = 0.0;  ///< pairs ordered as observed (a predicted tie counts 1/2)
   /// correct_pairs / pairs; nullopt when pairs == 0.
   std::optional<double> decision_accuracy;
-  std::string chosen;              ///< the strategy the law ranks first (lowest predicted error; ties: file order)
-  std::string best;                ///< the strategy with the lowest observed error (ties: file order)
-  double regret = 0.0;             ///< observed error of `chosen` minus that of `best` (>= 0)
+  std::string chosen;   ///< the strategy the law ranks first (lowest predicted error; ties: file order)
+  std::string best;     ///< the strategy with the lowest observed error (ties: file order)
+  double regret = 0.0;  ///< observed error of `chosen` minus that of `best` (>= 0)
 };
 
 struct ValidationReport {
   MetricColumn metric = info(MetricKind::error_rate).columns.front();  ///< the file's column: error, accuracy or loss
-  std::vector<ValidationRow> rows;  ///< file order
-  double mae = 0.0;                 ///< mean |predicted - observed| over rows (weights are ignored)
-  double rmse = 0.0;                ///< sqrt(mean (predicted - observed)^2)
-  double max_abs = 0.0;             ///< max |predicted - observed|
-  std::vector<BudgetDecisions> decisions;  ///< budgets with >= 2 held-out strategies, ascending
+  std::vector<ValidationRow> rows;                                     ///< file order
+  double mae = 0.0;                                                    ///< mean |predicted - observed| over rows (weights are ignored)
+  double rmse = 0.0;                                                   ///< sqrt(mean (predicted - observed)^2)
+  double max_abs = 0.0;                                                ///< max |predicted - observed|
+  std::vector<BudgetDecisions> decisions;                              ///< budgets with >= 2 held-out strategies, ascending
   /// Pooled over budgets: sum of correct_pairs / sum of pairs; nullopt without pairs.
   std::optional<double> decision_accuracy;
   /// Mean over `decisions` of regret; nullopt without such budgets.
   std::optional<double> mean_regret;
-  std::optional<double> max_mae;                 ///< the gate, if any
-  std::optional<double> min_decision_accuracy;   ///< the gate, if any
-  std::vector<std::string> warnings;  ///< e.g. a gate that cannot fail; the app logs them on stderr
+  std::optional<double> max_mae;                ///< the gate, if any
+  std::optional<double> min_decision_accuracy;  ///< the gate, if any
+  std::vector<std::string> warnings;            ///< e.g. a gate that cannot fail; the app logs them on stderr
   bool mae_passed() const { return !max_mae || mae <= *max_mae; }
   bool decisions_passed() const { return !min_decision_accuracy || (decision_accuracy && *decision_accuracy >= *min_decision_accuracy); }
   bool passed() const { return mae_passed() && decisions_passed(); }
@@ -108,14 +108,14 @@ std::vector<double> budget_groups(const std::vector<double>& samples_seen, doubl
 
 /// One refit without one budget or group, scored on the rows left out.
 struct Fold {
-  std::string held_out;          ///< the budget (samples, as text) or group label left out
-  std::size_t train_rows = 0;    ///< rows fitted
-  std::size_t held_rows = 0;     ///< rows predicted
-  std::string skipped;           ///< why the fold could not be fitted (then no figures); empty otherwise
-  double mae = 0.0;              ///< of the held-out rows, in the file's metric
+  std::string held_out;                     ///< the budget (samples, as text) or group label left out
+  std::size_t train_rows = 0;               ///< rows fitted
+  std::size_t held_rows = 0;                ///< rows predicted
+  std::string skipped;                      ///< why the fold could not be fitted (then no figures); empty otherwise
+  double mae = 0.0;                         ///< of the held-out rows, in the file's metric
   std::optional<double> decision_accuracy;  ///< of the held-out rows (budgets with >= 2 strategies among them)
   std::optional<double> mean_regret;        ///< same
-  std::size_t pairs = 0;         ///< pairs behind decision_accuracy
+  std::size_t pairs = 0;                    ///< pairs behind decision_accuracy
   double correct_pairs = 0.0;
 };
 
