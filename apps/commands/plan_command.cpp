@@ -25,6 +25,13 @@ constexpr const char* kPlanExamples = R"(Examples:
                                                only the top-k levels and continuous levels
   qqt plan --budgets 10M:640M:20 --max-passes 20 --weight-bounds "top 30-40%=:0.05"
                                                best strategies under constraints, with frontiers
+
+The law (docs/law.md): in a mixture each pool's half-life scales with the mix's effective size
+U~ = 1 / sum w_i^2 / u_i (U for uniform weights); with irreducible: inside, d is anchored at
+n_d = min(n, U).
+JSON is schema 2 (docs/output.md): "best" is the overall best of the searched families,
+"best_level" the best top-k level; every strategy carries pool_passes, max_pool_passes and
+extrapolation (weights, passes beyond the fitted runs, budget below N0/a).
 )";
 }  // namespace
 
