@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "qqt/config.hpp"
@@ -18,9 +19,42 @@
 
 namespace {
 
-// The single-quoted strings of a gnuplot script, decoded; aborts on a backquote or '@' outside them
-// or on a string that runs past the end of its line. Inline data blocks ("$d0 << EOD" to "EOD") are
-// numbers only and skipped.
+// The single-quoted strings of one script line, decoded, in order; aborts on a backquote or '@'
+// outside them or on a string that runs past the end of the line.
+std::vector<std::string> line_strings(const std::string& line) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '`' || c == '@') std::abort();
+    if (c == '"') {  // the writer's own constants ("Helvetica,13", "#e0e0e0", the title's "\n"): never a label, never code
+      const std::size_t close = line.find('"', i + 1);
+      if (close == std::string::npos) std::abort();
+      const std::string constant = line.substr(i + 1, close - i - 1);
+      if (constant != "\\n" && constant.find_first_of("`@'\\") != std::string::npos) std::abort();
+      i = close;
+      continue;
+    }
+    if (c != '\'') continue;
+    std::string s;
+    for (++i;; ++i) {
+      if (i >= line.size()) std::abort();  // unterminated: the label broke the line
+      if (line[i] == '\'') {
+        if (i + 1 < line.size() && line[i + 1] == '\'') {
+          s += '\'';
+          ++i;
+          continue;
+        }
+        break;
+      }
+      s += line[i];
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+// The single-quoted strings of a gnuplot script (line_strings of every line). Inline data blocks
+// ("$d0 << EOD" to "EOD") are numbers only and skipped.
 std::multiset<std::string> quoted_strings(const std::string& script) {
   std::multiset<std::string> out;
   bool in_data = false;
@@ -35,32 +69,7 @@ std::multiset<std::string> quoted_strings(const std::string& script) {
       continue;
     }
     if (line.find("<< EOD") != std::string::npos) in_data = true;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-      const char c = line[i];
-      if (c == '`' || c == '@') std::abort();
-      if (c == '"') {  // the writer's own constants ("Helvetica,13", "#e0e0e0"): never a label, never code
-        const std::size_t close = line.find('"', i + 1);
-        if (close == std::string::npos) std::abort();
-        if (line.substr(i + 1, close - i - 1).find_first_of("`@'\\") != std::string::npos) std::abort();
-        i = close;
-        continue;
-      }
-      if (c != '\'') continue;
-      std::string s;
-      for (++i;; ++i) {
-        if (i >= line.size()) std::abort();  // unterminated: the label broke the line
-        if (line[i] == '\'') {
-          if (i + 1 < line.size() && line[i + 1] == '\'') {
-            s += '\'';
-            ++i;
-            continue;
-          }
-          break;
-        }
-        s += line[i];
-      }
-      out.insert(s);
-    }
+    for (auto& s : line_strings(line)) out.insert(std::move(s));
   }
   return out;
 }
@@ -93,22 +102,7 @@ void check_title(const std::string& script, const qqt::PlotSpec& spec) {
   if (at == std::string::npos) std::abort();
   const std::size_t end = script.find('\n', at + 1);
   std::string joined;
-  // In order (quoted_strings gives a multiset): decode the line's single-quoted strings.
-  const std::string line = script.substr(at + 1, end - at - 1);
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    if (line[i] != '\'') continue;
-    for (++i; i < line.size(); ++i) {
-      if (line[i] == '\'') {
-        if (i + 1 < line.size() && line[i + 1] == '\'') {
-          joined += '\'';
-          ++i;
-          continue;
-        }
-        break;
-      }
-      joined += line[i];
-    }
-  }
+  for (const auto& piece : line_strings(script.substr(at + 1, end - at - 1))) joined += piece;
   if (squeezed(joined) != squeezed(spec.title + spec.subtitle)) std::abort();
 }
 
