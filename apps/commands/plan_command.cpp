@@ -40,6 +40,7 @@ void setup_plan(CLI::App& cmd, PlanArgs& args) {
   args.max_passes = kNoLimit;
   args.seed = MixtureSearchOptions{}.seed;
   args.threads = default_threads();
+  args.warm_chain = SearchOptions{}.warm_chain_budgets;
   add_common(cmd, args.common, "N log-spaced budgets from FROM to TO, e.g. 1M:100B:50; also each family's frontier");
   cmd.add_option("--expect", args.expect_path,
                  "Baseline JSON from an earlier 'plan --format json': exit 3 if the overall best strategy or its error changed")
@@ -68,6 +69,11 @@ void setup_plan(CLI::App& cmd, PlanArgs& args) {
   cmd.add_option("--threads", args.threads, "Worker threads (output does not depend on it); default: hardware threads, at most 2")
       ->capture_default_str()
       ->type_name("N");
+  cmd.add_option("--warm-chain", args.warm_chain,
+                 "Budgets per warm-started chain: the mixture search at each budget starts from the previous budget's optimum "
+                 "(ascending, N consecutive requested budgets per chain, the first searched cold); 1 searches every budget cold")
+      ->capture_default_str()
+      ->type_name("N");
   cmd.footer(kPlanExamples);
 }
 
@@ -94,6 +100,7 @@ int run_plan(const PlanArgs& args, Context& ctx) {
   search.mixture.only_seen = !args.allow_unseen;
   search.frontier = !args.common.budget_range.empty();
   search.threads = args.threads;
+  search.warm_chain_budgets = args.warm_chain;
   ProgressBar bar("search", ctx);
   search.progress = [&bar](std::size_t done, std::size_t total) {
     bar.update(static_cast<long long>(done), static_cast<long long>(total));

@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <thread>
 
 #include "parallel.hpp"
@@ -68,6 +69,9 @@ void validate(const SearchOptions& o, const Model& model) {
   if (!(o.tie_rel_tol >= 0 && o.tie_rel_tol <= 1e-3)) {
     throw InputError(fmt::format("tie_rel_tol must be in [0, 1e-3], got {}", o.tie_rel_tol));
   }
+  if (o.warm_chain_budgets < 1 || o.warm_chain_budgets > static_cast<int>(kPlanPieceBudgets)) {
+    throw InputError(fmt::format("--warm-chain must be in [1, {}], got {}", kPlanPieceBudgets, o.warm_chain_budgets));
+  }
   if (o.threads < 1 || o.threads > 256) throw InputError(fmt::format("--threads must be in [1, 256], got {}", o.threads));
 }
 
@@ -105,31 +109,44 @@ std::vector<Crossover> constrained_crossovers(const Model& model, const Constrai
 }
 
 // Every family's best at every budget: budgets[j] -> bests in family order. Families whose search is
-// costly run budgets in parallel, largest first (they take longest), so the threads finish together.
+// costly run in warm-started chains (SearchOptions::warm_chain_budgets): consecutive requested budgets,
+// each chain searched in ascending budget order by one thread, every budget warm-started from the one
+// before it in its chain. Chains run in parallel, those with the largest budgets first (they take
+// longest), so the threads finish together; which thread runs a chain changes nothing.
 std::vector<std::vector<FamilyBest>> search_budgets(std::vector<std::unique_ptr<detail::SearchFamily>>& families,
                                                     const std::vector<double>& budgets, const SearchOptions& options) {
   const std::size_t count = budgets.size();
   for (auto& f : families) f->prepare();
   std::vector<std::vector<FamilyBest>> out(count);
-  auto at_budget = [&](std::size_t j) {
+  auto at_budget = [&](std::size_t j, std::optional<std::size_t> previous) {
     std::vector<FamilyBest>& bests = out[j];
-    for (auto& f : families) bests.push_back(f->best(j, bests));
+    for (auto& f : families) bests.push_back(f->best(j, bests, previous));
   };
   const bool costly = std::any_of(families.begin(), families.end(), [](const auto& f) { return f->costly(); });
   if (!costly) {
-    for (std::size_t j = 0; j < count; ++j) at_budget(j);
+    for (std::size_t j = 0; j < count; ++j) at_budget(j, std::nullopt);
     return out;
   }
-  std::vector<std::size_t> by_cost(count);
+  const std::size_t length = static_cast<std::size_t>(options.warm_chain_budgets);
+  std::vector<std::vector<std::size_t>> chains;
+  for (std::size_t first = 0; first < count; first += length) {
+    std::vector<std::size_t>& chain = chains.emplace_back(std::min(length, count - first));
+    std::iota(chain.begin(), chain.end(), first);
+    std::stable_sort(chain.begin(), chain.end(), [&](std::size_t a, std::size_t b) { return budgets[a] < budgets[b]; });
+  }
+  std::vector<std::size_t> by_cost(chains.size());
   std::iota(by_cost.begin(), by_cost.end(), 0);
-  std::stable_sort(by_cost.begin(), by_cost.end(), [&](std::size_t a, std::size_t b) { return budgets[a] > budgets[b]; });
+  std::stable_sort(by_cost.begin(), by_cost.end(), [&](std::size_t a, std::size_t b) { return budgets[chains[a].back()] > budgets[chains[b].back()]; });
   std::mutex progress_mutex;
   std::size_t done = 0;
-  detail::parallel_for(count, options.threads, [&](std::size_t i, int) {
-    at_budget(by_cost[i]);
-    if (options.progress) {
-      const std::lock_guard<std::mutex> lock(progress_mutex);
-      options.progress(++done, count);
+  detail::parallel_for(chains.size(), options.threads, [&](std::size_t i, int) {
+    const std::vector<std::size_t>& chain = chains[by_cost[i]];
+    for (std::size_t k = 0; k < chain.size(); ++k) {
+      at_budget(chain[k], k == 0 ? std::nullopt : std::optional<std::size_t>(chain[k - 1]));
+      if (options.progress) {
+        const std::lock_guard<std::mutex> lock(progress_mutex);
+        options.progress(++done, count);
+      }
     }
   });
   return out;

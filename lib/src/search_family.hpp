@@ -11,6 +11,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -61,7 +62,10 @@ class SearchFamily {
   /// `earlier`: the bests of the families searched before this one at the same budget, in table
   /// order: seeds for an optimiser (the planner's best top-k level is in ctx_.levels). Must be safe
   /// to call concurrently for distinct j (write only to per-j slots sized in prepare()).
-  virtual FamilyBest best(std::size_t j, std::span<const FamilyBest> earlier) = 0;
+  /// `previous`: the budget searched just before j in its warm-started chain (SearchOptions::
+  /// warm_chain_budgets), whose best() has returned on this thread: a family may start from its own
+  /// result there; nullopt for the first budget of a chain (search cold).
+  virtual FamilyBest best(std::size_t j, std::span<const FamilyBest> earlier, std::optional<std::size_t> previous) = 0;
   /// The family's frontier over [lo, hi] (lo < hi: the smallest and largest budget), after best()
   /// ran at every budget (FamilyFrontier::intervals).
   virtual std::vector<FrontierInterval> frontier(double lo, double hi) = 0;

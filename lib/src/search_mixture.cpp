@@ -29,8 +29,8 @@ class MixtureFamily final : public SearchFamily {
   void prepare() override { found_.assign(ctx_.budgets.size(), nullptr); }
 
   // Seeds: the planner's best top-k level (when feasible), then the earlier families' bests other
-  // than topk's (which is that level).
-  FamilyBest best(std::size_t j, std::span<const FamilyBest> earlier) override {
+  // than topk's (which is that level). Warm-started from the optimum at `previous` when it has one.
+  FamilyBest best(std::size_t j, std::span<const FamilyBest> earlier, std::optional<std::size_t> previous) override {
     const double n = ctx_.budgets[j];
     const BudgetPlan& b = ctx_.levels.budgets[j];
     std::vector<Strategy> seeds;
@@ -39,7 +39,11 @@ class MixtureFamily final : public SearchFamily {
       if (e.family != Family::topk && e.best) seeds.push_back(Strategy{e.best->info->fractions, e.best->info->weights});
     }
     FamilyBest out{Family::mixture, std::nullopt, std::nullopt};
-    if (const auto opt = optimize_mixture(ctx_.model, ctx_.constraints, n, seeds, ctx_.mixture)) {
+    const std::shared_ptr<const StrategyInfo> warm = previous ? found_[*previous] : nullptr;
+    const auto opt = warm ? optimize_mixture_from(ctx_.model, ctx_.constraints, n, seeds, Strategy{warm->fractions, warm->weights},
+                                                  ctx_.budgets[*previous], ctx_.mixture)
+                          : optimize_mixture(ctx_.model, ctx_.constraints, n, seeds, ctx_.mixture);
+    if (opt) {
       out.best = evaluate(ctx_.model, NamedStrategy{"mixture", mixture_label(ctx_.model, opt->strategy), opt->strategy}, n);
       out.summary = opt->summary;
       found_[j] = out.best->info;

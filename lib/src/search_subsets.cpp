@@ -28,7 +28,7 @@ class SubsetsFamily final : public SearchFamily {
     }
   }
 
-  FamilyBest best(std::size_t j, std::span<const FamilyBest>) override {
+  FamilyBest best(std::size_t j, std::span<const FamilyBest>, std::optional<std::size_t>) override {
     FamilyBest out{Family::subsets, std::nullopt, std::nullopt};
     if (const PoolMask mask = best_[j].mask; mask != 0) {
       out.best = evaluate(infos_.at(mask), Mixture(ctx_.model, subset_strategy(ctx_.model, mask).strategy), ctx_.budgets[j]);

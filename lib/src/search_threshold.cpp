@@ -18,7 +18,7 @@ class ThresholdFamily final : public SearchFamily {
 
   void prepare() override { level_.assign(ctx_.budgets.size(), kNoKey); }
 
-  FamilyBest best(std::size_t j, std::span<const FamilyBest>) override {
+  FamilyBest best(std::size_t j, std::span<const FamilyBest>, std::optional<std::size_t>) override {
     const double n = ctx_.budgets[j];
     const BudgetPlan& b = ctx_.levels.budgets[j];
     FamilyBest out{Family::threshold, std::nullopt, std::nullopt};

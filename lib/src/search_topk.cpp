@@ -12,7 +12,7 @@ class TopkFamily final : public SearchFamily {
   using SearchFamily::SearchFamily;
   Family family() const override { return Family::topk; }
 
-  FamilyBest best(std::size_t j, std::span<const FamilyBest>) override {
+  FamilyBest best(std::size_t j, std::span<const FamilyBest>, std::optional<std::size_t>) override {
     const BudgetPlan& b = ctx_.levels.budgets[j];
     FamilyBest out{Family::topk, std::nullopt, std::nullopt};
     if (b.candidates[b.best].feasible) out.best = b.candidates[b.best];
