@@ -59,6 +59,25 @@ ratio_line() {
              else printf "  %-62s qqt %9.1f ms   reference %9.1f ms   ratio %.3f   (%s)\n", l, ours / 1000, ref, ours / 1000 / ref, t }'
 }
 
+# bootstrap_example DIR: the 25-run example of the fit --bootstrap target in DIR/pools.yaml and
+# DIR/runs.csv: the built-in config's 4 pools alone at 2-10 passes (20 runs) and the first two pools
+# mixed at 5 budgets (5 runs), errors x (1 + 0.01 s) with s a fixed sequence in [-1, 1].
+bootstrap_example() {
+  local boot="$1"
+  sed -e 's/, b: [-0-9.]*, *tau: [0-9.]*}/}/' -e '/^a:/d' -e '/^d:/d' "$root/configs/datacomp-medium-tmars-imagenet.yaml" >"$boot/pools.yaml"
+  {
+    echo "pool,samples_seen,error"
+    local names=("top 0-10%" "top 10-20%" "top 20-30%" "top 30-40%")
+    for i in 0 1 2 3; do
+      local f=(0 0 0 0); f[$i]=1
+      "$qqt" -q predict --fractions "$(IFS=,; echo "${f[*]}")" --budget 25.6M,51.2M,76.8M,102.4M,128M --format csv |
+        awk -F, -v p="${names[$i]}" 'NR > 1 { print "\"" p "\"," $1 "," $2 }'
+    done
+    "$qqt" -q predict --fractions 1,1,0,0 --budget 25.6M,51.2M,76.8M,102.4M,128M --format csv |
+      awk -F, 'NR > 1 { print "\"top 0-10%+top 10-20%\"," $1 "," $2 }'
+  } | awk -F, 'NR == 1 { print; next } { s = ((NR * 7) % 11 - 5) / 5; printf "%s,%s,%.17g\n", $1, $2, $3 * (1 + 0.01 * s) }' >"$boot/runs.csv"
+}
+
 pools8_b="-0.17,-0.15571,-0.14143,-0.12714,-0.11286,-0.09857,-0.08429,-0.07"
 pools8_tau="8.5,8.371,6.643,5.714,5.586,3.857,2.929,2.8"
 what="${1:-all}"
@@ -75,7 +94,13 @@ time_cmd 5 "qqt plot curves --search threshold,mixture (default config, 240 budg
   "$qqt" -q plot curves --search threshold,mixture --output "$plot_dir/curves.png"
 ratio_line "plot curves --search threshold,mixture" "$(reference_ms 3 8e6 5.12e10 240)" "target: <= 300 ms"
 rm -rf "$plot_dir"
-# FIT_RATIO_BLOCK: fit --bootstrap 1000 --threads 2 (added by the fit work)
+boot="$(mktemp -d)"
+bootstrap_example "$boot"
+time_cmd 3 "qqt fit --bootstrap 1000 --threads 2 (25 runs, 10 free parameters)" \
+  "$qqt" -q fit --config "$boot/pools.yaml" --observations "$boot/runs.csv" --bootstrap 1000 --threads 2 --output "$boot/t2.yaml"
+printf '  %-62s qqt %9.1f ms   reference: none (it has no bootstrap)   (target: <= 2000 ms)\n' \
+  "fit --bootstrap 1000 --threads 2" "$(awk -v u="$last_median_us" 'BEGIN { print u / 1000 }')"
+rm -rf "$boot"
 peak_kb=$(/usr/bin/time -v "$qqt" -q plan --budgets 1M:100B:1000000 --format csv --search topk 2>&1 >/dev/null |
           awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); print $2 }')
 printf '  %-62s peak memory %7.1f MiB   (target: < 100 MiB)\n' \
@@ -106,6 +131,10 @@ PER=1 time_cmd 5 "plan --config pools-8.yaml --budget 100B --search mixture (the
   "$qqt" -q plan --config "$data/pools-8.yaml" --budget 100B --search mixture --format json
 echo "   the default search (topk, subsets, threshold, mixture)"
 time_cmd 5 "qqt plan --budget 32M,64M,128M,640M (default config, table)" "$qqt" -q plan --budget 32M,64M,128M,640M
+PER=1000 time_cmd 3 "qqt plan --budgets 1M:100B:1000 --format csv --threads 1 (default config, chains of 32)" \
+  "$qqt" -q plan --budgets 1M:100B:1000 --format csv --threads 1
+PER=1000 time_cmd 3 "  the same, --warm-chain 1 (every budget searched cold)" \
+  "$qqt" -q plan --budgets 1M:100B:1000 --format csv --threads 1 --warm-chain 1
 PER=100 time_cmd 3 "qqt plan --budgets 1M:100B:100 --format json (default config)" "$qqt" -q plan --budgets 1M:100B:100 --format json
 PER=100 time_cmd 3 "plan --config pools-8.yaml --budgets 1M:100B:100 --format json" \
   "$qqt" -q plan --config "$data/pools-8.yaml" --budgets 1M:100B:100 --format json
@@ -131,21 +160,8 @@ rm -rf "$big"
 
 echo
 echo "== fit --bootstrap 1000 (issue 14 target: <= 2 s with --threads 2, the same output for any thread count)"
-# The 25-run example: the built-in config's 4 pools alone at 2-10 passes (20 runs) and the first two
-# pools mixed at 5 budgets (5 runs), errors x (1 + 0.01 s) with s a fixed sequence in [-1, 1].
 boot="$(mktemp -d)"
-sed -e 's/, b: [-0-9.]*, *tau: [0-9.]*}/}/' -e '/^a:/d' -e '/^d:/d' "$root/configs/datacomp-medium-tmars-imagenet.yaml" >"$boot/pools.yaml"
-{
-  echo "pool,samples_seen,error"
-  names=("top 0-10%" "top 10-20%" "top 20-30%" "top 30-40%")
-  for i in 0 1 2 3; do
-    f=(0 0 0 0); f[$i]=1
-    "$qqt" -q predict --fractions "$(IFS=,; echo "${f[*]}")" --budget 25.6M,51.2M,76.8M,102.4M,128M --format csv |
-      awk -F, -v p="${names[$i]}" 'NR > 1 { print "\"" p "\"," $1 "," $2 }'
-  done
-  "$qqt" -q predict --fractions 1,1,0,0 --budget 25.6M,51.2M,76.8M,102.4M,128M --format csv |
-    awk -F, 'NR > 1 { print "\"top 0-10%+top 10-20%\"," $1 "," $2 }'
-} | awk -F, 'NR == 1 { print; next } { s = ((NR * 7) % 11 - 5) / 5; printf "%s,%s,%.17g\n", $1, $2, $3 * (1 + 0.01 * s) }' >"$boot/runs.csv"
+bootstrap_example "$boot"
 echo "rows: $(($(wc -l <"$boot/runs.csv") - 1))"
 for t in 1 2; do
   time_cmd 3 "qqt fit --bootstrap 1000 --threads $t (25 runs, 10 free parameters)" \
