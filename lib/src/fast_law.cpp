@@ -11,19 +11,7 @@
 #include "qqt/error.hpp"
 
 namespace qqt::detail {
-namespace {
-
-// ln(1 + 1/k) for k = 0..kDirectPasses + 1 (entry 0 unused).
-const std::array<double, kDirectPasses + 2>& log_ratios() {
-  static const std::array<double, kDirectPasses + 2> table = [] {
-    std::array<double, kDirectPasses + 2> t{};
-    for (int k = 1; k <= kDirectPasses + 1; ++k) t[k] = std::log1p(1.0 / k);
-    return t;
-  }();
-  return table;
-}
-
-}  // namespace
+static_assert(kDirectPasses + 2 <= kLogRatios, "the walk reads ln(1 + 1/k) up to kDirectPasses + 1 from the shared table");
 
 PrefixWalker::PrefixWalker(double lambda) : lambda_(lambda), step_(std::exp(-lambda)) {
   if (!(lambda > 0.0) || !std::isfinite(lambda)) {
@@ -39,7 +27,7 @@ double PrefixWalker::advance_to(double m) {
   if (m < last_m_) throw InternalError(fmt::format("PrefixWalker: m went down from {} to {}", last_m_, m));
   last_m_ = m;
   if (m < 1.0) return 0.0;
-  const double* ratios = log_ratios().data();
+  const double* ratios = log_ratios();
   const int target = m < kDirectPasses ? static_cast<int>(m) : kDirectPasses;
   // Whole blocks up to target, each summed with four accumulators.
   double sum = sum_;

@@ -98,7 +98,9 @@ inline constexpr double kMinDecayRate = 1e-300;
 /// before clamping. This is the one rule for every evaluator (a fuzz finding once reached one copy only).
 inline double decay_rate(double tau_passes, double mix_samples, double size_samples, double tau_scaling) {
   const double ratio = mix_samples / size_samples;
-  const double tau_hat = tau_passes * std::pow(ratio, tau_scaling);
+  // kappa 1 (the paper's, the default) and 0 skip pow: pow(r, 1) = r and pow(r, 0) = 1 exactly.
+  const double scale = tau_scaling == 1.0 ? ratio : tau_scaling == 0.0 ? 1.0 : std::pow(ratio, tau_scaling);
+  const double tau_hat = tau_passes * scale;
   const double lambda = std::isnormal(tau_hat)
                             ? std::numbers::ln2 / tau_hat
                             : std::exp(std::log(std::numbers::ln2) - std::log(tau_passes) - tau_scaling * std::log(ratio));
@@ -117,6 +119,11 @@ inline double half_life(double lambda) { return std::numbers::ln2 / lambda; }
 /// delta^(m+1) ln(1 + 1/(m+1)) / (1 - delta); engines stop summing once this is below
 /// kTailTolerance of the sum (then C(m) = C(infinity) to double precision).
 inline constexpr double kTailTolerance = 1e-17;
+
+/// ln(1 + 1/k) for k = 1..kLogRatios - 1 (entry 0 is 0), each exactly std::log1p(1.0 / k): the
+/// engines' tables and walks read it instead of calling log1p per pass (bit-identical values).
+inline constexpr int kLogRatios = 4096;
+const double* log_ratios();
 
 /// Upper bound of the rest of the series past pass m (see kTailTolerance). lambda > 0.
 inline double rest_bound(double lambda, double m) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
@@ -62,7 +63,28 @@ double expint(int n, double x) {
   throw NumericalError(fmt::format("expint: E_{}({}) did not converge", n, x));
 }
 
+const double* log_ratios() {
+  static const std::array<double, kLogRatios> table = [] {
+    std::array<double, kLogRatios> t{};
+    // Through a volatile function pointer: the C library's log1p at run time, exactly as
+    // repetition_term calls it. Called directly, GCC folds the whole table at compile time to
+    // correctly rounded values, which differ from glibc's by an ulp (k = 5).
+    double (*volatile log1p_at_run_time)(double) = static_cast<double (*)(double)>(std::log1p);
+    for (int k = 1; k < kLogRatios; ++k) t[k] = log1p_at_run_time(1.0 / k);
+    return t;
+  }();
+  return table.data();
+}
+
 double repetition_term(double lambda, double x) { return std::exp(-lambda * x) * std::log1p(1.0 / x); }
+
+namespace {
+// repetition_term at a whole k >= 1, with ln(1 + 1/k) from the table while it lasts: the same value.
+double repetition_term_at(double lambda, int k) {
+  const double ratio = k < kLogRatios ? log_ratios()[k] : std::log1p(1.0 / k);
+  return std::exp(-lambda * k) * ratio;
+}
+}  // namespace
 
 namespace {
 
@@ -156,15 +178,26 @@ RepetitionSum::RepetitionSum(double lambda) : lambda_(lambda), table_{0.0} {
 }
 
 void RepetitionSum::grow_to(int m) const {
-  while (!converged_ && static_cast<int>(table_.size()) <= m) {
-    const int k = static_cast<int>(table_.size());
-    const double term = repetition_term(lambda_, k);
+  if (converged_ || static_cast<int>(table_.size()) > m) return;
+  // Each pass's term is computed once: the convergence test's rest_bound(lambda, k) is the next
+  // term over 1 - delta (law_kernel.hpp), the same arithmetic, so the table is bit-identical.
+  const double one_minus_delta = -std::expm1(-lambda_);
+  table_.reserve(static_cast<std::size_t>(std::min(m, kTableCap)) + 1);
+  int k = static_cast<int>(table_.size());
+  double term = repetition_term_at(lambda_, k);
+  while (k <= m) {
     // Neumaier compensated summation keeps the table exact to about 1 ulp of C(k).
     const double t = sum_ + term;
     compensation_ += std::abs(sum_) >= std::abs(term) ? (sum_ - t) + term : (term - t) + sum_;
     sum_ = t;
     table_.push_back(sum_ + compensation_);
-    if (lambda_ > 0.0 && rest_bound(lambda_, k) <= kTailTolerance * table_.back()) converged_ = true;
+    const double next = repetition_term_at(lambda_, k + 1);
+    if (lambda_ > 0.0 && next / one_minus_delta <= kTailTolerance * table_.back()) {
+      converged_ = true;
+      return;
+    }
+    term = next;
+    ++k;
   }
 }
 
