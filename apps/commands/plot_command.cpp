@@ -32,7 +32,11 @@ void setup_plot(CLI::App& cmd, PlotArgs& args) {
   cmd.add_option("--search", args.search,
                  "curves: also draw the best strategy of these families at every budget: subsets, threshold, mixture (comma list)")
       ->type_name("LIST");
-  cmd.add_option("--threads", args.options.threads, "Worker threads for --search")->capture_default_str();
+  args.options.threads = default_threads();
+  cmd.add_option("--threads", args.options.threads,
+                 "Worker threads for --search (output does not depend on it); default: hardware threads, at most 2")
+      ->capture_default_str()
+      ->type_name("N");
   cmd.add_option("--observations", args.observations, "Runs CSV (as for fit): points on curves; required for fit")->type_name("FILE");
   cmd.add_option("--holdout", args.holdout, "fit: held-out runs CSV (as for fit), drawn as open symbols")->type_name("FILE");
   cmd.add_option("--size", args.size, "Printed size, type >= 7 pt where placed: column (3.3 x 3 in), page (6.9 x 4.3 in) or WxH inches")

@@ -62,7 +62,8 @@ struct PlotOptions {
   /// Curves only: search families drawn besides the top-k levels, each as the curve of its best
   /// strategy at every budget (subsets, threshold, mixture; topk is always drawn). Default none.
   std::vector<Family> families;
-  /// Worker threads for those searches; output does not depend on it. Range [1, 256]. Default 1.
+  /// Worker threads for those searches; output does not depend on it. Range [1, 256]. Default 1
+  /// (qqt plot: --threads, default default_threads()).
   int threads = 1;
 };
 void validate(const PlotOptions& options);
