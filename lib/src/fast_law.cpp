@@ -18,9 +18,21 @@ PrefixWalker::PrefixWalker(double lambda) : lambda_(lambda), step_(std::exp(-lam
     throw InternalError(fmt::format("PrefixWalker: lambda must be finite and > 0, got {}", lambda));
   }
   step_powers_[0] = 1.0;
-  for (int j = 1; j < kBlock; ++j) step_powers_[j] = step_powers_[j - 1] * step_;
-  block_step_ = std::exp(-lambda * kBlock);
   anchor_ = step_;
+}
+
+// Powers and the block step are made on first use (most evaluations walk a few passes only); the
+// same products in the same order, so every C(m) is as if they were made up front.
+void PrefixWalker::ensure_powers(int count) {
+  for (; powers_known_ < count; ++powers_known_) step_powers_[powers_known_] = step_powers_[powers_known_ - 1] * step_;
+}
+
+double PrefixWalker::block_step() {
+  if (!block_step_known_) {
+    block_step_ = std::exp(-lambda_ * kBlock);
+    block_step_known_ = true;
+  }
+  return block_step_;
 }
 
 double PrefixWalker::advance_to(double m) {
@@ -34,6 +46,7 @@ double PrefixWalker::advance_to(double m) {
   double anchor = anchor_;
   int blocks = blocks_;
   const double inv_one_minus_delta = 1.0 / -std::expm1(-lambda_);
+  if (!converged_ && (blocks + 1) * kBlock <= target) ensure_powers(kBlock);
   while (!converged_ && (blocks + 1) * kBlock <= target) {
     const double* r = ratios + blocks * kBlock + 1;
     double acc[4] = {0.0, 0.0, 0.0, 0.0};
@@ -46,7 +59,7 @@ double PrefixWalker::advance_to(double m) {
     sum += anchor * ((acc[0] + acc[1]) + (acc[2] + acc[3]));
     ++blocks;
     // Powers across blocks: re-anchored with exp every 8 blocks, multiplied in between.
-    anchor = blocks % 8 == 0 ? std::exp(-lambda_ * (blocks * kBlock + 1)) : anchor * block_step_;
+    anchor = blocks % 8 == 0 ? std::exp(-lambda_ * (blocks * kBlock + 1)) : anchor * block_step();
     // sum_{j>k} delta^j ln(1+1/j) <= delta^(k+1) ln(1+1/(k+1)) / (1 - delta)
     if (anchor * ratios[blocks * kBlock + 1] * inv_one_minus_delta <= kTailTolerance * sum) converged_ = true;
   }
@@ -58,6 +71,7 @@ double PrefixWalker::advance_to(double m) {
     // The partial block: terms 32 blocks + 1 .. target, in order.
     double partial = 0.0;
     const int first = blocks * kBlock + 1;
+    ensure_powers(target - first + 1);
     for (int k = first; k <= target; ++k) partial += step_powers_[k - first] * ratios[k];
     return sum + anchor * partial;
   }

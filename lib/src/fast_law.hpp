@@ -40,8 +40,13 @@ class PrefixWalker {
  private:
   double lambda_;
   double step_;                 // exp(-lambda)
-  double step_powers_[kBlock];  // exp(-lambda j), j = 0..31, by repeated multiplication
-  double block_step_;           // exp(-lambda 32)
+  void ensure_powers(int count);  // step_powers_[0..count) known
+  double block_step();            // block_step_, made on first use
+
+  double step_powers_[kBlock];  // exp(-lambda j), j = 0..31, by repeated multiplication (first powers_known_ made)
+  int powers_known_ = 1;
+  double block_step_ = 0.0;  // exp(-lambda 32), once block_step_known_
+  bool block_step_known_ = false;
   int blocks_ = 0;              // whole blocks summed: terms 1..32 blocks_
   double anchor_;               // exp(-lambda (32 blocks_ + 1)): first power of the next block
   double sum_ = 0.0;            // C(32 blocks_)
