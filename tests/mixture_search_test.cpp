@@ -516,18 +516,8 @@ TEST_CASE("the mixture work bound leaves the effective-data config and the utili
 
 // ---- warm starts (optimize_mixture_from): sweeps that start each budget from its neighbour ----
 
-namespace {
-/// A warm start against the cold multistart at the same budget: with the entry and kink probes
-/// (docs/search.md "Warm starts") measured equal to 1e-11 relative on these configs, and sometimes
-/// better (the cold multistart also misses basins).
-constexpr double kWarmColdRelTol = 1e-9;
-
-std::vector<double> log_budgets(double lo, double hi, int count) {
-  std::vector<double> out;
-  for (int i = 0; i < count; ++i) out.push_back(std::round(std::exp(std::log(lo) + (std::log(hi) - std::log(lo)) * i / (count - 1))));
-  return out;
-}
-}  // namespace
+using qqt::test::kWarmColdRelTol;
+using qqt::test::log_budgets;
 
 TEST_CASE("warm-started sweeps equal cold ones to tolerance", "[mixture][warm]") {
   for (const char* path : {"configs/datacomp-medium-tmars-imagenet.yaml", "tests/data/pools-8.yaml"}) {

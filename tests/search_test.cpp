@@ -325,24 +325,14 @@ TEST_CASE("output is identical on every run and for any thread count", "[search]
 
 // ---- warm-started chains (SearchOptions::warm_chain_budgets, docs/search.md "Warm starts") ----
 
-namespace {
-/// A warm-chained mixture search against a cold one at the same budget: measured worst 1e-11
-/// relative (default config, 1,000 budgets) and 2e-12 (pools-8, 100 budgets); a warm chain may also
-/// find a lower error where the cold multistart misses a basin (up to 1.9e-3 on pools-8).
-constexpr double kWarmColdRelTol = 1e-9;
-
-std::vector<double> log_sweep(double lo, double hi, int count) {
-  std::vector<double> out;
-  for (int i = 0; i < count; ++i) out.push_back(std::round(std::exp(std::log(lo) + (std::log(hi) - std::log(lo)) * i / (count - 1))));
-  return out;
-}
-}  // namespace
+using qqt::test::kWarmColdRelTol;
+using qqt::test::log_budgets;
 
 TEST_CASE("warm-chained sweeps equal cold searches to tolerance, never worse than the cold seeds", "[search][warm]") {
   for (const char* path : {"configs/datacomp-medium-tmars-imagenet.yaml", "tests/data/pools-8.yaml"}) {
     INFO(path);
     const Model model = load(path);
-    const std::vector<double> budgets = log_sweep(1e6, 1e11, 40);
+    const std::vector<double> budgets = log_budgets(1e6, 1e11, 40);
     SearchOptions warm;
     warm.families = {Family::topk, Family::threshold, Family::mixture};
     warm.threads = 2;
@@ -378,7 +368,7 @@ TEST_CASE("warm-chained sweeps equal cold searches to tolerance, never worse tha
 
 TEST_CASE("warm-chained sweeps: the same output for any thread count and budget order", "[search][warm]") {
   const Config config = load_config_file(std::string(QQT_SOURCE_DIR) + "/configs/datacomp-medium-tmars-imagenet.yaml");
-  std::vector<double> budgets = log_sweep(1e6, 1e11, 96);  // three chains of 32
+  std::vector<double> budgets = log_budgets(1e6, 1e11, 96);  // three chains of 32
   SearchOptions o;
   o.families = {Family::topk, Family::mixture};
   o.threads = 1;
