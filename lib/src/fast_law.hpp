@@ -39,7 +39,7 @@ class PrefixWalker {
 
  private:
   double lambda_;
-  double step_;                 // exp(-lambda)
+  double step_;                   // exp(-lambda)
   void ensure_powers(int count);  // step_powers_[0..count) known
   double block_step();            // block_step_, made on first use
 
@@ -47,12 +47,12 @@ class PrefixWalker {
   int powers_known_ = 1;
   double block_step_ = 0.0;  // exp(-lambda 32), once block_step_known_
   bool block_step_known_ = false;
-  int blocks_ = 0;              // whole blocks summed: terms 1..32 blocks_
-  double anchor_;               // exp(-lambda (32 blocks_ + 1)): first power of the next block
-  double sum_ = 0.0;            // C(32 blocks_)
-  bool converged_ = false;      // the rest of the series is below 1e-17 of sum_
-  double last_m_ = 0.0;         // calls must not go down
-  RepetitionTail tail_;         // past kDirectPasses (law_kernel.hpp), set up once
+  int blocks_ = 0;          // whole blocks summed: terms 1..32 blocks_
+  double anchor_;           // exp(-lambda (32 blocks_ + 1)): first power of the next block
+  double sum_ = 0.0;        // C(32 blocks_)
+  bool converged_ = false;  // the rest of the series is below 1e-17 of sum_
+  double last_m_ = 0.0;     // calls must not go down
+  RepetitionTail tail_;     // past kDirectPasses (law_kernel.hpp), set up once
   bool tail_known_ = false;
 };
 

@@ -425,7 +425,7 @@ LocalResult multistart(const std::vector<std::vector<double>>& starts, Objective
 // runner-up start, the best entry probe, each pool's best kink probe within kKinkProbeMargin of the
 // best start) are screened by a loose run and polished only if that beats the best so far.
 // Measured against the cold multistart (docs/search.md "Warm starts"): 1,000 budgets of the default
-// config and 100 of pools-8 equal to 3e-13 and 1.2e-12 relative. Without the per-pool kink probes the
+// config and 100 of pools-8 equal to 2.4e-12 relative. Without the per-pool kink probes the
 // partial-to-whole jump was missed (1.7e-4); BOBYQA or Subplex as the polisher missed basins or
 // stopped short (up to 1e-3); polishing every candidate fully cost 2.5x the evaluations.
 constexpr double kEntryShares[] = {0.03, 0.1, 0.3};
@@ -546,12 +546,14 @@ std::optional<MixtureOptimum> search(const Model& model, const Constraints& cons
     // The cold search's fixed starts too (the uniform mix, each pool alone): one evaluation each.
     const std::vector<std::vector<double>> fixed = cold_starts(model, decoder, {}, MixtureSearchOptions{.random_starts = 0});
     starts.insert(starts.end(), fixed.begin(), fixed.end());
-    summary.algorithm = dim >= 2 ? "warm start: starts evaluated once, entry and kink probes, LN_NELDERMEAD polishing" : "warm start: LN_SBPLX";
+    summary.algorithm =
+        dim >= 2 ? "warm start: starts evaluated once, entry and kink probes, LN_NELDERMEAD polishing" : "warm start: LN_SBPLX";
   } else {
     starts = cold_starts(model, decoder, seeds, options);
     summary.algorithm = dim >= 2 ? "LN_SBPLX screening, LN_SBPLX + LN_BOBYQA polishing" : "LN_SBPLX";
   }
-  const LocalResult best = warm ? warm_polish(starts, objective, decoder, dim, options, summary) : multistart(starts, objective, dim, options, summary);
+  const LocalResult best =
+      warm ? warm_polish(starts, objective, decoder, dim, options, summary) : multistart(starts, objective, dim, options, summary);
   summary.evaluations = objective.evaluations;
   summary.stopped = best.stopped;
 

@@ -136,7 +136,8 @@ std::vector<std::vector<FamilyBest>> search_budgets(std::vector<std::unique_ptr<
   }
   std::vector<std::size_t> by_cost(chains.size());
   std::iota(by_cost.begin(), by_cost.end(), 0);
-  std::stable_sort(by_cost.begin(), by_cost.end(), [&](std::size_t a, std::size_t b) { return budgets[chains[a].back()] > budgets[chains[b].back()]; });
+  std::stable_sort(by_cost.begin(), by_cost.end(),
+                   [&](std::size_t a, std::size_t b) { return budgets[chains[a].back()] > budgets[chains[b].back()]; });
   std::mutex progress_mutex;
   std::size_t done = 0;
   detail::parallel_for(chains.size(), options.threads, [&](std::size_t i, int) {
