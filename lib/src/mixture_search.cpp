@@ -463,7 +463,7 @@ LocalResult warm_polish(const std::vector<std::vector<double>>& starts, Objectiv
     if (y < best.value) best = {std::move(x), y, "probe"};
   };
   LocalResult best_entry{{}, std::numeric_limits<double>::infinity(), "probe"};
-  for (std::size_t i = 0; i < m; ++i) {
+  for (std::size_t i = 0; i < m && m >= 2; ++i) {  // one pool: its weight is 1, nothing to probe
     if (!(w[i] > 0)) {
       for (const double share : kEntryShares) probe(i, share, best_entry);
       continue;
