@@ -38,11 +38,11 @@ class PrefixWalker {
   double advance_to(double m);
 
  private:
-  double lambda_;
-  double step_;                   // exp(-lambda)
   void ensure_powers(int count);  // step_powers_[0..count) known
   double block_step();            // block_step_, made on first use
 
+  double lambda_;
+  double step_;                 // exp(-lambda)
   double step_powers_[kBlock];  // exp(-lambda j), j = 0..31, by repeated multiplication (first powers_known_ made)
   int powers_known_ = 1;
   double block_step_ = 0.0;  // exp(-lambda 32), once block_step_known_

@@ -344,16 +344,22 @@ std::optional<MixtureOptimum> exact_optimum(const Model& model, const Decoder& d
   return MixtureOptimum{Strategy{f, w}, Mixture(model, Strategy{f, w}).error(n), {}, 0.0, false};
 }
 
-// The starts of a cold search.
-std::vector<std::vector<double>> cold_starts(const Model& model, const Decoder& decoder, std::span<const Strategy> seeds,
-                                             const MixtureSearchOptions& options) {
-  const std::size_t m = model.pools.size();
-  // Starts: the seeds, the uniform mix of all pools, each pool alone, then pseudo-random points.
+// The seeds as points of the box.
+std::vector<std::vector<double>> seed_starts(const Model& model, const Decoder& decoder, std::span<const Strategy> seeds) {
   std::vector<std::vector<double>> starts;
   for (const Strategy& s : seeds) {
     const Mixture mix(model, s);
     starts.push_back(decoder.encode(mix.fractions(), mix.weights()));
   }
+  return starts;
+}
+
+// The starts of a cold search.
+std::vector<std::vector<double>> cold_starts(const Model& model, const Decoder& decoder, std::span<const Strategy> seeds,
+                                             const MixtureSearchOptions& options) {
+  const std::size_t m = model.pools.size();
+  // Starts: the seeds, the uniform mix of all pools, each pool alone, then pseudo-random points.
+  std::vector<std::vector<double>> starts = seed_starts(model, decoder, seeds);
   const std::size_t dim = decoder.dimension();
   starts.emplace_back(dim, 1.0);
   std::fill_n(starts.back().begin(), m, 1.0 / static_cast<double>(m));
@@ -369,16 +375,6 @@ std::vector<std::vector<double>> cold_starts(const Model& model, const Decoder& 
     std::vector<double> x(dim);
     for (double& v : x) v = unit(rng);
     starts.push_back(std::move(x));
-  }
-  return starts;
-}
-
-// The seeds as points of the box.
-std::vector<std::vector<double>> seed_starts(const Model& model, const Decoder& decoder, std::span<const Strategy> seeds) {
-  std::vector<std::vector<double>> starts;
-  for (const Strategy& s : seeds) {
-    const Mixture mix(model, s);
-    starts.push_back(decoder.encode(mix.fractions(), mix.weights()));
   }
   return starts;
 }

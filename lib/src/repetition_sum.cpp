@@ -79,14 +79,13 @@ const double* log_ratios() {
 double repetition_term(double lambda, double x) { return std::exp(-lambda * x) * std::log1p(1.0 / x); }
 
 namespace {
-// repetition_term at a whole k >= 1, with ln(1 + 1/k) from the table while it lasts: the same value.
-double repetition_term_at(double lambda, int k) {
-  const double ratio = k < kLogRatios ? log_ratios()[k] : std::log1p(1.0 / k);
+
+// repetition_term at a whole k >= 1, with ln(1 + 1/k) from `ratios` (log_ratios()) while it lasts:
+// the same value.
+double repetition_term_at(double lambda, int k, const double* ratios) {
+  const double ratio = k < kLogRatios ? ratios[k] : std::log1p(1.0 / k);
   return std::exp(-lambda * k) * ratio;
 }
-}  // namespace
-
-namespace {
 
 // d^m/dx^m of f(x) = exp(-lambda x) ln(1 + 1/x), by Leibniz' rule:
 //   h = exp(-lambda x):  h^(q) = (-lambda)^q h
@@ -184,14 +183,15 @@ void RepetitionSum::grow_to(int m) const {
   const double one_minus_delta = -std::expm1(-lambda_);
   table_.reserve(static_cast<std::size_t>(std::min(m, kTableCap)) + 1);
   int k = static_cast<int>(table_.size());
-  double term = repetition_term_at(lambda_, k);
+  const double* ratios = log_ratios();
+  double term = repetition_term_at(lambda_, k, ratios);
   while (k <= m) {
     // Neumaier compensated summation keeps the table exact to about 1 ulp of C(k).
     const double t = sum_ + term;
     compensation_ += std::abs(sum_) >= std::abs(term) ? (sum_ - t) + term : (term - t) + sum_;
     sum_ = t;
     table_.push_back(sum_ + compensation_);
-    const double next = repetition_term_at(lambda_, k + 1);
+    const double next = repetition_term_at(lambda_, k + 1, ratios);
     if (lambda_ > 0.0 && next / one_minus_delta <= kTailTolerance * table_.back()) {
       converged_ = true;
       return;
