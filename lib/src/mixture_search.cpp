@@ -32,6 +32,7 @@
 #include <map>
 #include <nlopt.hpp>
 #include <random>
+#include <set>
 #include <vector>
 
 #include "fast_law.hpp"
@@ -39,6 +40,8 @@
 #include "nlopt_util.hpp"
 #include "qqt/error.hpp"
 #include "qqt/quantity.hpp"
+#include "segment_descent.hpp"
+#include "utility_gradient.hpp"
 
 namespace qqt {
 
@@ -60,6 +63,9 @@ void validate(const MixtureSearchOptions& o) {
   }
   if (!(o.f_tol_abs >= 0 && o.f_tol_abs <= 1e-3)) {
     throw InputError(fmt::format("mixture f_tol_abs must be in [0, 1e-3], got {}", o.f_tol_abs));
+  }
+  if (o.structured_min_pools < 2 || o.structured_min_pools > 1000000) {
+    throw InputError(fmt::format("mixture structured_min_pools must be in [2, 1000000], got {}", o.structured_min_pools));
   }
   if (!(o.max_walked_segments >= 1e3 && o.max_walked_segments <= 1e10)) {
     throw InputError(fmt::format("mixture max_walked_segments must be in [1e3, 1e10], got {}", o.max_walked_segments));
@@ -111,6 +117,8 @@ class Decoder {
   Mode mode() const { return mode_; }
 
   bool feasible() const { return feasible_; }
+  const std::vector<double>& lower() const { return lo_; }
+  const std::vector<double>& upper() const { return hi_; }
   double n() const { return n_; }
   double pool_size(std::size_t i) const { return model_.pools[i].size_samples; }
   std::size_t pools() const { return lo_.size(); }
@@ -517,6 +525,41 @@ Strategy carried(const Model& model, const Strategy& warm, double n_from, double
   return out;
 }
 
+// From MixtureSearchOptions::structured_min_pools pools on, the utility law's mixture search (with
+// u_i = all a pool may keep: mode `most`) uses the law's structure instead of the derivative-free
+// multistart, whose cost grows about as m^3 (4.2 s per budget at 64 pools) and which misses basins
+// from 16 pools on (docs/search.md "Many pools"): segment descent (segment_descent.hpp) from each start.
+// Segment descent at that scale: a short rough run, short fixed-segment runs, two entry candidates
+// per round (measured on the synthetic growth configs, tests/bench/pools_bench.cpp).
+constexpr detail::SegmentDescentOptions kManyPoolsDescent{.rough_evaluations = 100, .segment_evaluations = 100, .entry_trials = 2};
+
+bool many_pools(const Model& model, const Decoder& decoder, bool has_fast, const MixtureSearchOptions& options) {
+  return has_fast && decoder.mode() == Decoder::Mode::most && model.pools.size() >= static_cast<std::size_t>(options.structured_min_pools);
+}
+
+// The many-pool search: segment descent from each start (box points; their weights are the
+// projection of x, as the Decoder maps them), the best by the search's objective.
+LocalResult structured(const Model& model, const Decoder& decoder, const std::vector<std::vector<double>>& starts, Objective& objective,
+                       bool only_seen, MixtureSummary& summary) {
+  const detail::UtilityGradient law(model, decoder.n(), only_seen);
+  LocalResult best{{}, std::numeric_limits<double>::infinity(), "no run"};
+  std::vector<double> w;
+  std::set<std::vector<double>> tried;
+  for (const auto& x0 : starts) {
+    summary.start_error = std::min(summary.start_error, objective(x0.data()));
+    ++summary.starts;
+    decoder.project(x0.data(), w);
+    if (!tried.insert(w).second) continue;  // the same start twice
+    const detail::SegmentDescentResult run = detail::segment_descent(law, decoder.lower(), decoder.upper(), w, kManyPoolsDescent);
+    objective.evaluations += run.evaluations;
+    std::vector<double> x(decoder.dimension(), 1.0);
+    std::copy(run.weights.begin(), run.weights.end(), x.begin());
+    const double y = objective(x.data());
+    if (y < best.value) best = {std::move(x), y, run.stopped};
+  }
+  return best;
+}
+
 std::optional<MixtureOptimum> search(const Model& model, const Constraints& constraints, double n, std::span<const Strategy> seeds,
                                      const Strategy* warm, double warm_budget, const MixtureSearchOptions& options) {
   validate(options);
@@ -548,8 +591,16 @@ std::optional<MixtureOptimum> search(const Model& model, const Constraints& cons
     starts = cold_starts(model, decoder, seeds, options);
     summary.algorithm = dim >= 2 ? "LN_SBPLX screening, LN_SBPLX + LN_BOBYQA polishing" : "LN_SBPLX";
   }
-  const LocalResult best =
-      warm ? warm_polish(starts, objective, decoder, dim, options, summary) : multistart(starts, objective, dim, options, summary);
+  const bool structure = many_pools(model, decoder, fast.has_value(), options);
+  if (structure) {
+    summary.algorithm = "segment descent: LD_SLSQP with the law's gradient, kink moves and pool entries (many pools)";
+    if (!warm) starts = seed_starts(model, decoder, seeds);
+    if (starts.empty()) starts = cold_starts(model, decoder, {}, MixtureSearchOptions{.random_starts = 0});  // no seeds: the uniform mix
+    starts.resize(std::min(starts.size(), std::max<std::size_t>(seeds.size() + (warm ? 2 : 0), 1)));  // warm: the seeds, warm and carried
+  }
+  const LocalResult best = structure ? structured(model, decoder, starts, objective, options.only_seen, summary)
+                           : warm    ? warm_polish(starts, objective, decoder, dim, options, summary)
+                                     : multistart(starts, objective, dim, options, summary);
   summary.evaluations = objective.evaluations;
   summary.stopped = best.stopped;
 

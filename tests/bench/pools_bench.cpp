@@ -76,6 +76,7 @@ void growth(int budget_count, int reference_starts) {
   qqt::MixtureSearchOptions reference = options;
   reference.random_starts = reference_starts;
   reference.polished_starts = 10;
+  reference.structured_min_pools = 1000000;  // the derivative-free multistart at every pool count
   const auto budgets = log_budgets(100e6, 10e9, budget_count);
   fmt::print("mixture search vs pools: {} budgets 100M..10B, default options; reference: {} random starts, 10 polished\n", budget_count,
              reference_starts);

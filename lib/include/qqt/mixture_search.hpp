@@ -39,6 +39,12 @@ struct MixtureSearchOptions {
   /// (spec §2) such unseen data only enters through w_i^2 / u_i, and on the default config the
   /// optimum does not change (docs/search.md "Artefacts"). Default true (--allow-unseen: false).
   bool only_seen = true;
+  /// From this many pools on, the utility law's search (when --max-unique does not bind) uses segment
+  /// descent, a gradient method that follows the law's pass kinks, instead of the derivative-free
+  /// multistart above (random_starts, screening and polishing then do not apply): at 16 pools and more
+  /// the multistart costs seconds per budget and misses basins (docs/search.md "Many pools"). A
+  /// value above the pool count keeps the multistart. Range [2, 1000000]. Default 16.
+  int structured_min_pools = 16;
   /// Work bound of one search (one budget) under the effective-data law, whose every evaluation walks
   /// pass segments (spec §3; the other laws evaluate in bounded time and ignore it). Each evaluation
   /// may walk only what is left of the bound (more counts as +inf), and once the evaluations have

@@ -1,0 +1,323 @@
+#include "segment_descent.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <nlopt.hpp>
+#include <numeric>
+#include <span>
+
+#include "nlopt_util.hpp"
+
+namespace qqt::detail {
+
+namespace {
+
+// A point counts as meeting sum w = 1 within this (SLSQP keeps the linear constraint to rounding).
+constexpr double kSumTol = 1e-10;
+// SLSQP's tolerance on sum w = 1.
+constexpr double kEqualityTol = 1e-14;
+// A weight this close to its segment's end (relative to the segment's width) sits at the end.
+constexpr double kEndRelTol = 1e-9;
+// A one-sided derivative must beat the multiplier by this (relative) for a pool to move or enter:
+// the gradient's central difference in lambda is good to about 1e-10 relative.
+constexpr double kMoveRelTol = 1e-8;
+// A neighbouring assignment is taken when it lowers the error by more than this (relative).
+constexpr double kImproveRelTol = 1e-13;
+// Entry trials also place the pool at these weights (besides the working pools' median passes).
+constexpr double kEntryShares[] = {0.03, 0.1};
+// The rough run stops when no weight moves by more than this (relative).
+constexpr double kRoughXTol = 1e-6;
+
+// The law over the pools of a working set (the variables); the other pools keep their weights.
+struct Problem {
+  const UtilityGradient* law;
+  std::vector<std::size_t> working;  // pool indices of the variables
+  std::vector<double> weights;       // all pools; the working set's entries are overwritten
+  std::vector<double> segment;       // all pools (natural = false)
+  bool natural = false;              // take each pool in the segment its weight is in
+  std::size_t evaluations = 0;
+  std::vector<double> grad, natural_segment;
+  double fixed_sum = 0.0;  // sum of the weights outside the working set
+  double best_value = std::numeric_limits<double>::infinity();
+  std::vector<double> best_x;
+
+  // y at the full weights (grad: the full gradient, kept in `grad`).
+  double full(std::span<const double> segments) {
+    ++evaluations;
+    const std::size_t m = weights.size();
+    grad.resize(m);
+    double y = law->evaluate(weights, segments, grad);
+    if (!std::isfinite(y)) {  // beyond the law's range: a wall
+      y = std::numeric_limits<double>::max();
+      std::fill(grad.begin(), grad.end(), 0.0);
+    }
+    return y;
+  }
+
+  double at(const double* x, double* g) {
+    for (std::size_t k = 0; k < working.size(); ++k) weights[working[k]] = x[k];
+    if (natural) {
+      natural_segment.resize(weights.size());
+      for (std::size_t i = 0; i < weights.size(); ++i) natural_segment[i] = law->segment_of(i, weights[i]);
+    }
+    const double y = full(natural ? natural_segment : segment);
+    if (g) {
+      for (std::size_t k = 0; k < working.size(); ++k) g[k] = grad[working[k]];
+    }
+    const double sum = std::accumulate(x, x + working.size(), fixed_sum);
+    if (std::abs(sum - 1.0) <= kSumTol && y < best_value) {
+      best_value = y;
+      best_x.assign(x, x + working.size());
+    }
+    return y;
+  }
+};
+
+double nlopt_value(unsigned, const double* x, double* grad, void* data) { return static_cast<Problem*>(data)->at(x, grad); }
+
+double sum_constraint(unsigned dim, const double* x, double* grad, void* data) {
+  if (grad) std::fill_n(grad, dim, 1.0);
+  return std::accumulate(x, x + dim, static_cast<Problem*>(data)->fixed_sum) - 1.0;
+}
+
+// One SLSQP run over the working set within [lo, hi] (all pools); problem.weights becomes the best
+// point seen that meets sum w = 1 (or stays where it was).
+void slsqp(Problem& problem, const std::vector<double>& lo, const std::vector<double>& hi, int max_evaluations, double x_tol_rel) {
+  const std::size_t dim = problem.working.size();
+  std::vector<double> x(dim), xlo(dim), xhi(dim);
+  problem.fixed_sum = 0.0;
+  std::vector<char> in(problem.weights.size(), 0);
+  for (const std::size_t i : problem.working) in[i] = 1;
+  for (std::size_t i = 0; i < problem.weights.size(); ++i) {
+    if (!in[i]) problem.fixed_sum += problem.weights[i];
+  }
+  for (std::size_t k = 0; k < dim; ++k) {
+    const std::size_t i = problem.working[k];
+    xlo[k] = lo[i];
+    xhi[k] = hi[i];
+    x[k] = std::clamp(problem.weights[i], lo[i], hi[i]);
+  }
+  problem.best_value = std::numeric_limits<double>::infinity();
+  problem.best_x.clear();
+  problem.at(x.data(), nullptr);  // the start: the best point is never worse than it
+  nlopt::opt opt(nlopt::LD_SLSQP, static_cast<unsigned>(dim));
+  opt.set_lower_bounds(xlo);
+  opt.set_upper_bounds(xhi);
+  opt.set_min_objective(nlopt_value, &problem);
+  opt.add_equality_constraint(sum_constraint, &problem, kEqualityTol);
+  opt.set_xtol_rel(x_tol_rel);
+  opt.set_maxeval(max_evaluations);
+  run_nlopt(
+      opt, x, [&](const std::vector<double>& p) { return problem.at(p.data(), nullptr); }, "the many-pool mixture search");
+  const std::vector<double>& best = problem.best_x.empty() ? x : problem.best_x;
+  for (std::size_t k = 0; k < dim; ++k) problem.weights[problem.working[k]] = best[k];
+}
+
+}  // namespace
+
+namespace {
+
+// A local optimum of one segment assignment, with the moves that settled it.
+struct Settled {
+  double error = std::numeric_limits<double>::infinity();
+  std::vector<double> weights, segment;
+  std::vector<std::size_t> working;
+  std::vector<std::size_t> at_kink;  // working pools at a kink (a segment end that is not a bound)
+  std::vector<double> grad;          // full gradient at the optimum
+  double mu = 0.0;                   // multiplier of sum w = 1
+  int moves = 0;
+};
+
+// Step 2: from problem.weights with `segment`, SLSQP in the segments' box, then kink moves and pool
+// entries while the first-order conditions fail and the error drops.
+Settled settle(Problem& problem, std::vector<double> segment, const std::vector<double>& lo, const std::vector<double>& hi, int max_moves,
+               const SegmentDescentOptions& options) {
+  const UtilityGradient& law = *problem.law;
+  const std::size_t m = law.pools();
+  problem.natural = false;
+  Settled best;
+  std::vector<double> box_lo(m), box_hi(m), up_grad(m), down_grad(m);
+  for (int round = 0; round <= max_moves; ++round) {
+    for (std::size_t i = 0; i < m; ++i) {
+      box_lo[i] = std::max(lo[i], segment[i] == 0.0 ? 0.0 : law.kink_weight(i, segment[i]));
+      box_hi[i] = std::min(hi[i], law.kink_weight(i, segment[i] + 1.0));
+    }
+    problem.segment = segment;
+    slsqp(problem, box_lo, box_hi, options.segment_evaluations, options.x_tol_rel);
+    const std::vector<double>& w = problem.weights;
+    if (std::abs(std::accumulate(w.begin(), w.end(), 0.0) - 1.0) > kSumTol) break;  // the boxes cannot hold sum w = 1
+    const double y = problem.full(segment);
+    if (!(y < best.error)) break;
+    best.error = y;
+    best.weights = w;
+    best.segment = segment;
+    best.working = problem.working;
+    best.grad = problem.grad;
+    best.moves = round;
+    best.at_kink.clear();
+    const std::vector<double>& grad = best.grad;
+    // The multiplier of sum w = 1: the mean derivative of the working pools inside their segments.
+    std::vector<char> in(m, 0), at_lo(m, 0), at_hi(m, 0);
+    for (const std::size_t i : problem.working) in[i] = 1;
+    double mu = 0.0;
+    int inside = 0;
+    for (const std::size_t i : problem.working) {
+      const double margin = kEndRelTol * (box_hi[i] - box_lo[i]);
+      at_lo[i] = w[i] <= box_lo[i] + margin;
+      at_hi[i] = w[i] >= box_hi[i] - margin;
+      if (!at_lo[i] && !at_hi[i]) {
+        mu += grad[i];
+        ++inside;
+      }
+      if ((at_hi[i] && box_hi[i] < hi[i]) || (at_lo[i] && segment[i] >= 1.0 && box_lo[i] > lo[i])) best.at_kink.push_back(i);
+    }
+    if (inside == 0) break;  // every pool at a segment end
+    mu /= inside;
+    best.mu = mu;
+    const double tol = kMoveRelTol * std::abs(mu);
+    // One-sided derivatives into the neighbouring segments: each pool's own partial depends only on
+    // its own segment (the coupling through U~ and n_d is continuous at a kink), so one evaluation
+    // with every end pool flipped gives them all.
+    std::vector<double> up = segment, down = segment;
+    bool any_up = false, any_down = false;
+    for (const std::size_t i : problem.working) {
+      if (at_hi[i] && box_hi[i] < hi[i]) {
+        up[i] = segment[i] + 1.0;
+        any_up = true;
+      }
+      if (at_lo[i] && segment[i] >= 1.0 && box_lo[i] > lo[i]) {
+        down[i] = segment[i] - 1.0;
+        any_down = true;
+      }
+    }
+    if (any_up) {
+      problem.full(up);
+      up_grad = problem.grad;
+    }
+    if (any_down) {
+      problem.full(down);
+      down_grad = problem.grad;
+    }
+    bool moved = false;
+    for (std::size_t i = 0; i < m; ++i) {
+      if (!in[i]) {  // an unused pool enters if its derivative beats the multiplier
+        if (grad[i] < mu - tol && hi[i] > 0) {
+          problem.working.push_back(i);
+          moved = true;
+        }
+      } else if (up[i] != segment[i] && up_grad[i] < mu - tol) {
+        segment[i] = up[i];
+        moved = true;
+      } else if (down[i] != segment[i] && down_grad[i] > mu + tol) {
+        segment[i] = down[i];
+        moved = true;
+      }
+    }
+    // Pools the run emptied leave the working set (SLSQP's work grows with its cube); they may enter again.
+    std::erase_if(problem.working, [&](std::size_t i) { return in[i] && !(w[i] > 0) && !(lo[i] > 0); });
+    std::sort(problem.working.begin(), problem.working.end());
+    if (!moved) break;
+  }
+  return best;
+}
+
+}  // namespace
+
+SegmentDescentResult segment_descent(const UtilityGradient& law, const std::vector<double>& lo, const std::vector<double>& hi,
+                                     std::vector<double> w0, const SegmentDescentOptions& options) {
+  const std::size_t m = law.pools();
+  Problem problem{&law, {}, std::move(w0), std::vector<double>(m, 0.0), true, 0, {}, {}, 0.0, std::numeric_limits<double>::infinity(), {}};
+  // The working set: the pools the start uses, and those a lower bound forces in.
+  for (std::size_t i = 0; i < m; ++i) {
+    if (problem.weights[i] > 0 || lo[i] > 0) problem.working.push_back(i);
+  }
+  SegmentDescentResult out;
+
+  // 1. Rough: pools cross kinks freely.
+  slsqp(problem, lo, hi, options.rough_evaluations, kRoughXTol);
+  // Pools the rough run emptied leave the working set (they may enter again).
+  std::vector<std::size_t> kept;
+  for (const std::size_t i : problem.working) {
+    if (problem.weights[i] > 0 || lo[i] > 0) kept.push_back(i);
+  }
+  problem.working = kept;
+
+  // 2. Settle the segments.
+  std::vector<double> segment(m);
+  for (std::size_t i = 0; i < m; ++i) segment[i] = law.segment_of(i, problem.weights[i]);
+  Settled best = settle(problem, segment, lo, hi, options.max_moves, options);
+  out.moves = best.moves;
+  out.stopped = "first-order conditions hold";
+
+  // 3. Neighbouring assignments: a pool at a kink moved to the middle of its other neighbouring
+  // segment, or an unused pool let in (the few with the lowest entry derivative) at the middle of the
+  // segment of the working pools' median passes; each settled; the first that lowers the error is taken.
+  for (int trial_round = 0; trial_round < options.max_trial_rounds && std::isfinite(best.error); ++trial_round) {
+    struct Trial {
+      std::size_t pool;
+      double segment;
+    };
+    std::vector<Trial> trials;
+    for (const std::size_t i : best.at_kink) {
+      const double w_i = best.weights[i];
+      const double k = best.segment[i];
+      const bool at_top = w_i >= law.kink_weight(i, k + 1.0) * (1 - kEndRelTol);
+      trials.push_back({i, at_top ? k + 1.0 : k - 1.0});
+    }
+    std::vector<double> passes;
+    for (const std::size_t i : best.working) {
+      if (best.weights[i] > 0) passes.push_back(best.segment[i]);
+    }
+    std::sort(passes.begin(), passes.end());
+    const double typical = passes.empty() ? 0.0 : passes[passes.size() / 2];
+    std::vector<std::size_t> unused;
+    for (std::size_t i = 0; i < m; ++i) {
+      if (!(best.weights[i] > 0) && hi[i] > 0) unused.push_back(i);
+    }
+    std::stable_sort(unused.begin(), unused.end(), [&](std::size_t a, std::size_t b) { return best.grad[a] < best.grad[b]; });
+    for (std::size_t k = 0; k < unused.size() && k < static_cast<std::size_t>(options.entry_trials); ++k) {
+      trials.push_back({unused[k], std::min(typical, law.segment_of(unused[k], hi[unused[k]]))});
+      for (const double share : kEntryShares) {
+        const double seg_at = law.segment_of(unused[k], std::min(share, hi[unused[k]]));
+        if (seg_at != trials.back().segment) trials.push_back({unused[k], seg_at});
+      }
+    }
+    bool improved = false;
+    for (const Trial& t : trials) {
+      problem.working = best.working;
+      if (std::find(problem.working.begin(), problem.working.end(), t.pool) == problem.working.end()) {
+        problem.working.push_back(t.pool);
+        std::sort(problem.working.begin(), problem.working.end());
+      }
+      problem.weights = best.weights;
+      std::vector<double> seg = best.segment;
+      seg[t.pool] = t.segment;
+      problem.weights[t.pool] = std::clamp(law.kink_weight(t.pool, t.segment + 0.5), lo[t.pool], hi[t.pool]);
+      if (t.segment == 0.0) problem.weights[t.pool] = std::clamp(law.kink_weight(t.pool, 0.5), lo[t.pool], hi[t.pool]);
+      // The others re-balance freely across their kinks (a rough run with the pool held in its
+      // new segment), then everything settles.
+      std::vector<double> held_lo = lo, held_hi = hi;
+      held_lo[t.pool] = std::max(lo[t.pool], t.segment == 0.0 ? 0.0 : law.kink_weight(t.pool, t.segment));
+      held_hi[t.pool] = std::min(hi[t.pool], law.kink_weight(t.pool, t.segment + 1.0));
+      if (!(held_lo[t.pool] <= held_hi[t.pool])) continue;  // the weight bounds leave no room in that segment
+      problem.natural = true;
+      slsqp(problem, held_lo, held_hi, options.rough_evaluations, kRoughXTol);
+      for (std::size_t i = 0; i < m; ++i) seg[i] = law.segment_of(i, problem.weights[i]);
+      Settled next = settle(problem, seg, lo, hi, options.max_moves, options);
+      if (next.error < best.error * (1 - kImproveRelTol)) {
+        best = std::move(next);
+        improved = true;
+        ++out.moves;
+        break;
+      }
+    }
+    if (!improved) break;
+  }
+  out.weights = best.weights.empty() ? problem.weights : best.weights;
+  out.error = best.error;
+  out.evaluations = problem.evaluations;
+  return out;
+}
+
+}  // namespace qqt::detail
