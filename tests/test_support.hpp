@@ -1,9 +1,14 @@
 // Helpers shared by the tests: where the test data is, and named tolerances.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
+
+#include "qqt/law.hpp"
 
 namespace qqt::test {
 
@@ -28,8 +33,31 @@ inline constexpr double kWarmColdRelTol = 1e-9;
 /// `count` budgets from lo to hi, log-spaced and rounded to whole samples (as --budgets FROM:TO:N).
 inline std::vector<double> log_budgets(double lo, double hi, int count) {
   std::vector<double> out;
+  if (count == 1) return {std::round(lo)};
   for (int i = 0; i < count; ++i) out.push_back(std::round(std::exp(std::log(lo) + (std::log(hi) - std::log(lo)) * i / (count - 1))));
   return out;
+}
+
+/// A synthetic config of `count` pools from `seed` (the pool-growth benchmark's, tests/bench/
+/// pools_bench.cpp): sizes log-uniform in [2M, 50M], b in [-0.2, -0.06] (best first), tau in [1.5, 10]
+/// passes; a = 0.025, d = 0.1 and N0 as the default config; utility law.
+inline Model synthetic_pools(std::size_t count, std::uint64_t seed, Irreducible irreducible = Irreducible::inside, double kappa = 1.0) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  Model m;
+  m.params.law = LawKind::utility;
+  m.params.irreducible = irreducible;
+  m.params.tau_scaling = kappa;
+  m.params.a = 0.025;
+  m.params.d = 0.1;
+  std::vector<double> bs;
+  for (std::size_t i = 0; i < count; ++i) bs.push_back(-0.2 + 0.14 * unit(rng));
+  std::sort(bs.begin(), bs.end());
+  for (std::size_t i = 0; i < count; ++i) {
+    const double size = std::exp(std::log(2e6) + (std::log(50e6) - std::log(2e6)) * unit(rng));
+    m.pools.push_back({"p" + std::to_string(i + 1), std::round(size), bs[i], 1.5 + 8.5 * unit(rng), std::nullopt});
+  }
+  return m;
 }
 
 inline double rel_diff(double got, double want) {

@@ -21,25 +21,6 @@ constexpr double kGradientValueRelTol = 1e-12;
 /// lambda is good to ~1e-10.
 constexpr double kDirectionalRelTol = 1e-5;
 
-// `count` pools (seeded): sizes 2M..50M, b -0.2..-0.06 best first, tau 1.5..10 passes.
-Model gradient_test_model(std::size_t count, std::uint64_t seed, Irreducible irreducible, double kappa) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> unit(0.0, 1.0);
-  Model m;
-  m.params.a = 0.025;
-  m.params.d = 0.1;
-  m.params.irreducible = irreducible;
-  m.params.tau_scaling = kappa;
-  std::vector<double> bs;
-  for (std::size_t i = 0; i < count; ++i) bs.push_back(-0.2 + 0.14 * unit(rng));
-  std::sort(bs.begin(), bs.end());
-  for (std::size_t i = 0; i < count; ++i) {
-    m.pools.push_back({"p" + std::to_string(i + 1), std::round(std::exp(std::log(2e6) + std::log(25.0) * unit(rng))), bs[i],
-                       1.5 + 8.5 * unit(rng), std::nullopt});
-  }
-  return m;
-}
-
 // The strategy the family evaluates at weights w: u_i = min(S_i, n w_i) (only seen data) or S_i.
 double law_error(const Model& m, const std::vector<double>& w, double n, bool only_seen) {
   std::vector<double> f(w.size(), 0.0);
@@ -67,7 +48,7 @@ TEST_CASE("utility gradient: the value is the exact law's", "[gradient]") {
   std::mt19937_64 rng(11);
   for (const Irreducible irreducible : {Irreducible::inside, Irreducible::outside}) {
     for (const double kappa : {1.0, 0.0, 0.5}) {
-      const Model m = gradient_test_model(12, 5, irreducible, kappa);
+      const Model m = qqt::test::synthetic_pools(12, 5, irreducible, kappa);
       for (const double n : {3e7, 1e9, 3e10}) {
         for (const bool only_seen : {true, false}) {
           const detail::UtilityGradient law(m, n, only_seen);
@@ -86,7 +67,7 @@ TEST_CASE("utility gradient: the value is the exact law's", "[gradient]") {
 TEST_CASE("utility gradient: directional derivatives along the simplex match central differences of the law", "[gradient]") {
   std::mt19937_64 rng(12);
   for (const Irreducible irreducible : {Irreducible::inside, Irreducible::outside}) {
-    const Model m = gradient_test_model(10, 6, irreducible, 1.0);
+    const Model m = qqt::test::synthetic_pools(10, 6, irreducible, 1.0);
     for (const double n : {1e8, 1e9, 2e10}) {
       const detail::UtilityGradient law(m, n, true);
       for (int trial = 0; trial < 6; ++trial) {
@@ -122,7 +103,7 @@ TEST_CASE("utility gradient: directional derivatives along the simplex match cen
 TEST_CASE("utility gradient: at a kink the segment picks the one-sided derivative", "[gradient]") {
   // Two pools, irreducible outside, the first at exactly 3 passes: moving weight to it from the
   // second crosses the kink. Each side's derivative against a one-sided difference of the law.
-  const Model m = gradient_test_model(2, 7, Irreducible::outside, 1.0);
+  const Model m = qqt::test::synthetic_pools(2, 7, Irreducible::outside, 1.0);
   const double n = 1e9;
   const detail::UtilityGradient law(m, n, true);
   std::vector<double> w{law.kink_weight(0, 3.0), 0.0};
@@ -144,7 +125,7 @@ TEST_CASE("utility gradient: at a kink the segment picks the one-sided derivativ
 }
 
 TEST_CASE("utility gradient needs the utility law", "[gradient][errors]") {
-  Model m = gradient_test_model(2, 8, Irreducible::outside, 1.0);
+  Model m = qqt::test::synthetic_pools(2, 8, Irreducible::outside, 1.0);
   m.params.law = LawKind::power;
   CHECK_THROWS_AS(detail::UtilityGradient(m, 1e9, true), InternalError);
 }

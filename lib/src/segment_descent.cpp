@@ -26,6 +26,8 @@ constexpr double kMoveRelTol = 1e-8;
 constexpr double kImproveRelTol = 1e-13;
 // Entry trials also place the pool at these weights (besides the working pools' median passes).
 constexpr double kEntryShares[] = {0.03, 0.1};
+// A trial's segment that means: the pool leaves the mix.
+constexpr double kExit = -1.0;
 // The rough run stops when no weight moves by more than this (relative).
 constexpr double kRoughXTol = 1e-6;
 
@@ -283,8 +285,36 @@ SegmentDescentResult segment_descent(const UtilityGradient& law, const std::vect
         if (seg_at != trials.back().segment) trials.push_back({unused[k], seg_at});
       }
     }
+    // Exits: each used pool (lightest first) left out, the others re-balanced (a pool may also be
+    // in the optimum's place of another: the settling lets unused pools in).
+    std::vector<std::size_t> used;
+    for (const std::size_t i : best.working) {
+      if (best.weights[i] > 0 && !(lo[i] > 0)) used.push_back(i);
+    }
+    std::stable_sort(used.begin(), used.end(), [&](std::size_t a, std::size_t b) { return best.weights[a] < best.weights[b]; });
+    for (std::size_t k = 0; k < used.size() && k < static_cast<std::size_t>(options.exit_trials) && used.size() > 1; ++k) {
+      trials.push_back({used[k], kExit});
+    }
     bool improved = false;
     for (const Trial& t : trials) {
+      if (t.segment == kExit) {
+        problem.working = best.working;
+        std::erase(problem.working, t.pool);
+        problem.weights = best.weights;
+        problem.weights[t.pool] = 0.0;
+        problem.natural = true;
+        slsqp(problem, lo, hi, options.rough_evaluations, kRoughXTol);
+        std::vector<double> seg(m);
+        for (std::size_t i = 0; i < m; ++i) seg[i] = law.segment_of(i, problem.weights[i]);
+        Settled next = settle(problem, seg, lo, hi, options.max_moves, options);
+        if (next.error < best.error * (1 - kImproveRelTol)) {
+          best = std::move(next);
+          improved = true;
+          ++out.moves;
+          break;
+        }
+        continue;
+      }
       problem.working = best.working;
       if (std::find(problem.working.begin(), problem.working.end(), t.pool) == problem.working.end()) {
         problem.working.push_back(t.pool);

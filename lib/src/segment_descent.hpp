@@ -34,6 +34,8 @@ struct SegmentDescentOptions {
   int max_trial_rounds = 64;
   /// Unused pools tried as entries per round (those with the lowest entry derivative). Default 4.
   int entry_trials = 4;
+  /// Used pools tried as exits per round (the lightest first). Default 8.
+  int exit_trials = 8;
   /// A fixed-segment run stops when no weight moves by more than this (relative). Default 1e-12.
   double x_tol_rel = 1e-12;
 };

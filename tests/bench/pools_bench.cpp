@@ -23,36 +23,9 @@
 #include "qqt/law.hpp"
 #include "qqt/mixture_search.hpp"
 #include "qqt/plan.hpp"
+#include "test_support.hpp"
 
 namespace {
-
-// A synthetic config of `count` pools from `seed`: sizes log-uniform in [2M, 50M], b in
-// [-0.2, -0.06] (best first), tau in [1.5, 10] passes; a, d, N0 and `inside` as the default config.
-qqt::Model synthetic(std::size_t count, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> unit(0.0, 1.0);
-  qqt::Model m;
-  m.params.law = qqt::LawKind::utility;
-  m.params.irreducible = qqt::Irreducible::inside;
-  m.params.a = 0.025;
-  m.params.d = 0.1;
-  std::vector<double> bs;
-  for (std::size_t i = 0; i < count; ++i) bs.push_back(-0.2 + 0.14 * unit(rng));
-  std::sort(bs.begin(), bs.end());
-  for (std::size_t i = 0; i < count; ++i) {
-    const double size = std::exp(std::log(2e6) + (std::log(50e6) - std::log(2e6)) * unit(rng));
-    m.pools.push_back({fmt::format("p{}", i + 1), std::round(size), bs[i], 1.5 + 8.5 * unit(rng), std::nullopt});
-  }
-  return m;
-}
-
-std::vector<double> log_budgets(double lo, double hi, int count) {
-  std::vector<double> out;
-  for (int i = 0; i < count; ++i) {
-    out.push_back(count == 1 ? lo : std::round(std::exp(std::log(lo) + (std::log(hi) - std::log(lo)) * i / (count - 1))));
-  }
-  return out;
-}
 
 // The best top-k level at n: the seed the search gets from the topk family.
 qqt::Strategy best_level(const qqt::Model& model, double n) {
@@ -77,13 +50,13 @@ void growth(int budget_count, int reference_starts) {
   reference.random_starts = reference_starts;
   reference.polished_starts = 10;
   reference.structured_min_pools = 1000000;  // the derivative-free multistart at every pool count
-  const auto budgets = log_budgets(100e6, 10e9, budget_count);
+  const auto budgets = qqt::test::log_budgets(100e6, 10e9, budget_count);
   fmt::print("mixture search vs pools: {} budgets 100M..10B, default options; reference: {} random starts, 10 polished\n", budget_count,
              reference_starts);
   fmt::print("{:>5} {:>14} {:>14} {:>12} {:>12} {:>14}\n", "pools", "ms per budget", "evaluations", "worst gap", "mean gap",
              "reference ms");
   for (std::size_t pools : {4, 8, 16, 32, 64}) {
-    const qqt::Model model = synthetic(pools, 20260 + pools);
+    const qqt::Model model = qqt::test::synthetic_pools(pools, 20260 + pools);
     double time_s = 0.0;
     double reference_s = 0.0;
     double evaluations = 0.0;
@@ -110,8 +83,8 @@ void growth(int budget_count, int reference_starts) {
 void sweep(std::size_t pools, int budget_count) {
   const qqt::Constraints none;
   const qqt::MixtureSearchOptions options;
-  const qqt::Model model = synthetic(pools, 20260 + pools);
-  const auto budgets = log_budgets(1e6, 100e9, budget_count);
+  const qqt::Model model = qqt::test::synthetic_pools(pools, 20260 + pools);
+  const auto budgets = qqt::test::log_budgets(1e6, 100e9, budget_count);
   double cold_s = 0.0, warm_s = 0.0, cold_evals = 0.0, warm_evals = 0.0, worst = -INFINITY, best = INFINITY;
   std::optional<qqt::Strategy> previous;
   double previous_n = 0.0;
