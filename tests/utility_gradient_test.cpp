@@ -93,7 +93,8 @@ TEST_CASE("utility gradient: directional derivatives along the simplex match cen
                                               : (law_error(m, plus, n, true) - law_error(m, w, n, true)) / h;
           const double analytic = grad[to] - grad[from];
           INFO("n " << n << " pool " << to << " from " << from << " two-sided " << two_sided);
-          CHECK(std::abs(analytic - difference) <= kDirectionalRelTol * (std::abs(grad[to]) + std::abs(grad[from])) + (two_sided ? 0 : 1e-4));
+          CHECK(std::abs(analytic - difference) <=
+                kDirectionalRelTol * (std::abs(grad[to]) + std::abs(grad[from])) + (two_sided ? 0 : 1e-4));
         }
       }
     }

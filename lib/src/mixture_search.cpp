@@ -529,9 +529,6 @@ Strategy carried(const Model& model, const Strategy& warm, double n_from, double
 // u_i = all a pool may keep: mode `most`) uses the law's structure instead of the derivative-free
 // multistart, whose cost grows about as m^3 (4.2 s per budget at 64 pools) and which misses basins
 // from 16 pools on (docs/search.md "Many pools"): segment descent (segment_descent.hpp) from each start.
-// Segment descent at that scale: a short rough run, short fixed-segment runs, two entry candidates
-// per round (measured on the synthetic growth configs, tests/bench/pools_bench.cpp).
-constexpr detail::SegmentDescentOptions kManyPoolsDescent{.rough_evaluations = 100, .segment_evaluations = 100, .entry_trials = 2};
 
 bool many_pools(const Model& model, const Decoder& decoder, bool has_fast, const MixtureSearchOptions& options) {
   return has_fast && decoder.mode() == Decoder::Mode::most && model.pools.size() >= static_cast<std::size_t>(options.structured_min_pools);
@@ -550,7 +547,8 @@ LocalResult structured(const Model& model, const Decoder& decoder, const std::ve
     ++summary.starts;
     decoder.project(x0.data(), w);
     if (!tried.insert(w).second) continue;  // the same start twice
-    const detail::SegmentDescentResult run = detail::segment_descent(law, decoder.lower(), decoder.upper(), w, kManyPoolsDescent);
+    const detail::SegmentDescentResult run =
+        detail::segment_descent(law, decoder.lower(), decoder.upper(), w, detail::SegmentDescentOptions{});
     objective.evaluations += run.evaluations;
     std::vector<double> x(decoder.dimension(), 1.0);
     std::copy(run.weights.begin(), run.weights.end(), x.begin());
@@ -593,7 +591,7 @@ std::optional<MixtureOptimum> search(const Model& model, const Constraints& cons
   }
   const bool structure = many_pools(model, decoder, fast.has_value(), options);
   if (structure) {
-    summary.algorithm = "segment descent: LD_SLSQP with the law's gradient, kink moves and pool entries (many pools)";
+    summary.algorithm = "segment descent: quasi-Newton on the law's gradient, kink moves, pool entries and exits (many pools)";
     if (!warm) starts = seed_starts(model, decoder, seeds);
     if (starts.empty()) starts = cold_starts(model, decoder, {}, MixtureSearchOptions{.random_starts = 0});  // no seeds: the uniform mix
     starts.resize(std::min(starts.size(), std::max<std::size_t>(seeds.size() + (warm ? 2 : 0), 1)));  // warm: the seeds, warm and carried

@@ -4,14 +4,22 @@
 // Each pool's weight lives in a *segment* between two whole numbers of passes (or below one pass),
 // where the law is smooth; at a segment's end (a kink) the derivative jumps up (convex kink), so
 // optima often sit there. The method:
-//   1. a rough run of SLSQP (gradient-based, with the constraint sum w = 1 and the weight bounds)
-//      in which every evaluation takes each pool in the segment it is in: pools travel across kinks;
-//   2. then, with every pool's segment fixed, SLSQP on the box of those segments, where the law is
+//   1. a rough local run (projected quasi-Newton: BFGS on the face of the active bounds, keeping
+//      sum w = 1 and the weight bounds) in which every evaluation takes each pool in the segment it
+//      is in: pools travel across kinks;
+//   2. then, with every pool's segment fixed, a local run on the box of those segments, where the law is
 //      smooth, so it converges to the segments' optimum; pools ending at a segment's end are checked
 //      against the multiplier of sum w = 1 (the mean derivative of the pools inside their
 //      segments): if the one-sided derivative into the neighbouring segment is below it (above it,
 //      going down), that pool moves there and step 2 repeats; it stops when no pool gains by moving
-//      (the kink conditions of an optimum) or a move does not lower the error.
+//      (the kink conditions of an optimum) or a move does not lower the error;
+//   3. kink traps: a pool at a kink may sit in a worse basin than the one across it, and the set of
+//      pools used may be wrong. Each round tries neighbouring assignments: every pool at a kink moved
+//      to the middle of its other neighbouring segment; a few unused pools let in (at the working
+//      pools' median passes and at weights 0.01, 0.03 and 0.1); each used pool left out, plainly and
+//      swapped for the entry candidates. Each is re-balanced by a rough run (a moved pool held in
+//      its segment, an entering one from below) and settled by step 2; the first that lowers the
+//      error is taken and the round starts again. It stops when none does.
 #pragma once
 
 #include <cstddef>
@@ -22,21 +30,27 @@
 
 namespace qqt::detail {
 
-/// Options of segment_descent.
+/// Options of segment_descent. The defaults are the many-pool mixture search's, chosen on the
+/// synthetic growth configs (16-64 pools, 1e8-3e10 samples, tests/bench/pools_bench.cpp).
 struct SegmentDescentOptions {
-  /// Most evaluations (value and gradient) of the rough run. Range >= 10. Default 400.
-  int rough_evaluations = 400;
-  /// Most evaluations of each fixed-segment run. Range >= 10. Default 400.
-  int segment_evaluations = 400;
-  /// Most segment moves (step 2 repeats). Range >= 0. Default 64.
+  /// Most evaluations (value and gradient) of a rough run (step 1, and each trial's re-balancing).
+  /// Range >= 2. Default 100.
+  int rough_evaluations = 100;
+  /// Most evaluations of each fixed-segment run (step 2). Range >= 2. Default 100.
+  int segment_evaluations = 100;
+  /// Most segment moves (step 2 repeats) per settling. Range >= 0. Default 64.
   int max_moves = 64;
   /// Rounds of neighbouring-assignment trials (step 3). Range >= 0. Default 64.
   int max_trial_rounds = 64;
-  /// Unused pools tried as entries per round (those with the lowest entry derivative). Default 4.
+  /// Unused pools tried as entries per round (those with the lowest entry derivative), each at four
+  /// places, and given a leaving pool's weight in swap trials. Range >= 0. Default 4.
   int entry_trials = 4;
-  /// Used pools tried as exits per round (the lightest first). Default 8.
-  int exit_trials = 8;
-  /// A fixed-segment run stops when no weight moves by more than this (relative). Default 1e-12.
+  /// Used pools tried as exits per round (the lightest first), each left out plainly and swapped for
+  /// the entry candidates. Range >= 0. Default 64. Fewer missed basins: at 64 pools and 3e9 samples
+  /// the optimum leaves out three of the heaviest pools.
+  int exit_trials = 64;
+  /// A fixed-segment run stops when no weight moves by more than this (relative) and the error by
+  /// less than 1e-16 relative. Default 1e-12.
   double x_tol_rel = 1e-12;
 };
 
@@ -46,6 +60,8 @@ struct SegmentDescentResult {
   double error = 0.0;           ///< its predicted error (UtilityGradient)
   std::size_t evaluations = 0;  ///< value-and-gradient evaluations
   int moves = 0;                ///< segment moves made
+  int rounds = 0;               ///< rounds of neighbouring-assignment trials
+  int trials = 0;               ///< neighbouring assignments settled
   std::string stopped;          ///< why it stopped
 };
 
