@@ -107,7 +107,7 @@ printf '  %-62s peak memory %7.1f MiB   (target: < 100 MiB)\n' \
   "plan --budgets 1M:100B:1000000 --format csv --search topk" "$(awk -v k="$peak_kb" 'BEGIN { print k / 1024 }')"
 echo
 echo "== growth with pools (tests/bench/pools_bench.cpp; synthetic configs; CPU time)"
-"$build_dir/tests/qqt_pools_bench" growth "${QQT_BENCH_POOL_BUDGETS:-3}" 100
+"$build_dir/tests/qqt_pools_bench" growth "${QQT_BENCH_POOL_BUDGETS:-6}" 100 "${QQT_BENCH_POOL_SEEDS:-1}"
 "$build_dir/tests/qqt_pools_bench" sweep 4 200
 "$build_dir/tests/qqt_pools_bench" sweep 8 50
 echo

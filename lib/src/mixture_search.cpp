@@ -535,16 +535,30 @@ bool many_pools(const Model& model, const Decoder& decoder, bool has_fast, const
 }
 
 // The many-pool search: segment descent from each start (box points; their weights are the
-// projection of x, as the Decoder maps them), the best by the search's objective.
+// projection of x, as the Decoder maps them), the best by the search's objective. A warm search
+// descends from its best start only (the neighbour's optimum, carried, or a seed): its trials reach
+// the neighbouring basins, and a descent per start doubled the time of a sweep for no gain on the
+// synthetic sweeps (docs/search.md "Many pools").
 LocalResult structured(const Model& model, const Decoder& decoder, const std::vector<std::vector<double>>& starts, Objective& objective,
-                       bool only_seen, MixtureSummary& summary) {
+                       bool only_seen, bool best_start_only, MixtureSummary& summary) {
   const detail::UtilityGradient law(model, decoder.n(), only_seen);
+  std::vector<std::vector<double>> chosen;
+  double best_start = std::numeric_limits<double>::infinity();
+  for (const auto& x0 : starts) {
+    const double y = objective(x0.data());
+    summary.start_error = std::min(summary.start_error, y);
+    ++summary.starts;
+    if (!best_start_only) {
+      chosen.push_back(x0);
+    } else if (y < best_start || chosen.empty()) {
+      best_start = y;
+      chosen.assign(1, x0);
+    }
+  }
   LocalResult best{{}, std::numeric_limits<double>::infinity(), "no run"};
   std::vector<double> w;
   std::set<std::vector<double>> tried;
-  for (const auto& x0 : starts) {
-    summary.start_error = std::min(summary.start_error, objective(x0.data()));
-    ++summary.starts;
+  for (const auto& x0 : chosen) {
     decoder.project(x0.data(), w);
     if (!tried.insert(w).second) continue;  // the same start twice
     const detail::SegmentDescentResult run =
@@ -596,7 +610,7 @@ std::optional<MixtureOptimum> search(const Model& model, const Constraints& cons
     if (starts.empty()) starts = cold_starts(model, decoder, {}, MixtureSearchOptions{.random_starts = 0});  // no seeds: the uniform mix
     starts.resize(std::min(starts.size(), std::max<std::size_t>(seeds.size() + (warm ? 2 : 0), 1)));  // warm: the seeds, warm and carried
   }
-  const LocalResult best = structure ? structured(model, decoder, starts, objective, options.only_seen, summary)
+  const LocalResult best = structure ? structured(model, decoder, starts, objective, options.only_seen, warm != nullptr, summary)
                            : warm    ? warm_polish(starts, objective, decoder, dim, options, summary)
                                      : multistart(starts, objective, dim, options, summary);
   summary.evaluations = objective.evaluations;

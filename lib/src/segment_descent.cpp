@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <numeric>
 #include <span>
@@ -394,6 +395,7 @@ SegmentDescentResult segment_descent(const UtilityGradient& law, const std::vect
     struct Trial {
       std::size_t pool;
       double segment;
+      std::size_t taker = 0;  // kSwap: who takes the leaving pool's weight: unused[taker], or SIZE_MAX: the entry candidates
     };
     std::vector<Trial> trials;
     for (const std::size_t i : best.at_kink) {
@@ -429,7 +431,8 @@ SegmentDescentResult segment_descent(const UtilityGradient& law, const std::vect
     std::stable_sort(used.begin(), used.end(), [&](std::size_t a, std::size_t b) { return best.weights[a] < best.weights[b]; });
     for (std::size_t k = 0; k < used.size() && k < static_cast<std::size_t>(options.exit_trials) && used.size() > 1; ++k) {
       trials.push_back({used[k], kExit});
-      trials.push_back({used[k], kSwap});
+      trials.push_back({used[k], kSwap, SIZE_MAX});
+      if (!unused.empty() && options.entry_trials > 0) trials.push_back({used[k], kSwap, 0});  // swapped for the best candidate alone
     }
     ++out.rounds;
     bool improved = false;
@@ -441,9 +444,14 @@ SegmentDescentResult segment_descent(const UtilityGradient& law, const std::vect
         // Its weight goes to the entry candidates (the rough run drops those that do not pay): the
         // optimum often swaps one pool for others that pay only at a sizeable weight.
         const std::size_t takers = t.segment == kSwap ? std::min(unused.size(), static_cast<std::size_t>(options.entry_trials)) : 0;
-        for (std::size_t k = 0; k < takers; ++k) {
-          problem.weights[unused[k]] = std::min(hi[unused[k]], best.weights[t.pool] / static_cast<double>(takers));
-          problem.working.push_back(unused[k]);
+        if (t.segment == kSwap && t.taker != SIZE_MAX) {
+          problem.weights[unused[t.taker]] = std::min(hi[unused[t.taker]], best.weights[t.pool]);
+          problem.working.push_back(unused[t.taker]);
+        } else {
+          for (std::size_t k = 0; k < takers; ++k) {
+            problem.weights[unused[k]] = std::min(hi[unused[k]], best.weights[t.pool] / static_cast<double>(takers));
+            problem.working.push_back(unused[k]);
+          }
         }
         std::sort(problem.working.begin(), problem.working.end());
         problem.weights[t.pool] = 0.0;

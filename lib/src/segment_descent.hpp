@@ -16,8 +16,9 @@
 //   3. kink traps: a pool at a kink may sit in a worse basin than the one across it, and the set of
 //      pools used may be wrong. Each round tries neighbouring assignments: every pool at a kink moved
 //      to the middle of its other neighbouring segment; a few unused pools let in (at the working
-//      pools' median passes and at weights 0.01, 0.03 and 0.1); each used pool left out, plainly and
-//      swapped for the entry candidates. Each is re-balanced by a rough run (a moved pool held in
+//      pools' median passes and at weights 0.01, 0.03 and 0.1); each used pool left out: plainly,
+//      swapped for the entry candidates (its weight shared among them), and swapped for the best
+//      candidate alone. Each is re-balanced by a rough run (a moved pool held in
 //      its segment, an entering one from below) and settled by step 2; the first that lowers the
 //      error is taken and the round starts again. It stops when none does.
 #pragma once
@@ -45,8 +46,8 @@ struct SegmentDescentOptions {
   /// Unused pools tried as entries per round (those with the lowest entry derivative), each at four
   /// places, and given a leaving pool's weight in swap trials. Range >= 0. Default 4.
   int entry_trials = 4;
-  /// Used pools tried as exits per round (the lightest first), each left out plainly and swapped for
-  /// the entry candidates. Range >= 0. Default 64. Fewer missed basins: at 64 pools and 3e9 samples
+  /// Used pools tried as exits per round (the lightest first), each left out plainly, swapped for
+  /// the entry candidates and for the best candidate alone. Range >= 0. Default 64. Fewer missed basins: at 64 pools and 3e9 samples
   /// the optimum leaves out three of the heaviest pools.
   int exit_trials = 64;
   /// A fixed-segment run stops when no weight moves by more than this (relative) and the error by

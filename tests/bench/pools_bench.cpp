@@ -1,10 +1,11 @@
 // How the mixture search grows with the number of pools, for scripts/bench.sh (not a test: timings
 // are not asserted here). docs/performance.md "Growth with pools" shows its table.
 //
-//   qqt_pools_bench growth [BUDGETS] [REFERENCE_STARTS]
-//       synthetic configs of 4, 8, 16, 32 and 64 pools (seeded): per budget the time and evaluations
-//       of the default (cold) mixture search, and its gap to a reference optimum found with
-//       REFERENCE_STARTS (default 100) random starts, at BUDGETS (default 3) budgets from 100M to 10B.
+//   qqt_pools_bench growth [BUDGETS] [REFERENCE_STARTS] [SEEDS]
+//       synthetic configs of 4, 8, 16, 32 and 64 pools (SEEDS seeded configs each, default 1): per
+//       budget the time and evaluations of the default (cold) mixture search, and its gap to a
+//       reference optimum found by the derivative-free multistart with REFERENCE_STARTS (default
+//       100) random starts, at BUDGETS (default 6) budgets from 100M to 30B.
 //   qqt_pools_bench sweep POOLS BUDGETS
 //       a sweep of BUDGETS budgets from 1M to 100B over a synthetic config of POOLS pools, every
 //       budget searched cold and warm-started from its neighbour (optimize_mixture_from): time,
@@ -43,40 +44,52 @@ qqt::Strategy best_level(const qqt::Model& model, double n) {
 
 double cpu_s() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
-void growth(int budget_count, int reference_starts) {
+// The pool counts of the growth table, and the relative gap that counts as "at the reference".
+constexpr std::size_t kGrowthPools[] = {4, 8, 16, 32, 64};
+constexpr double kAtReferenceRelTol = 1e-6;
+
+void growth(int budget_count, int reference_starts, int seed_count) {
   const qqt::Constraints none;
   const qqt::MixtureSearchOptions options;
   qqt::MixtureSearchOptions reference = options;
   reference.random_starts = reference_starts;
   reference.polished_starts = 10;
   reference.structured_min_pools = 1000000;  // the derivative-free multistart at every pool count
-  const auto budgets = qqt::test::log_budgets(100e6, 10e9, budget_count);
-  fmt::print("mixture search vs pools: {} budgets 100M..10B, default options; reference: {} random starts, 10 polished\n", budget_count,
-             reference_starts);
-  fmt::print("{:>5} {:>14} {:>14} {:>12} {:>12} {:>14}\n", "pools", "ms per budget", "evaluations", "worst gap", "mean gap",
-             "reference ms");
-  for (std::size_t pools : {4, 8, 16, 32, 64}) {
-    const qqt::Model model = qqt::test::synthetic_pools(pools, 20260 + pools);
+  const auto budgets = qqt::test::log_budgets(100e6, 30e9, budget_count);
+  fmt::print(
+      "mixture search vs pools: {} budgets 100M..30B x {} seeded configs, default options (segment descent from {} pools);\n"
+      "reference: derivative-free multistart, {} random starts, 10 polished. gap = (search - reference) / reference, < 0: lower\n",
+      budget_count, seed_count, options.structured_min_pools, reference_starts);
+  fmt::print("{:>5} {:>14} {:>14} {:>12} {:>12} {:>12} {:>14}\n", "pools", "ms per budget", "evaluations", "worst gap", "best gap",
+             "within 1e-6", "reference ms");
+  for (const std::size_t pools : kGrowthPools) {
     double time_s = 0.0;
     double reference_s = 0.0;
     double evaluations = 0.0;
     double worst = -INFINITY;
-    double mean = 0.0;
-    for (double n : budgets) {
-      const std::vector<qqt::Strategy> seeds{best_level(model, n)};
-      double t0 = cpu_s();
-      const auto found = qqt::optimize_mixture(model, none, n, seeds, options);
-      time_s += cpu_s() - t0;
-      t0 = cpu_s();
-      const auto ref = qqt::optimize_mixture(model, none, n, seeds, reference);
-      reference_s += cpu_s() - t0;
-      evaluations += static_cast<double>(found->summary.evaluations);
-      const double gap = found->error - ref->error;  // > 0: the default search is worse
-      worst = std::max(worst, gap);
-      mean += gap / budget_count;
+    double best = INFINITY;
+    int within = 0;
+    int cases = 0;
+    for (int seed = 0; seed < seed_count; ++seed) {
+      const qqt::Model model = qqt::test::synthetic_pools(pools, 20260 + pools + 1000 * static_cast<std::uint64_t>(seed));
+      for (double n : budgets) {
+        const std::vector<qqt::Strategy> seeds{best_level(model, n)};
+        double t0 = cpu_s();
+        const auto found = qqt::optimize_mixture(model, none, n, seeds, options);
+        time_s += cpu_s() - t0;
+        t0 = cpu_s();
+        const auto ref = qqt::optimize_mixture(model, none, n, seeds, reference);
+        reference_s += cpu_s() - t0;
+        evaluations += static_cast<double>(found->summary.evaluations);
+        const double gap = (found->error - ref->error) / ref->error;  // > 0: the default search is worse
+        worst = std::max(worst, gap);
+        best = std::min(best, gap);
+        within += gap <= kAtReferenceRelTol;
+        ++cases;
+      }
     }
-    fmt::print("{:>5} {:>14.2f} {:>14.0f} {:>12.2e} {:>12.2e} {:>14.1f}\n", pools, 1e3 * time_s / budget_count, evaluations / budget_count,
-               worst, mean, 1e3 * reference_s / budget_count);
+    fmt::print("{:>5} {:>14.2f} {:>14.0f} {:>12.2e} {:>12.2e} {:>9}/{:<2} {:>14.1f}\n", pools, 1e3 * time_s / cases, evaluations / cases,
+               worst, best, within, cases, 1e3 * reference_s / cases);
   }
 }
 
@@ -116,7 +129,7 @@ void sweep(std::size_t pools, int budget_count) {
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "growth";
   if (mode == "growth") {
-    growth(argc > 2 ? std::stoi(argv[2]) : 3, argc > 3 ? std::stoi(argv[3]) : 100);
+    growth(argc > 2 ? std::stoi(argv[2]) : 6, argc > 3 ? std::stoi(argv[3]) : 100, argc > 4 ? std::stoi(argv[4]) : 1);
   } else if (mode == "sweep") {
     sweep(argc > 2 ? std::stoul(argv[2]) : 4, argc > 3 ? std::stoi(argv[3]) : 100);
   } else {
