@@ -110,6 +110,11 @@ echo "== growth with pools (tests/bench/pools_bench.cpp; synthetic configs; CPU 
 "$build_dir/tests/qqt_pools_bench" growth "${QQT_BENCH_POOL_BUDGETS:-6}" 100 "${QQT_BENCH_POOL_SEEDS:-1}"
 "$build_dir/tests/qqt_pools_bench" sweep 4 200
 "$build_dir/tests/qqt_pools_bench" sweep 8 50
+"$build_dir/tests/qqt_pools_bench" sweep 16 50
+"$build_dir/tests/qqt_pools_bench" sweep 32 30
+echo "   the 16-pool test config, 100 budgets, default search (segment descent from 16 pools)"
+time_cmd 3 "plan --config pools-16.yaml --budgets 1M:100B:100 (default search)" \
+  "$qqt" -q plan --config "$data/pools-16.yaml" --budgets 1M:100B:100
 echo
 [[ "$what" == targets ]] && exit 0
 echo "== whole process, top-k levels (target: 10,000 budgets x 4 levels < 50 ms)"

@@ -414,7 +414,29 @@ SegmentDescentResult segment_descent(const UtilityGradient& law, const std::vect
     for (std::size_t i = 0; i < m; ++i) {
       if (!(best.weights[i] > 0) && hi[i] > 0) unused.push_back(i);
     }
+    // Entry candidates: half by the derivative of entering (at w = 0, which ignores repetition),
+    // half by what each would pay at the used pools' median passes (which sees its half-life).
+    std::vector<std::size_t> by_repeat = unused;
     std::stable_sort(unused.begin(), unused.end(), [&](std::size_t a, std::size_t b) { return best.grad[a] < best.grad[b]; });
+    if (typical >= 1.0 && !unused.empty()) {
+      const double mix = law.effective_mix(best.weights);
+      std::vector<double> slope(m, 0.0);
+      for (const std::size_t i : by_repeat) {
+        const double k = std::min(typical, law.segment_of(i, hi[i]));
+        slope[i] = law.pool_slope(i, std::min(hi[i], law.kink_weight(i, k + 0.5)), k, mix);
+      }
+      std::stable_sort(by_repeat.begin(), by_repeat.end(), [&](std::size_t a, std::size_t b) { return slope[a] < slope[b]; });
+      const std::size_t half = static_cast<std::size_t>(options.entry_trials) / 2;
+      std::vector<std::size_t> merged(unused.begin(), unused.begin() + static_cast<std::ptrdiff_t>(std::min(half, unused.size())));
+      for (const std::size_t i : by_repeat) {
+        if (std::find(merged.begin(), merged.end(), i) == merged.end()) merged.push_back(i);
+        if (merged.size() >= static_cast<std::size_t>(options.entry_trials)) break;
+      }
+      for (const std::size_t i : unused) {
+        if (std::find(merged.begin(), merged.end(), i) == merged.end()) merged.push_back(i);
+      }
+      unused = std::move(merged);
+    }
     for (std::size_t k = 0; k < unused.size() && k < static_cast<std::size_t>(options.entry_trials); ++k) {
       trials.push_back({unused[k], std::min(typical, law.segment_of(unused[k], hi[unused[k]]))});
       for (const double share : kEntryShares) {
@@ -432,7 +454,9 @@ SegmentDescentResult segment_descent(const UtilityGradient& law, const std::vect
     for (std::size_t k = 0; k < used.size() && k < static_cast<std::size_t>(options.exit_trials) && used.size() > 1; ++k) {
       trials.push_back({used[k], kExit});
       trials.push_back({used[k], kSwap, SIZE_MAX});
-      if (!unused.empty() && options.entry_trials > 0) trials.push_back({used[k], kSwap, 0});  // swapped for the best candidate alone
+      for (std::size_t j = 0; j < unused.size() && j < static_cast<std::size_t>(options.swap_partners); ++j) {
+        trials.push_back({used[k], kSwap, j});  // swapped for one candidate alone
+      }
     }
     ++out.rounds;
     bool improved = false;

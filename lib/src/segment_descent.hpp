@@ -50,6 +50,8 @@ struct SegmentDescentOptions {
   /// the entry candidates and for the best candidate alone. Range >= 0. Default 64. Fewer missed basins: at 64 pools and 3e9 samples
   /// the optimum leaves out three of the heaviest pools.
   int exit_trials = 64;
+  /// Entry candidates each used pool is swapped for alone (the first ones). Range [0, entry_trials]. Default 1.
+  int swap_partners = 1;
   /// A fixed-segment run stops when no weight moves by more than this (relative) and the error by
   /// less than 1e-16 relative. Default 1e-12.
   double x_tol_rel = 1e-12;

@@ -40,7 +40,12 @@ Term first_pass(const LawParams& p, double w, double b, double budget) {
 struct PassTerm {
   double value = 0.0;
   double d_lambda = 0.0;
+  double decay = 0.0;  // exp(-lambda k) = x dH/dx
 };
+
+// Passes per block of the direct walk: powers of delta within a block by multiplication, each
+// block's first power by exp (no drift), four interleaved accumulators (the loop pipelines).
+constexpr int kBlock = 32;
 
 PassTerm pass_term_with_slope(double lambda, double x, double k, bool with_lambda) {
   const double decay = std::exp(-lambda * k);
@@ -49,15 +54,41 @@ PassTerm pass_term_with_slope(double lambda, double x, double k, bool with_lambd
     const double* ratios = log_ratios();
     const int last = static_cast<int>(k) - 1;
     const double step = std::exp(-lambda);
-    double power = 1.0, sum = 0.0, slope = 0.0;
-    for (int j = 1; j <= last; ++j) {
-      power = j % 32 == 0 ? std::exp(-lambda * j) : power * step;  // re-anchored against drift
-      sum += power * ratios[j];
-      slope -= j * power * ratios[j];
+    const double one_minus = -std::expm1(-lambda);  // 1 - delta
+    double powers[kBlock];
+    powers[0] = 1.0;
+    const int known = std::min(last, kBlock);
+    for (int q = 1; q < known; ++q) powers[q] = powers[q - 1] * step;
+    double sum = 0.0, slope = 0.0;
+    int j = 1;
+    double anchor = step;  // delta^j
+    for (; j + kBlock - 1 <= last; j += kBlock) {
+      double s[4] = {0.0, 0.0, 0.0, 0.0}, t[4] = {0.0, 0.0, 0.0, 0.0};
+      for (int q = 0; q < kBlock; q += 4) {
+        for (int r = 0; r < 4; ++r) {
+          const double term = powers[q + r] * ratios[j + q + r];
+          s[r] += term;
+          t[r] += (j + q + r) * term;
+        }
+      }
+      sum += anchor * ((s[0] + s[1]) + (s[2] + s[3]));
+      slope -= anchor * ((t[0] + t[1]) + (t[2] + t[3]));
+      anchor = std::exp(-lambda * (j + kBlock));
+      // The rest of both series past here is below 1e-17 of what is summed: stop.
+      const double rest = anchor * ratios[j + kBlock] / one_minus;
+      if (rest <= 1e-17 * sum && rest * (j + kBlock + 1.0 / one_minus) <= -1e-17 * slope) {
+        j = last + 1;
+        break;
+      }
     }
-    return {sum + decay * partial, slope - k * decay * partial};
+    for (int q = 0; j <= last; ++j, ++q) {
+      const double term = anchor * powers[q] * ratios[j];
+      sum += term;
+      slope -= j * term;
+    }
+    return {sum + decay * partial, with_lambda ? slope - k * decay * partial : 0.0, decay};
   }
-  PassTerm t{pass_term_in(lambda, x, k), 0.0};
+  PassTerm t{pass_term_in(lambda, x, k), 0.0, decay};
   if (with_lambda) {
     const double h = kLambdaStep * lambda;
     t.d_lambda = (pass_term_in(lambda + h, x, k) - pass_term_in(lambda - h, x, k)) / (2.0 * h);
@@ -69,9 +100,8 @@ PassTerm pass_term_with_slope(double lambda, double x, double k, bool with_lambd
 Term repeated(const LawParams& p, double w, double b, double size, double lambda, double budget, double k, bool with_lambda) {
   const double x = budget * w / size;
   const PassTerm h = pass_term_with_slope(lambda, x, k, with_lambda);
-  const double decay = std::exp(-lambda * k);  // x dH/dx
   const double l = std::log(p.a * size / (w * p.normalizer));
-  return {w * b * (l + h.value), b * (l + h.value - 1.0 + decay), w * b * decay / budget, with_lambda ? w * b * h.d_lambda : 0.0};
+  return {w * b * (l + h.value), b * (l + h.value - 1.0 + h.decay), w * b * h.decay / budget, with_lambda ? w * b * h.d_lambda : 0.0};
 }
 
 }  // namespace
@@ -85,6 +115,24 @@ double UtilityGradient::segment_of(std::size_t i, double w) const {
   if (!(x > 1.0)) return 0.0;
   const double k = std::floor(x);
   return k == x ? k - 1.0 : k;
+}
+
+double UtilityGradient::effective_mix(std::span<const double> w) const {
+  double collisions = 0.0;
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    if (!(w[i] > 0)) continue;
+    const double s = model_->pools[i].size_samples;
+    collisions += w[i] * (w[i] / (only_seen_ ? std::min(s, n_ * w[i]) : s));
+  }
+  return 1.0 / collisions;
+}
+
+double UtilityGradient::pool_slope(std::size_t i, double w, double segment, double effective_mix) const {
+  const Pool& pool = model_->pools[i];
+  const LawParams& p = model_->params;
+  if (segment == 0.0 || !(w > 0)) return first_pass(p, w, pool.b, n_).d_weight;
+  const double lambda = decay_rate(pool.tau_passes, effective_mix, pool.size_samples, p.tau_scaling);
+  return repeated(p, w, pool.b, pool.size_samples, lambda, n_, segment, false).d_weight;
 }
 
 double UtilityGradient::kink_weight(std::size_t i, double k) const { return k * model_->pools[i].size_samples / n_; }

@@ -42,6 +42,13 @@ class UtilityGradient {
 
   /// The segment w_i lies in: 0 when x_i = n w_i / S_i <= 1, else floor(x_i) (a whole x_i > 1: x_i - 1,
   /// the segment it ends).
+  /// U~ = 1 / sum_i w_i^2 / u_i at weights w (pools at w_i = 0 unused), u by the `most` rule.
+  double effective_mix(std::span<const double> w) const;
+  /// d ln R(n) / dw_i of pool i alone at weight w in `segment`, with the decay rate at effective mix
+  /// size `effective_mix` (no coupling terms): how much the pool would pay there, to rank pools that
+  /// could enter a mix (its derivative at w = 0 ignores repetition).
+  double pool_slope(std::size_t i, double w, double segment, double effective_mix) const;
+
   /// Segments are whole numbers held as doubles (a pool may make up to 1e18 passes).
   double segment_of(std::size_t i, double w) const;
   /// The weight at which pool i has made k whole passes: k S_i / n.
