@@ -429,6 +429,12 @@ TEST_CASE("mixture options are validated", "[mixture][errors]") {
   o = {};
   o.max_walked_segments = 10;
   CHECK_THROWS_WITH(validate(o), "mixture max_walked_segments must be in [1e3, 1e10], got 10");
+  o = {};
+  o.structured_min_pools = 1;
+  CHECK_THROWS_WITH(validate(o), "mixture structured_min_pools must be in [2, 1000000], got 1");
+  o = {};
+  o.structured_max_evaluations = 10;
+  CHECK_THROWS_WITH(validate(o), "mixture structured_max_evaluations must be in [100, 1e8], got 10");
 }
 
 // ---- bounded work under the effective-data law (issue 10 point 7; the CI fuzz timeout) ----
@@ -661,5 +667,23 @@ TEST_CASE("many pools: the search is deterministic and its warm start is as good
     }
     previous = cold->strategy;
     previous_n = n;
+  }
+}
+
+TEST_CASE("many pools: constraints hold in every segment-descent optimum", "[mixture][many][constraints]") {
+  const Model model = load_config_file(std::string(QQT_SOURCE_DIR) + "/tests/data/pools-16.yaml").model;
+  std::vector<Constraints> cases(3);
+  cases[0].max_passes = 12;  // 1e9 samples need 83M of the 102M unique
+  set_weight_bounds(cases[1], model, 0.01, 0.3, "top 0-5%=0.1:0.2");
+  set_weight_bounds(cases[2], model, std::nullopt, 0.25, "top 75-80%=0.05:");
+  cases[2].max_passes = 40;
+  for (const auto& c : cases) {
+    for (double n : {6.4e7, 1e9}) {
+      INFO(describe(c, model) << " at " << n);
+      const auto opt = optimize_mixture(model, c, n, topk_seeds(model, c, n), {});
+      REQUIRE(opt);
+      check_meets_constraints(model, c, n, *opt);
+      if (!topk_seeds(model, c, n).empty()) CHECK_THAT(opt->summary.algorithm, Catch::Matchers::Contains("segment descent"));
+    }
   }
 }

@@ -67,6 +67,9 @@ void validate(const MixtureSearchOptions& o) {
   if (o.structured_min_pools < 2 || o.structured_min_pools > 1000000) {
     throw InputError(fmt::format("mixture structured_min_pools must be in [2, 1000000], got {}", o.structured_min_pools));
   }
+  if (!(o.structured_max_evaluations >= 100 && o.structured_max_evaluations <= 1e8)) {
+    throw InputError(fmt::format("mixture structured_max_evaluations must be in [100, 1e8], got {}", o.structured_max_evaluations));
+  }
   if (!(o.max_walked_segments >= 1e3 && o.max_walked_segments <= 1e10)) {
     throw InputError(fmt::format("mixture max_walked_segments must be in [1e3, 1e10], got {}", o.max_walked_segments));
   }
@@ -540,8 +543,10 @@ bool many_pools(const Model& model, const Decoder& decoder, bool has_fast, const
 // the neighbouring basins, and a descent per start doubled the time of a sweep for no gain on the
 // synthetic sweeps (docs/search.md "Many pools").
 LocalResult structured(const Model& model, const Decoder& decoder, const std::vector<std::vector<double>>& starts, Objective& objective,
-                       bool only_seen, bool best_start_only, MixtureSummary& summary) {
-  const detail::UtilityGradient law(model, decoder.n(), only_seen);
+                       const MixtureSearchOptions& options, bool best_start_only, MixtureSummary& summary) {
+  const detail::UtilityGradient law(model, decoder.n(), options.only_seen);
+  detail::SegmentDescentOptions descent;
+  descent.max_total_evaluations = static_cast<std::size_t>(options.structured_max_evaluations);
   std::vector<std::vector<double>> chosen;
   double best_start = std::numeric_limits<double>::infinity();
   for (const auto& x0 : starts) {
@@ -561,8 +566,7 @@ LocalResult structured(const Model& model, const Decoder& decoder, const std::ve
   for (const auto& x0 : chosen) {
     decoder.project(x0.data(), w);
     if (!tried.insert(w).second) continue;  // the same start twice
-    const detail::SegmentDescentResult run =
-        detail::segment_descent(law, decoder.lower(), decoder.upper(), w, detail::SegmentDescentOptions{});
+    const detail::SegmentDescentResult run = detail::segment_descent(law, decoder.lower(), decoder.upper(), w, descent);
     objective.evaluations += run.evaluations;
     std::vector<double> x(decoder.dimension(), 1.0);
     std::copy(run.weights.begin(), run.weights.end(), x.begin());
@@ -610,7 +614,7 @@ std::optional<MixtureOptimum> search(const Model& model, const Constraints& cons
     if (starts.empty()) starts = cold_starts(model, decoder, {}, MixtureSearchOptions{.random_starts = 0});  // no seeds: the uniform mix
     starts.resize(std::min(starts.size(), std::max<std::size_t>(seeds.size() + (warm ? 2 : 0), 1)));  // warm: the seeds, warm and carried
   }
-  const LocalResult best = structure ? structured(model, decoder, starts, objective, options.only_seen, warm != nullptr, summary)
+  const LocalResult best = structure ? structured(model, decoder, starts, objective, options, warm != nullptr, summary)
                            : warm    ? warm_polish(starts, objective, decoder, dim, options, summary)
                                      : multistart(starts, objective, dim, options, summary);
   summary.evaluations = objective.evaluations;

@@ -276,7 +276,7 @@ Settled settle(Problem& problem, std::vector<double> segment, const std::vector<
   problem.natural = false;
   Settled best;
   std::vector<double> box_lo(m), box_hi(m), up_grad(m), down_grad(m);
-  for (int round = 0; round <= max_moves; ++round) {
+  for (int round = 0; round <= max_moves && problem.evaluations < options.max_total_evaluations; ++round) {
     for (std::size_t i = 0; i < m; ++i) {
       box_lo[i] = std::max(lo[i], segment[i] == 0.0 ? 0.0 : law.kink_weight(i, segment[i]));
       box_hi[i] = std::min(hi[i], law.kink_weight(i, segment[i] + 1.0));
@@ -461,6 +461,10 @@ SegmentDescentResult segment_descent(const UtilityGradient& law, const std::vect
     ++out.rounds;
     bool improved = false;
     for (const Trial& t : trials) {
+      if (problem.evaluations >= options.max_total_evaluations) {
+        out.stopped = "evaluation budget used up (max_total_evaluations)";
+        break;
+      }
       if (t.segment == kExit || t.segment == kSwap) {
         problem.working = best.working;
         std::erase(problem.working, t.pool);
@@ -525,6 +529,7 @@ SegmentDescentResult segment_descent(const UtilityGradient& law, const std::vect
     }
     if (!improved) break;
   }
+  if (problem.evaluations >= options.max_total_evaluations) out.stopped = "evaluation budget used up (max_total_evaluations)";
   out.weights = best.weights.empty() ? problem.weights : best.weights;
   out.error = best.error;
   out.evaluations = problem.evaluations;

@@ -52,6 +52,9 @@ struct SegmentDescentOptions {
   int exit_trials = 64;
   /// Entry candidates each used pool is swapped for alone (the first ones). Range [0, entry_trials]. Default 1.
   int swap_partners = 1;
+  /// Evaluations of the whole descent, after which it returns the best point found (its `stopped`
+  /// says so): a bound on its time (about 2 s at 64 pools in a release build). Range >= 1. Default 200000.
+  std::size_t max_total_evaluations = 200000;
   /// A fixed-segment run stops when no weight moves by more than this (relative) and the error by
   /// less than 1e-16 relative. Default 1e-12.
   double x_tol_rel = 1e-12;

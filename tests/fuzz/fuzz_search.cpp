@@ -71,6 +71,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   search.mixture.random_starts = 1;
   search.mixture.polished_starts = 1;
   search.mixture.seed = in.ConsumeIntegral<std::uint64_t>();
+  // Segment descent (the many-pool method) on these small models too, with a small work bound.
+  if (in.ConsumeBool()) search.mixture.structured_min_pools = 2;
+  search.mixture.structured_max_evaluations = 2000;
   // The effective-data work bounds (5e7 segments by default: about a second in a release build) are
   // about 12 s at the fuzz build's ~250 ns a segment; 1e6 keeps one input well under a second and
   // still has every bound reached and honoured (which is what is checked).

@@ -45,6 +45,10 @@ struct MixtureSearchOptions {
   /// the multistart costs seconds per budget and misses basins (docs/search.md "Many pools"). A
   /// value above the pool count keeps the multistart. Range [2, 1000000]. Default 16.
   int structured_min_pools = 16;
+  /// Most law evaluations (value and gradient) of one segment descent, after which it returns the
+  /// best point found: a bound on one search's time (about 2 s at 64 pools). Range [100, 1e8].
+  /// Default 200000 (the growth benchmark's searches use up to ~40,000).
+  double structured_max_evaluations = 200000;
   /// Work bound of one search (one budget) under the effective-data law, whose every evaluation walks
   /// pass segments (spec §3; the other laws evaluate in bounded time and ignore it). Each evaluation
   /// may walk only what is left of the bound (more counts as +inf), and once the evaluations have
