@@ -336,6 +336,7 @@ TEST_CASE("warm-chained sweeps equal cold searches to tolerance, never worse tha
     SearchOptions warm;
     warm.families = {Family::topk, Family::threshold, Family::mixture};
     warm.threads = 2;
+    warm.warm_chain_budgets = 32;  // two chains over the 40 budgets
     SearchOptions cold = warm;
     cold.warm_chain_budgets = 1;
     const PlanResult w = run(model, budgets, warm);
@@ -370,6 +371,7 @@ TEST_CASE("warm-chained sweeps: the same output for any thread count and budget 
   const Config config = load_config_file(std::string(QQT_SOURCE_DIR) + "/configs/datacomp-medium-tmars-imagenet.yaml");
   std::vector<double> budgets = log_budgets(1e6, 1e11, 96);  // three chains of 32
   SearchOptions o;
+  o.warm_chain_budgets = 32;
   o.families = {Family::topk, Family::mixture};
   o.threads = 1;
   const PlanResult one = run(config.model, budgets, o);

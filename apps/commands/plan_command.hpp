@@ -22,7 +22,7 @@ struct PlanArgs {
   bool allow_unseen = false;         ///< --allow-unseen
   std::uint64_t seed = 0;            ///< --seed (set from MixtureSearchOptions in setup_plan)
   int threads = 1;                   ///< --threads (set from default_threads() in setup_plan)
-  int warm_chain = 32;               ///< --warm-chain (set from SearchOptions in setup_plan)
+  int warm_chain = 64;               ///< --warm-chain (set from SearchOptions in setup_plan)
 };
 
 void setup_plan(CLI::App& cmd, PlanArgs& args);

@@ -460,6 +460,21 @@ SegmentDescentResult segment_descent(const UtilityGradient& law, const std::vect
     }
     ++out.rounds;
     bool improved = false;
+    // A trial from problem.weights: a rough run within [run_lo, run_hi] (pools cross kinks freely),
+    // then settled in full bounds; taken if it lowers the error.
+    const auto settle_trial = [&](const std::vector<double>& run_lo, const std::vector<double>& run_hi) {
+      problem.natural = true;
+      local_run(problem, run_lo, run_hi, options.rough_evaluations, kRoughXTol);
+      std::vector<double> natural(m);
+      for (std::size_t i = 0; i < m; ++i) natural[i] = law.segment_of(i, problem.weights[i]);
+      ++out.trials;
+      Settled next = settle(problem, natural, lo, hi, options.max_moves, options);
+      if (!(next.error < best.error * (1 - kImproveRelTol))) return false;
+      best = std::move(next);
+      improved = true;
+      ++out.moves;
+      return true;
+    };
     for (const Trial& t : trials) {
       if (problem.evaluations >= options.max_total_evaluations) {
         out.stopped = "evaluation budget used up (max_total_evaluations)";
@@ -483,18 +498,7 @@ SegmentDescentResult segment_descent(const UtilityGradient& law, const std::vect
         }
         std::sort(problem.working.begin(), problem.working.end());
         problem.weights[t.pool] = 0.0;
-        problem.natural = true;
-        local_run(problem, lo, hi, options.rough_evaluations, kRoughXTol);
-        std::vector<double> seg(m);
-        for (std::size_t i = 0; i < m; ++i) seg[i] = law.segment_of(i, problem.weights[i]);
-        ++out.trials;
-        Settled next = settle(problem, seg, lo, hi, options.max_moves, options);
-        if (next.error < best.error * (1 - kImproveRelTol)) {
-          best = std::move(next);
-          improved = true;
-          ++out.moves;
-          break;
-        }
+        if (settle_trial(lo, hi)) break;
         continue;
       }
       problem.working = best.working;
@@ -504,8 +508,6 @@ SegmentDescentResult segment_descent(const UtilityGradient& law, const std::vect
         std::sort(problem.working.begin(), problem.working.end());
       }
       problem.weights = best.weights;
-      std::vector<double> seg = best.segment;
-      seg[t.pool] = t.segment;
       problem.weights[t.pool] = std::clamp(law.kink_weight(t.pool, t.segment + 0.5), lo[t.pool], hi[t.pool]);
       if (t.segment == 0.0) problem.weights[t.pool] = std::clamp(law.kink_weight(t.pool, 0.5), lo[t.pool], hi[t.pool]);
       // The others re-balance freely across their kinks (a rough run with the pool held in its new
@@ -515,17 +517,7 @@ SegmentDescentResult segment_descent(const UtilityGradient& law, const std::vect
       held_lo[t.pool] = std::max(lo[t.pool], t.segment == 0.0 ? 0.0 : law.kink_weight(t.pool, t.segment));
       held_hi[t.pool] = entry ? hi[t.pool] : std::min(hi[t.pool], law.kink_weight(t.pool, t.segment + 1.0));
       if (!(held_lo[t.pool] <= held_hi[t.pool])) continue;  // the weight bounds leave no room in that segment
-      problem.natural = true;
-      local_run(problem, held_lo, held_hi, options.rough_evaluations, kRoughXTol);
-      for (std::size_t i = 0; i < m; ++i) seg[i] = law.segment_of(i, problem.weights[i]);
-      ++out.trials;
-      Settled next = settle(problem, seg, lo, hi, options.max_moves, options);
-      if (next.error < best.error * (1 - kImproveRelTol)) {
-        best = std::move(next);
-        improved = true;
-        ++out.moves;
-        break;
-      }
+      if (settle_trial(held_lo, held_hi)) break;
     }
     if (!improved) break;
   }
