@@ -35,10 +35,12 @@ namespace qqt::detail {
 /// synthetic growth configs (16-64 pools, 1e8-3e10 samples, tests/bench/pools_bench.cpp).
 struct SegmentDescentOptions {
   /// Most evaluations (value and gradient) of a rough run (step 1, and each trial's re-balancing).
-  /// Range >= 2. Default 100.
-  int rough_evaluations = 100;
-  /// Most evaluations of each fixed-segment run (step 2). Range >= 2. Default 100.
-  int segment_evaluations = 100;
+  /// Range >= 2. Default 30. (Settling repeats its runs while they gain, so short runs lose nothing:
+  /// on the 162 growth searches 20, 30 and 100 gave the same optima to 5e-16, 10 lost up to 4e-11;
+  /// 30 is 3x faster than 100.)
+  int rough_evaluations = 30;
+  /// Most evaluations of each fixed-segment run (step 2). Range >= 2. Default 30.
+  int segment_evaluations = 30;
   /// Most segment moves (step 2 repeats) per settling. Range >= 0. Default 64.
   int max_moves = 64;
   /// Rounds of neighbouring-assignment trials (step 3). Range >= 0. Default 64.
