@@ -398,3 +398,21 @@ TEST_CASE("warm-chained sweeps: the same output for any thread count and budget 
   o.warm_chain_budgets = 0;
   CHECK_THROWS_WITH(validate(o, config.model), "--warm-chain must be in [1, 8192], got 0");
 }
+
+TEST_CASE("warm-chained sweeps at 16 pools (segment descent): the same output for any thread count", "[search][warm][many]") {
+  const Config config = load_config_file(std::string(QQT_SOURCE_DIR) + "/tests/data/pools-16.yaml");
+  const std::vector<double> budgets = log_budgets(1e7, 1e10, 12);
+  SearchOptions o;
+  o.families = {Family::topk, Family::mixture};
+  o.warm_chain_budgets = 4;  // three chains
+  o.threads = 1;
+  const PlanResult one = run(config.model, budgets, o);
+  o.threads = 3;
+  const PlanResult three = run(config.model, budgets, o);
+  CHECK(render_plan(config, one, Format::csv) == render_plan(config, three, Format::csv));
+  for (const auto& b : one.budgets) {
+    const auto& summary = b.families.back().summary;
+    REQUIRE(summary);
+    CHECK_THAT(summary->algorithm, Catch::Matchers::Contains("segment descent"));
+  }
+}
