@@ -139,6 +139,15 @@ void check_meets_constraints(const Model& model, const Constraints& c, double n,
   CHECK(std::abs(mix.error(n) - opt.error) == 0.0);
 }
 
+// The mixture optimum under c at n (seeded by the top-k levels that meet c), checked against c.
+MixtureOptimum constrained_optimum(const Model& model, const Constraints& c, double n) {
+  INFO(describe(c, model) << " at " << n);
+  const auto opt = optimize_mixture(model, c, n, topk_seeds(model, c, n), {});
+  REQUIRE(opt);
+  check_meets_constraints(model, c, n, *opt);
+  return *opt;
+}
+
 }  // namespace
 
 TEST_CASE("mixture optimum vs brute force, 1 and 2 pools, fractions and weights", "[mixture]") {
@@ -250,12 +259,7 @@ TEST_CASE("constraints hold in every mixture optimum", "[mixture][constraints]")
   set_weight_bounds(cases[3], model, std::nullopt, 0.3, "top 70-80%=0.05:");
   cases[3].max_unique = 60e6;
   for (const auto& c : cases) {
-    for (double n : {6.4e7, 6.4e8}) {
-      INFO(describe(c, model) << " at " << n);
-      const auto opt = optimize_mixture(model, c, n, topk_seeds(model, c, n), {});
-      REQUIRE(opt);
-      check_meets_constraints(model, c, n, *opt);
-    }
+    for (double n : {6.4e7, 6.4e8}) constrained_optimum(model, c, n);
   }
   Constraints impossible;
   impossible.max_passes = 2;
@@ -587,34 +591,12 @@ namespace {
 /// basins at 16 pools and more; docs/search.md "Many pools").
 constexpr double kManyPoolsRelTol = 1e-9;
 
-// The family's strategy at weights w (u_i = min(S_i, n w_i)) by the exact law.
-double many_pools_error(const Model& m, const std::vector<double>& w, double n) {
-  std::vector<double> f(w.size(), 0.0);
-  for (std::size_t i = 0; i < w.size(); ++i) {
-    if (w[i] > 0) f[i] = std::min(1.0, n * w[i] / m.pools[i].size_samples);
-  }
-  return Mixture(m, Strategy{f, w}).error(n);
-}
-
-// The best top-k level at n: the seed the search gets from the topk family.
-Strategy best_topk_strategy(const Model& m, double n) {
-  Strategy best;
-  double best_error = std::numeric_limits<double>::infinity();
-  for (const auto& level : topk_strategies(m)) {
-    const double e = Mixture(m, level.strategy).error(n);
-    if (e < best_error) {
-      best_error = e;
-      best = level.strategy;
-    }
-  }
-  return best;
-}
 }  // namespace
 
 TEST_CASE("many pools: segment descent matches a 40-start derivative-free multistart and is locally optimal", "[mixture][many]") {
   const Model m = qqt::test::synthetic_pools(16, 20276);
   for (const double n : {1e8, 1e9}) {
-    const std::vector<Strategy> seeds{best_topk_strategy(m, n)};
+    const std::vector<Strategy> seeds{qqt::test::best_topk_level(m, n)};
     const auto got = optimize_mixture(m, Constraints{}, n, seeds, MixtureSearchOptions{});
     REQUIRE(got);
     CHECK_THAT(got->summary.algorithm, Catch::Matchers::Contains("segment descent"));
@@ -630,7 +612,7 @@ TEST_CASE("many pools: segment descent matches a 40-start derivative-free multis
     // Local optimality by brute force: moving 1e-3 of any used pool's weight to any other pool
     // (kinks included: the exact law is evaluated on both sides) does not lower the error.
     const std::vector<double>& w = got->strategy.weights;
-    const double y = many_pools_error(m, w, n);
+    const double y = qqt::test::family_error(m, w, n);
     CHECK(qqt::test::rel_diff(y, got->error) < 1e-12);
     for (std::size_t from = 0; from < w.size(); ++from) {
       if (!(w[from] > 0)) continue;
@@ -640,7 +622,7 @@ TEST_CASE("many pools: segment descent matches a 40-start derivative-free multis
         moved[to] += 1e-3 * w[from];
         moved[from] -= 1e-3 * w[from];
         INFO("from " << from << " to " << to);
-        CHECK(many_pools_error(m, moved, n) >= y * (1 - 1e-12));
+        CHECK(qqt::test::family_error(m, moved, n) >= y * (1 - 1e-12));
       }
     }
   }
@@ -652,7 +634,7 @@ TEST_CASE("many pools: the search is deterministic and its warm start is as good
   std::optional<Strategy> previous;
   double previous_n = 0.0;
   for (const double n : budgets) {
-    const std::vector<Strategy> seeds{best_topk_strategy(m, n)};
+    const std::vector<Strategy> seeds{qqt::test::best_topk_level(m, n)};
     const auto cold = optimize_mixture(m, Constraints{}, n, seeds, MixtureSearchOptions{});
     const auto again = optimize_mixture(m, Constraints{}, n, seeds, MixtureSearchOptions{});
     REQUIRE(cold);
@@ -680,10 +662,8 @@ TEST_CASE("many pools: constraints hold in every segment-descent optimum", "[mix
   for (const auto& c : cases) {
     for (double n : {6.4e7, 1e9}) {
       INFO(describe(c, model) << " at " << n);
-      const auto opt = optimize_mixture(model, c, n, topk_seeds(model, c, n), {});
-      REQUIRE(opt);
-      check_meets_constraints(model, c, n, *opt);
-      if (!topk_seeds(model, c, n).empty()) CHECK_THAT(opt->summary.algorithm, Catch::Matchers::Contains("segment descent"));
+      const MixtureOptimum opt = constrained_optimum(model, c, n);
+      if (!topk_seeds(model, c, n).empty()) CHECK_THAT(opt.summary.algorithm, Catch::Matchers::Contains("segment descent"));
     }
   }
 }

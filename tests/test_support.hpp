@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "qqt/law.hpp"
+#include "qqt/strategy.hpp"
 
 namespace qqt::test {
 
@@ -58,6 +59,30 @@ inline Model synthetic_pools(std::size_t count, std::uint64_t seed, Irreducible 
     m.pools.push_back({"p" + std::to_string(i + 1), std::round(size), bs[i], 1.5 + 8.5 * unit(rng), std::nullopt});
   }
   return m;
+}
+
+/// The mixture family's strategy at weights w by the exact law: each used pool keeps
+/// u_i = min(S_i, n w_i) (only seen data, the planning rule) or all of itself.
+inline double family_error(const Model& m, const std::vector<double>& w, double n, bool only_seen = true) {
+  std::vector<double> f(w.size(), 0.0);
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    if (w[i] > 0) f[i] = only_seen ? std::min(1.0, n * w[i] / m.pools[i].size_samples) : 1.0;
+  }
+  return Mixture(m, Strategy{f, w}).error(n);
+}
+
+/// The best top-k level at n: the seed the mixture search gets from the topk family.
+inline Strategy best_topk_level(const Model& m, double n) {
+  Strategy best;
+  double best_error = HUGE_VAL;
+  for (const auto& level : topk_strategies(m)) {
+    const double e = Mixture(m, level.strategy).error(n);
+    if (e < best_error) {
+      best_error = e;
+      best = level.strategy;
+    }
+  }
+  return best;
 }
 
 inline double rel_diff(double got, double want) {

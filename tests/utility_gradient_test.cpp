@@ -21,15 +21,6 @@ constexpr double kGradientValueRelTol = 1e-12;
 /// lambda is good to ~1e-10.
 constexpr double kDirectionalRelTol = 1e-5;
 
-// The strategy the family evaluates at weights w: u_i = min(S_i, n w_i) (only seen data) or S_i.
-double law_error(const Model& m, const std::vector<double>& w, double n, bool only_seen) {
-  std::vector<double> f(w.size(), 0.0);
-  for (std::size_t i = 0; i < w.size(); ++i) {
-    if (w[i] > 0) f[i] = only_seen ? std::min(1.0, n * w[i] / m.pools[i].size_samples) : 1.0;
-  }
-  return Mixture(m, Strategy{f, w}).error(n);
-}
-
 std::vector<double> random_weights(std::mt19937_64& rng, std::size_t count) {
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   std::vector<double> w(count);
@@ -56,7 +47,7 @@ TEST_CASE("utility gradient: the value is the exact law's", "[gradient]") {
             const std::vector<double> w = random_weights(rng, m.pools.size());
             std::vector<double> segment(w.size()), grad(w.size());
             for (std::size_t i = 0; i < w.size(); ++i) segment[i] = law.segment_of(i, w[i]);
-            CHECK(rel_diff(law.evaluate(w, segment, grad), law_error(m, w, n, only_seen)) < kGradientValueRelTol);
+            CHECK(rel_diff(law.evaluate(w, segment, grad), qqt::test::family_error(m, w, n, only_seen)) < kGradientValueRelTol);
           }
         }
       }
@@ -89,8 +80,9 @@ TEST_CASE("utility gradient: directional derivatives along the simplex match cen
           minus[from] += h;
           const bool two_sided = w[to] > 0 && in_segment(to, minus[to]) && in_segment(from, minus[from]);
           if (!in_segment(to, plus[to]) || !in_segment(from, plus[from])) continue;
-          const double difference = two_sided ? (law_error(m, plus, n, true) - law_error(m, minus, n, true)) / (2 * h)
-                                              : (law_error(m, plus, n, true) - law_error(m, w, n, true)) / h;
+          const double difference = two_sided
+                                        ? (qqt::test::family_error(m, plus, n, true) - qqt::test::family_error(m, minus, n, true)) / (2 * h)
+                                        : (qqt::test::family_error(m, plus, n, true) - qqt::test::family_error(m, w, n, true)) / h;
           const double analytic = grad[to] - grad[from];
           INFO("n " << n << " pool " << to << " from " << from << " two-sided " << two_sided);
           CHECK(std::abs(analytic - difference) <=
@@ -112,9 +104,9 @@ TEST_CASE("utility gradient: at a kink the segment picks the one-sided derivativ
   REQUIRE(w[1] > 0);
   REQUIRE(n * w[1] > m.pools[1].size_samples);
   const double h = 1e-7 * w[0];
-  const double y = law_error(m, w, n, true);
-  const double up = (law_error(m, {w[0] + h, w[1] - h}, n, true) - y) / h;
-  const double down = (y - law_error(m, {w[0] - h, w[1] + h}, n, true)) / h;
+  const double y = qqt::test::family_error(m, w, n, true);
+  const double up = (qqt::test::family_error(m, {w[0] + h, w[1] - h}, n, true) - y) / h;
+  const double down = (y - qqt::test::family_error(m, {w[0] - h, w[1] + h}, n, true)) / h;
   CHECK(up > down);  // a convex kink: the derivative jumps up
   std::vector<double> grad(2);
   const double second = law.segment_of(1, w[1]);

@@ -28,20 +28,6 @@
 
 namespace {
 
-// The best top-k level at n: the seed the search gets from the topk family.
-qqt::Strategy best_level(const qqt::Model& model, double n) {
-  qqt::Strategy best;
-  double best_error = INFINITY;
-  for (const auto& level : qqt::topk_strategies(model)) {
-    const double e = qqt::Mixture(model, level.strategy).error(n);
-    if (e < best_error) {
-      best_error = e;
-      best = level.strategy;
-    }
-  }
-  return best;
-}
-
 double cpu_s() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
 // The pool counts of the growth table, and the relative gap that counts as "at the reference".
@@ -73,7 +59,7 @@ void growth(int budget_count, int reference_starts, int seed_count) {
     for (int seed = 0; seed < seed_count; ++seed) {
       const qqt::Model model = qqt::test::synthetic_pools(pools, 20260 + pools + 1000 * static_cast<std::uint64_t>(seed));
       for (double n : budgets) {
-        const std::vector<qqt::Strategy> seeds{best_level(model, n)};
+        const std::vector<qqt::Strategy> seeds{qqt::test::best_topk_level(model, n)};
         double t0 = cpu_s();
         const auto found = qqt::optimize_mixture(model, none, n, seeds, options);
         time_s += cpu_s() - t0;
@@ -102,7 +88,7 @@ void sweep(std::size_t pools, int budget_count) {
   std::optional<qqt::Strategy> previous;
   double previous_n = 0.0;
   for (double n : budgets) {
-    const std::vector<qqt::Strategy> seeds{best_level(model, n)};
+    const std::vector<qqt::Strategy> seeds{qqt::test::best_topk_level(model, n)};
     const double cold_before = cold_s;
     double t0 = cpu_s();
     const auto cold = qqt::optimize_mixture(model, none, n, seeds, options);
