@@ -365,15 +365,19 @@ std::vector<std::vector<double>> seed_starts(const Model& model, const Decoder& 
   return starts;
 }
 
-// The starts of a cold search.
-std::vector<std::vector<double>> cold_starts(const Model& model, const Decoder& decoder, std::span<const Strategy> seeds,
-                                             const MixtureSearchOptions& options) {
+// The uniform mix of all pools as a point of the box (every pool keeping all it may).
+std::vector<double> uniform_start(const Decoder& decoder) {
+  std::vector<double> x(decoder.dimension(), 1.0);
+  std::fill_n(x.begin(), decoder.pools(), 1.0 / static_cast<double>(decoder.pools()));
+  return x;
+}
+
+// The fixed and random starts of a cold search (besides the seeds): the uniform mix of all pools,
+// each pool alone, then `random_starts` pseudo-random points.
+std::vector<std::vector<double>> cold_starts(const Model& model, const Decoder& decoder, const MixtureSearchOptions& options) {
   const std::size_t m = model.pools.size();
-  // Starts: the seeds, the uniform mix of all pools, each pool alone, then pseudo-random points.
-  std::vector<std::vector<double>> starts = seed_starts(model, decoder, seeds);
+  std::vector<std::vector<double>> starts{uniform_start(decoder)};
   const std::size_t dim = decoder.dimension();
-  starts.emplace_back(dim, 1.0);
-  std::fill_n(starts.back().begin(), m, 1.0 / static_cast<double>(m));
   for (std::size_t p = 0; p < m && m > 1; ++p) {
     std::vector<double> x(dim, 1.0);
     std::fill_n(x.begin(), m, 0.0);
@@ -588,31 +592,29 @@ std::optional<MixtureOptimum> search(const Model& model, const Constraints& cons
 
   MixtureSummary summary;
   summary.start_error = std::numeric_limits<double>::infinity();
-  std::vector<std::vector<double>> starts;
+  // The seeds and, warm, the neighbour's optimum (as is, and carried along its kinks): the regime of
+  // the optimum rarely changes between neighbouring budgets, and when it does a seed shows it.
+  std::vector<std::vector<double>> starts = seed_starts(model, decoder, seeds);
   if (warm) {
-    // The neighbour's optimum (as is, and carried along its kinks) and the seeds: the regime of the
-    // optimum rarely changes between neighbouring budgets, and when it does a seed shows it.
-    starts = seed_starts(model, decoder, seeds);
     const Mixture mix(model, *warm);
     starts.push_back(decoder.encode(mix.fractions(), mix.weights()));
-    const Strategy moved = carried(model, *warm, warm_budget, n);
-    const Mixture moved_mix(model, moved);
-    starts.push_back(decoder.encode(moved_mix.fractions(), moved_mix.weights()));
-    // The cold search's fixed starts too (the uniform mix, each pool alone): one evaluation each.
-    const std::vector<std::vector<double>> fixed = cold_starts(model, decoder, {}, MixtureSearchOptions{.random_starts = 0});
-    starts.insert(starts.end(), fixed.begin(), fixed.end());
-    summary.algorithm =
-        dim >= 2 ? "warm start: starts evaluated once, entry and kink probes, LN_NELDERMEAD polishing" : "warm start: LN_SBPLX";
-  } else {
-    starts = cold_starts(model, decoder, seeds, options);
-    summary.algorithm = dim >= 2 ? "LN_SBPLX screening, LN_SBPLX + LN_BOBYQA polishing" : "LN_SBPLX";
+    const Mixture moved(model, carried(model, *warm, warm_budget, n));
+    starts.push_back(decoder.encode(moved.fractions(), moved.weights()));
   }
   const bool structure = many_pools(model, decoder, fast.has_value(), options);
   if (structure) {
+    if (starts.empty()) starts.push_back(uniform_start(decoder));  // no seeds
     summary.algorithm = "segment descent: quasi-Newton on the law's gradient, kink moves, pool entries and exits (many pools)";
-    if (!warm) starts = seed_starts(model, decoder, seeds);
-    if (starts.empty()) starts = cold_starts(model, decoder, {}, MixtureSearchOptions{.random_starts = 0});  // no seeds: the uniform mix
-    starts.resize(std::min(starts.size(), std::max<std::size_t>(seeds.size() + (warm ? 2 : 0), 1)));  // warm: the seeds, warm and carried
+  } else {
+    // Cold: the multistart's fixed and random starts. Warm: the fixed ones too (one evaluation each).
+    const auto more = cold_starts(model, decoder, warm ? MixtureSearchOptions{.random_starts = 0} : options);
+    starts.insert(starts.end(), more.begin(), more.end());
+    if (warm) {
+      summary.algorithm =
+          dim >= 2 ? "warm start: starts evaluated once, entry and kink probes, LN_NELDERMEAD polishing" : "warm start: LN_SBPLX";
+    } else {
+      summary.algorithm = dim >= 2 ? "LN_SBPLX screening, LN_SBPLX + LN_BOBYQA polishing" : "LN_SBPLX";
+    }
   }
   const LocalResult best = structure ? structured(model, decoder, starts, objective, options, warm != nullptr, summary)
                            : warm    ? warm_polish(starts, objective, decoder, dim, options, summary)
