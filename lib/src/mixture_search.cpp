@@ -35,6 +35,7 @@
 #include <set>
 #include <vector>
 
+#include "capped_simplex.hpp"
 #include "fast_law.hpp"
 #include "law_kernel.hpp"
 #include "nlopt_util.hpp"
@@ -130,40 +131,8 @@ class Decoder {
   // Weights: the point of {sum w = 1, lo <= w <= hi} closest to z, w_i = clamp(z_i - theta, lo_i, hi_i).
   // One projection with pools in `dropped` held at 0.
   void project_once(const double* z, const std::vector<char>& dropped, std::vector<double>& w) const {
-    const std::size_t m = pools();
-    const auto hi = [&](std::size_t i) { return dropped[i] ? 0.0 : hi_[i]; };
-    auto total_at = [&](double theta) {
-      double s = 0.0;
-      for (std::size_t i = 0; i < m; ++i) s += std::clamp(z[i] - theta, lo_[i], hi(i));
-      return s;
-    };
-    std::vector<double> breaks;
-    breaks.reserve(2 * m);
-    for (std::size_t i = 0; i < m; ++i) {
-      breaks.push_back(z[i] - hi(i));
-      breaks.push_back(z[i] - lo_[i]);
-    }
-    std::sort(breaks.begin(), breaks.end());
-    // total_at is non-increasing and linear between breaks: find the piece where it crosses 1.
-    double theta = breaks.back();
-    double previous_theta = breaks.front();
-    double previous_total = total_at(previous_theta);
-    if (previous_total <= 1.0) {
-      theta = previous_theta;
-    } else {
-      for (std::size_t k = 1; k < breaks.size(); ++k) {
-        const double t = total_at(breaks[k]);
-        if (t <= 1.0) {
-          theta = previous_total == t ? breaks[k]
-                                      : previous_theta + (previous_total - 1.0) / (previous_total - t) * (breaks[k] - previous_theta);
-          break;
-        }
-        previous_theta = breaks[k];
-        previous_total = t;
-      }
-    }
-    w.resize(m);
-    for (std::size_t i = 0; i < m; ++i) w[i] = std::clamp(z[i] - theta, lo_[i], hi(i));
+    detail::project_to_capped_simplex(
+        z, pools(), [&](std::size_t i) { return lo_[i]; }, [&](std::size_t i) { return dropped[i] ? 0.0 : hi_[i]; }, 1.0, w);
   }
 
   // A weight too small to use (below kWeightFloor, or with only_seen too small to draw the one

@@ -7,6 +7,8 @@
 #include <numeric>
 #include <span>
 
+#include "capped_simplex.hpp"
+
 namespace qqt::detail {
 
 namespace {
@@ -74,24 +76,6 @@ struct Problem {
   }
 };
 
-// The point of {sum x = c, lo <= x <= hi} nearest to x: x_i = clamp(x_i - theta, lo_i, hi_i) with
-// theta found by bisection (the sum is monotone in theta). Requires sum lo <= c <= sum hi.
-void project_to_box_sum(std::vector<double>& x, const std::vector<double>& lo, const std::vector<double>& hi, double c) {
-  const auto total = [&](double theta) {
-    double t = 0.0;
-    for (std::size_t k = 0; k < x.size(); ++k) t += std::clamp(x[k] - theta, lo[k], hi[k]);
-    return t;
-  };
-  double a = -1.0, b = 1.0;  // weights and bounds are in [0, 1]: theta in [-1, 1] reaches both ends
-  for (int it = 0; it < 200 && b - a > 0; ++it) {
-    const double mid = 0.5 * (a + b);
-    if (mid == a || mid == b) break;
-    (total(mid) > c ? a : b) = mid;
-  }
-  const double theta = 0.5 * (a + b);
-  for (std::size_t k = 0; k < x.size(); ++k) x[k] = std::clamp(x[k] - theta, lo[k], hi[k]);
-}
-
 // Projected quasi-Newton (BFGS on the face of the active bounds) for min f(x), lo <= x <= hi,
 // sum x = c. Each step: the free variables are those inside their bounds or at a bound their
 // derivative pulls them away from (against the multiplier mu, the free variables' mean derivative);
@@ -105,7 +89,8 @@ void quasi_newton(Problem& problem, const std::vector<double>& lo, const std::ve
                   int max_evaluations, double x_tol_rel) {
   const std::size_t d = x.size();
   const double c = 1.0 - problem.fixed_sum;
-  project_to_box_sum(x, lo, hi, c);
+  project_to_capped_simplex(
+      x.data(), d, [&](std::size_t k) { return lo[k]; }, [&](std::size_t k) { return hi[k]; }, c, x);
   std::vector<double> g(d), g_new(d), x_new(d), dir(d), s(d), yv(d), hy(d);
   std::vector<double> h(d * d, 0.0);  // inverse Hessian approximation
   bool h_scaled = false;
