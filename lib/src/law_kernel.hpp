@@ -181,12 +181,20 @@ class RepetitionTail {
 // the completed passes 1..K-1 in full, then the partial pass K up to x (the reference code uses the
 // partial pass's actual count).
 
+/// H(lambda, x) taken in the segment of `whole` = K >= 1 passes: C(K - 1) + delta^K ln(x / K), for any
+/// x (continued smoothly off [K, K + 1]; the many-pool search holds a pool's segment fixed while its
+/// weight moves, utility_gradient.cpp). prefix(K - 1) must return C(K - 1).
+template <class Prefix>
+double pass_term_in_segment(double lambda, double passes, double whole, Prefix&& prefix) {
+  return prefix(whole - 1.0) + std::exp(-lambda * whole) * std::log1p((passes - whole) / whole);
+}
+
 /// H(lambda, x) given the repetition sum: prefix(K - 1) must return C(K - 1) for K = floor(x) >= 1.
 template <class Prefix>
 double pass_term(double lambda, double passes, Prefix&& prefix) {
   const double whole = std::floor(passes);
   if (!(whole >= 1.0)) return 0.0;
-  return prefix(whole - 1.0) + std::exp(-lambda * whole) * std::log1p((passes - whole) / whole);
+  return pass_term_in_segment(lambda, passes, whole, prefix);
 }
 
 /// ln R(n) = sum_i w_i b_i G_i(n), accumulated pool by pool and split as beta0 * l1 + rest with

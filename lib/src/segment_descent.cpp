@@ -248,7 +248,6 @@ struct Settled {
   std::vector<std::size_t> working;
   std::vector<std::size_t> at_kink;  // working pools at a kink (a segment end that is not a bound)
   std::vector<double> grad;          // full gradient at the optimum
-  double mu = 0.0;                   // multiplier of sum w = 1
   int moves = 0;
 };
 
@@ -281,39 +280,37 @@ Settled settle(Problem& problem, std::vector<double> segment, const std::vector<
     best.at_kink.clear();
     const std::vector<double>& grad = best.grad;
     // The multiplier of sum w = 1: the mean derivative of the working pools inside their segments.
-    std::vector<char> in(m, 0), at_lo(m, 0), at_hi(m, 0);
+    // A pool at a segment end that is a kink (not a weight bound) is flipped into the neighbouring
+    // segment in `up` or `down`: each pool's own partial depends only on its own segment (the
+    // coupling through U~ and n_d is continuous at a kink), so one evaluation of each gives every
+    // one-sided derivative.
+    std::vector<char> in(m, 0);
     for (const std::size_t i : problem.working) in[i] = 1;
+    std::vector<double> up = segment, down = segment;
+    bool any_up = false, any_down = false;
     double mu = 0.0;
     int inside = 0;
     for (const std::size_t i : problem.working) {
       const double margin = kEndRelTol * (box_hi[i] - box_lo[i]);
-      at_lo[i] = w[i] <= box_lo[i] + margin;
-      at_hi[i] = w[i] >= box_hi[i] - margin;
-      if (!at_lo[i] && !at_hi[i]) {
+      const bool at_lo = w[i] <= box_lo[i] + margin;
+      const bool at_hi = w[i] >= box_hi[i] - margin;
+      if (!at_lo && !at_hi) {
         mu += grad[i];
         ++inside;
       }
-      if ((at_hi[i] && box_hi[i] < hi[i]) || (at_lo[i] && segment[i] >= 1.0 && box_lo[i] > lo[i])) best.at_kink.push_back(i);
-    }
-    if (inside == 0) break;  // every pool at a segment end
-    mu /= inside;
-    best.mu = mu;
-    const double tol = kMoveRelTol * std::abs(mu);
-    // One-sided derivatives into the neighbouring segments: each pool's own partial depends only on
-    // its own segment (the coupling through U~ and n_d is continuous at a kink), so one evaluation
-    // with every end pool flipped gives them all.
-    std::vector<double> up = segment, down = segment;
-    bool any_up = false, any_down = false;
-    for (const std::size_t i : problem.working) {
-      if (at_hi[i] && box_hi[i] < hi[i]) {
+      if (at_hi && box_hi[i] < hi[i]) {
         up[i] = segment[i] + 1.0;
         any_up = true;
       }
-      if (at_lo[i] && segment[i] >= 1.0 && box_lo[i] > lo[i]) {
+      if (at_lo && segment[i] >= 1.0 && box_lo[i] > lo[i]) {
         down[i] = segment[i] - 1.0;
         any_down = true;
       }
+      if (up[i] != segment[i] || down[i] != segment[i]) best.at_kink.push_back(i);
     }
+    if (inside == 0) break;  // every pool at a segment end
+    mu /= inside;
+    const double tol = kMoveRelTol * std::abs(mu);
     if (any_up) {
       problem.full(up);
       up_grad = problem.grad;
@@ -360,11 +357,7 @@ SegmentDescentResult segment_descent(const UtilityGradient& law, const std::vect
   // 1. Rough: pools cross kinks freely.
   local_run(problem, lo, hi, options.rough_evaluations, kRoughXTol);
   // Pools the rough run emptied leave the working set (they may enter again).
-  std::vector<std::size_t> kept;
-  for (const std::size_t i : problem.working) {
-    if (problem.weights[i] > 0 || lo[i] > 0) kept.push_back(i);
-  }
-  problem.working = kept;
+  std::erase_if(problem.working, [&](std::size_t i) { return !(problem.weights[i] > 0) && !(lo[i] > 0); });
 
   // 2. Settle the segments.
   std::vector<double> segment(m);

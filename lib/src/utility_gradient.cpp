@@ -14,10 +14,10 @@ namespace {
 // ~1e-10 relative; the gradient only steers the search (every reported error is Mixture's).
 constexpr double kLambdaStep = 1e-6;
 
-// H(lambda, x) in segment k >= 1: C(k - 1) + exp(-lambda k) ln(x / k), continued smoothly off [k, k + 1].
+// H(lambda, x) in segment k >= 1 (law_kernel.hpp), its repetition sum by a walk.
 double pass_term_in(double lambda, double x, double k) {
   PrefixWalker walker(lambda);
-  return walker.advance_to(k - 1.0) + std::exp(-lambda * k) * std::log1p((x - k) / k);
+  return pass_term_in_segment(lambda, x, k, [&](double m) { return walker.advance_to(m); });
 }
 
 // One pool's term T of ln R at budget N and its partial derivatives (weight, N, lambda).
@@ -118,13 +118,12 @@ double UtilityGradient::segment_of(std::size_t i, double w) const {
 }
 
 double UtilityGradient::effective_mix(std::span<const double> w) const {
-  double collisions = 0.0;
+  std::vector<double> kept(w.size());
   for (std::size_t i = 0; i < w.size(); ++i) {
-    if (!(w[i] > 0)) continue;
     const double s = model_->pools[i].size_samples;
-    collisions += w[i] * (w[i] / (only_seen_ ? std::min(s, n_ * w[i]) : s));
+    kept[i] = only_seen_ ? std::min(s, n_ * w[i]) : s;
   }
-  return 1.0 / collisions;
+  return effective_mix_size(kept, w);
 }
 
 double UtilityGradient::pool_slope(std::size_t i, double w, double segment, double effective_mix) const {
@@ -161,30 +160,29 @@ double UtilityGradient::evaluate(std::span<const double> w, std::span<const doub
   const double nd = inside ? irreducible_anchor(n_, unique) : n_;
   const bool anchored = inside && unique < n_;  // n_d = U moves with the kept samples
   std::vector<Term> at_n(m), at_nd(m);
-  std::vector<double> lambda(m, 0.0);
   double a_log = 0.0, b_log = 0.0;        // A = ln R(n), B = ln R(n_d)
   double lambda_a = 0.0, lambda_b = 0.0;  // sum_i kappa lambda_i dT_i/dlambda_i (the U~ coupling)
   double budget_b = 0.0;                  // dB/dn_d
   for (std::size_t i = 0; i < m; ++i) {
     const Pool& pool = model.pools[i];
     const double s = pool.size_samples;
-    lambda[i] = decay_rate(pool.tau_passes, effective, s, p.tau_scaling);
-    const bool capped = lambda[i] <= kMinDecayRate || lambda[i] >= kMaxDecayRate;  // dlambda/dU~ = 0 there
+    const double lambda = decay_rate(pool.tau_passes, effective, s, p.tau_scaling);
+    const bool capped = lambda <= kMinDecayRate || lambda >= kMaxDecayRate;  // dlambda/dU~ = 0 there
     const bool with_lambda = p.tau_scaling != 0.0 && !capped && w[i] > 0;
     at_n[i] = segment[i] == 0.0 || !(w[i] > 0) ? first_pass(p, w[i], pool.b, n_)
-                                               : repeated(p, w[i], pool.b, s, lambda[i], n_, segment[i], with_lambda);
+                                               : repeated(p, w[i], pool.b, s, lambda, n_, segment[i], with_lambda);
     if (anchored) {
       const double x = nd * w[i] / kept[i];
-      at_nd[i] = x <= 1.0 || !(w[i] > 0) ? first_pass(p, w[i], pool.b, nd)
-                                         : repeated(p, w[i], pool.b, s, lambda[i], nd, std::floor(x), with_lambda);
+      at_nd[i] =
+          x <= 1.0 || !(w[i] > 0) ? first_pass(p, w[i], pool.b, nd) : repeated(p, w[i], pool.b, s, lambda, nd, std::floor(x), with_lambda);
     } else {
       at_nd[i] = at_n[i];
     }
     a_log += at_n[i].value;
     b_log += at_nd[i].value;
     if (with_lambda) {
-      lambda_a += p.tau_scaling * lambda[i] * at_n[i].d_lambda;
-      lambda_b += p.tau_scaling * lambda[i] * at_nd[i].d_lambda;
+      lambda_a += p.tau_scaling * lambda * at_n[i].d_lambda;
+      lambda_b += p.tau_scaling * lambda * at_nd[i].d_lambda;
     }
     budget_b += at_nd[i].d_budget;
   }
